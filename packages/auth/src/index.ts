@@ -1,0 +1,3 @@
+export * from './credentials';
+export * from './token-validator';
+export * from './caching-token-validator';

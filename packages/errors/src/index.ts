@@ -1,0 +1,2 @@
+export * from './nimbus-error';
+export * from './error-classes';

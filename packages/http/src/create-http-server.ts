@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Credentials } from '@nimbus/auth';
+import { UnauthorizedError } from '@nimbus/errors';
+import FindMyWay from 'find-my-way';
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ApiReply, type ApiRequest } from './api-request';
+import type { Fault } from './fault-renderers';
+import { DEFAULT_BODY_LIMIT_BYTES, type HttpServiceSpec } from './http-service-spec';
+import { httpDuration, metricsText } from './metrics';
+import { Microversion, microversionHeaders, negotiateMicroversion } from './microversion';
+import type { HttpMethod, Route } from './route';
+import { compileBodySchema, compileQuerySchema, keystoneValidationMessage, validateOrThrow } from './validation';
+import { toFault } from './to-fault';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    nimbusStart: bigint;
+  }
+}
+
+/**
+ * Builds the fastify server of one service: request ids, body limits, content types, token
+ * validation, microversions, validation, policy and fault rendering, then the service's routes.
+ * Test it in-process with `server.inject()`; `listen()` is the caller's.
+ */
+export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
+  const app = fastify({
+    bodyLimit: spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    genReqId: () => `req-${randomUUID()}`,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
+  });
+  const idHeaders = spec.requestIdHeaders ?? ['x-openstack-request-id'];
+  const minVersion = spec.microversions ? Microversion.parse(spec.microversions.min)! : new Microversion(1, 0);
+
+  registerContentTypes(app, spec);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    request.nimbusStart = process.hrtime.bigint();
+    for (const h of idHeaders) reply.header(h, request.id);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const seconds = Number(process.hrtime.bigint() - request.nimbusStart) / 1e9;
+    httpDuration.observe({ service: spec.name, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, seconds);
+    if (reply.statusCode >= 500) spec.logger.warn({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request failed');
+    else spec.logger.debug({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request');
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => sendFault(reply, request, toFault(error, request.id, spec.logger, request.headers.accept)));
+  const allowedMethods = pathIndex(spec.routes);
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(request.method, request.url.split('?', 1)[0] ?? '/');
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return sendFault(reply, request, { status: 405, message: 'The method is not allowed for the requested URL.', requestId: request.id, accept: request.headers.accept });
+    }
+    return sendFault(reply, request, { status: 404, message: 'The resource could not be found.', requestId: request.id, accept: request.headers.accept });
+  });
+
+  function sendFault(reply: FastifyReply, request: FastifyRequest, fault: Fault): FastifyReply {
+    const rendered = spec.faults({ ...fault, accept: request.headers.accept });
+    reply.code(fault.status).header('content-type', rendered.contentType);
+    for (const [k, v] of Object.entries({ ...fault.headers, ...rendered.headers })) reply.header(k, v);
+    return reply.send(request.method === 'HEAD' ? undefined : rendered.body);
+  }
+
+  app.get('/healthcheck', async (_req, reply) => {
+    const ok = spec.healthy ? await spec.healthy() : true;
+    reply.code(ok ? 200 : 503).header('content-type', 'text/plain').send(ok ? 'OK' : 'DOWN');
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const m = await metricsText();
+    reply.header('content-type', m.contentType).send(m.body);
+  });
+
+  for (const [key, variants] of groupRoutes(spec.routes)) {
+    const [method, path] = key.split(' ', 2) as [HttpMethod, string];
+    const prepared = variants.map((r) => ({
+      route: r,
+      body: r.options.body ? compileBodySchema(r.options.body) : undefined,
+      query: r.options.query ? compileQuerySchema(r.options.query) : undefined,
+      since: r.options.since ? Microversion.parse(r.options.since) : undefined,
+      until: r.options.until ? Microversion.parse(r.options.until) : undefined,
+    }));
+    const format = spec.validationMessage ?? keystoneValidationMessage;
+    app.route({
+      method,
+      url: path,
+      handler: async (request, reply) => {
+        let version = minVersion;
+        if (spec.microversions) {
+          version = negotiateMicroversion(request.headers, spec.microversions);
+          for (const [h, v] of Object.entries(microversionHeaders(version, spec.microversions))) reply.header(h, v);
+        }
+        const chosen = prepared.find((p) => (!p.since || version.compare(p.since) >= 0) && (!p.until || version.compare(p.until) <= 0));
+        if (!chosen) {
+          return sendFault(reply, request, { status: 404, message: 'The resource could not be found.', requestId: request.id });
+        }
+        const opts = chosen.route.options;
+        let creds: Credentials | undefined;
+        const token = request.headers['x-auth-token'];
+        if (typeof token === 'string' && token !== '' && spec.tokenValidator && (!opts.public || opts.optionalAuth)) {
+          creds = await spec.tokenValidator.validate(token);
+        } else if (!opts.public && !opts.optionalAuth) {
+          throw new UnauthorizedError();
+        }
+        if (chosen.query) validateOrThrow(chosen.query, request.query ?? {}, format);
+        if (chosen.body) validateOrThrow(chosen.body, request.body, format);
+        const req = makeApiRequest(request, reply, spec, version, creds);
+        const result = await chosen.route.handler(req);
+        return sendResult(reply, result, opts.status);
+      },
+    });
+  }
+  return app;
+}
+
+function makeApiRequest<S>(request: FastifyRequest, reply: FastifyReply, spec: HttpServiceSpec<S>, version: Microversion, creds: Credentials | undefined): ApiRequest<any, S> {
+  const url = request.url;
+  const q = url.indexOf('?');
+  const global = request.headers['x-openstack-request-id'];
+  return {
+    method: request.method,
+    url,
+    path: q < 0 ? url : url.slice(0, q),
+    params: request.params as Record<string, string>,
+    query: (request.query ?? {}) as Record<string, string | string[]>,
+    body: request.body,
+    headers: request.headers,
+    requestId: request.id,
+    globalRequestId: typeof global === 'string' && /^req-[0-9a-f-]{36}$/.test(global) ? global : undefined,
+    get credentials(): Credentials {
+      if (!creds) throw new UnauthorizedError();
+      return creds;
+    },
+    maybeCredentials: creds,
+    microversion: version,
+    baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
+    services: spec.services,
+    log: spec.logger,
+    authorize(action, target = {}) {
+      if (!spec.policy) return;
+      if (!creds) throw new UnauthorizedError();
+      spec.policy.authorize(action, target, creds);
+    },
+    allowed(action, target = {}) {
+      if (!spec.policy) return true;
+      return creds ? spec.policy.allowed(action, target, creds) : false;
+    },
+    raw: request,
+    reply,
+  };
+}
+
+function sendResult(reply: FastifyReply, result: unknown, defaultStatus: number | undefined): FastifyReply {
+  if (result instanceof ApiReply) {
+    reply.code(result.status);
+    for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
+    if (result.body === undefined) return reply.send();
+    if (typeof result.body === 'object' && result.body !== null && !Buffer.isBuffer(result.body) && !isStream(result.body)) {
+      if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/json');
+      return reply.send(JSON.stringify(result.body));
+    }
+    return reply.send(result.body);
+  }
+  if (result === undefined) return reply.code(defaultStatus ?? 204).send();
+  return reply.code(defaultStatus ?? 200).header('content-type', 'application/json').send(JSON.stringify(result));
+}
+
+function isStream(value: unknown): boolean {
+  return typeof (value as { pipe?: unknown }).pipe === 'function';
+}
+
+function groupRoutes(routes: readonly Route[]): Map<string, Route[]> {
+  const groups = new Map<string, Route[]>();
+  // HEAD routes first so fastify's automatic HEAD-for-GET does not claim them.
+  const ordered = [...routes].sort((a, b) => Number(b.method === 'HEAD') - Number(a.method === 'HEAD'));
+  for (const r of ordered) {
+    const key = `${r.method} ${r.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return groups;
+}
+
+const METHODS: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'COPY', 'OPTIONS'];
+
+/** A second router holding only paths, to tell 405 (path known, method not) from 404. */
+function pathIndex(routes: readonly Route[]): (method: string, path: string) => string[] {
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 8192 });
+  const seen = new Set<string>();
+  const add = (method: string, path: string) => {
+    if (seen.has(`${method} ${path}`)) return;
+    seen.add(`${method} ${path}`);
+    router.on(method as FindMyWay.HTTPMethod, path, () => {});
+  };
+  for (const r of routes) {
+    add(r.method, r.path);
+    if (r.method === 'GET') add('HEAD', r.path);
+  }
+  return (method, path) => METHODS.filter((m) => m !== method && router.find(m as FindMyWay.HTTPMethod, path) !== null);
+}
+
+function registerContentTypes<S>(app: FastifyInstance, spec: HttpServiceSpec<S>): void {
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  for (const type of spec.jsonContentTypes ?? []) app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
+  const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => done(null, payload);
+  if (spec.streamContentTypes === '*') {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+    app.addContentTypeParser('*', passThrough);
+  } else {
+    for (const type of spec.streamContentTypes ?? []) app.addContentTypeParser(type, passThrough);
+  }
+}
