@@ -1,0 +1,2 @@
+export * from './main';
+export * from './service-registry';

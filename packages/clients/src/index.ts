@@ -1,0 +1,3 @@
+export * from './http-error';
+export * from './rest-client';
+export * from './session';

@@ -1,0 +1,95 @@
+import type { CatalogEntry } from '@nimbus/auth';
+import { UnauthorizedError } from '@nimbus/errors';
+import { faultMessage } from './http-error';
+import type { EndpointSource } from './rest-client';
+
+/** How a session authenticates against identity v3. */
+export type SessionAuth =
+  | { kind: 'password'; username: string; password: string; userDomainName: string; projectName: string; projectDomainName: string }
+  | { kind: 'token'; token: string; projectId?: string };
+
+/** Where and how a session finds endpoints. */
+export interface SessionOptions {
+  authUrl: string;
+  auth: SessionAuth;
+  region?: string;
+  interface?: 'public' | 'internal' | 'admin';
+  /** Re-authenticate this long before the token expires. */
+  refreshSeconds?: number;
+}
+
+/**
+ * A keystoneauth-like session: authenticates with identity v3, keeps the token and catalog, and
+ * re-authenticates shortly before expiry or after a 401. `endpointSource(type)` feeds a RestClient.
+ */
+export class Session {
+  private current: Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> | undefined;
+
+  constructor(private readonly options: SessionOptions) {}
+
+  /** A token valid for at least `refreshSeconds` more. */
+  async token(): Promise<string> {
+    return (await this.auth()).token;
+  }
+
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  /** The URL of a service's endpoint in the catalog. */
+  async endpoint(type: string): Promise<string> {
+    const { catalog } = await this.auth();
+    const iface = this.options.interface ?? 'public';
+    const entry = catalog.find((c) => c.type === type);
+    const ep = entry?.endpoints.find((e) => e.interface === iface && (!this.options.region || e.region_id === this.options.region || e.region === this.options.region));
+    if (!ep) throw new UnauthorizedError(`No ${iface} endpoint for service type ${type} in the catalog`);
+    return ep.url;
+  }
+
+  /** An EndpointSource for one service type. */
+  endpointSource(type: string): EndpointSource {
+    return { endpoint: () => this.endpoint(type), token: () => this.token(), invalidate: () => this.invalidate() };
+  }
+
+  private auth(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
+    const refreshMs = (this.options.refreshSeconds ?? 60) * 1000;
+    const pending = this.current;
+    if (pending) {
+      return pending.then((t) => (t.expiresAt - refreshMs > Date.now() ? t : this.fresh()));
+    }
+    return this.fresh();
+  }
+
+  private fresh(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
+    const attempt = this.issue();
+    this.current = attempt;
+    attempt.catch(() => {
+      if (this.current === attempt) this.current = undefined;
+    });
+    return attempt;
+  }
+
+  private async issue(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
+    const a = this.options.auth;
+    const body =
+      a.kind === 'password'
+        ? {
+            auth: {
+              identity: { methods: ['password'], password: { user: { name: a.username, password: a.password, domain: { name: a.userDomainName } } } },
+              scope: { project: { name: a.projectName, domain: { name: a.projectDomainName } } },
+            },
+          }
+        : { auth: { identity: { methods: ['token'], token: { id: a.token } }, ...(a.projectId ? { scope: { project: { id: a.projectId } } } : {}) } };
+    const res = await fetch(`${this.options.authUrl.replace(/\/$/, '')}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status !== 201) throw new UnauthorizedError(`Authentication at ${this.options.authUrl} failed: ${faultMessage(text)}`);
+    const token = res.headers.get('x-subject-token');
+    const parsed = JSON.parse(text) as { token: { expires_at: string; catalog?: CatalogEntry[] } };
+    if (!token) throw new UnauthorizedError('Identity answered without X-Subject-Token');
+    return { token, expiresAt: Date.parse(parsed.token.expires_at), catalog: parsed.token.catalog ?? [] };
+  }
+}

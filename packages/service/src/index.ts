@@ -1,0 +1,4 @@
+export * from './common-options';
+export * from './database-url';
+export * from './service-definition';
+export * from './start-cloud';

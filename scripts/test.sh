@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: typecheck, lint, unit + functional + cross-service tests (vitest), then Tempest
+# against the all-in-one cloud. Ends with the line "N passed, N failed, N skipped" over all of them.
+set -u
+cd "$(dirname "$0")/.."
+summary=$(mktemp)
+export NIMBUS_SUMMARY_FILE=$summary
+status=0
+
+echo "== typecheck"
+if npx tsc -p tsconfig.json --noEmit; then echo "check-typecheck 1 0 0" >> "$summary"; else echo "check-typecheck 0 1 0" >> "$summary"; status=1; fi
+echo "== lint"
+if npx biome lint --diagnostic-level=error . ; then echo "check-lint 1 0 0" >> "$summary"; else echo "check-lint 0 1 0" >> "$summary"; status=1; fi
+
+echo "== unit, functional and cross-service tests"
+npx vitest run || status=1
+grep -q '^unit ' "$summary" || { echo "unit 0 1 0" >> "$summary"; status=1; }
+
+echo "== conformance (Tempest against the all-in-one cloud)"
+bash test/conformance/run.sh || status=1
+
+echo "== summary"
+awk '{ printf "  %-28s %d passed, %d failed, %d skipped\n", $1, $2, $3, $4; p+=$2; f+=$3; s+=$4 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$summary"
+rm -f "$summary"
+exit $status

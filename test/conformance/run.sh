@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the all-in-one cloud in a scratch data directory and runs the Tempest suite of every
+# service it serves (test/conformance/suites.txt), each with its checked-in exclusion list.
+# Prints one "N passed, N failed, N skipped" line per suite and appends
+# "tempest-<suite> P F S" to $NIMBUS_SUMMARY_FILE when set. Exit status: 0 when nothing failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+data=$(mktemp -d "${TMPDIR:-/tmp}/nimbus-conformance.XXXXXX")
+log=$data/nimbus.log
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+
+node "$root/apps/nimbus/bin/nimbus.mjs" up --data-dir "$data" --config-file "$here/nimbus-conformance.conf" > "$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do
+  grep -q '^Nimbus is up' "$log" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q '^Nimbus is up' "$log"; then
+  echo "conformance: the cloud did not start:" >&2; tail -20 "$log" >&2
+  echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+types=$(sed -n 's/^  \([a-z-]*\) .*/\1/p' "$log" | tr '\n' ' ')
+auth_url=$(sed -n 's/^  identity *\(http[^ ]*\)$/\1/p' "$log")/v3
+if [ -z "${auth_url%/v3}" ]; then
+  echo "conformance: no identity service, no Tempest suite to run"; echo "0 passed, 0 failed, 0 skipped"; exit 0
+fi
+password=$(sed -n 's/^ *password: *//p' "$data/clouds.yaml" | head -1 | tr -d "'\"")
+
+status=0
+while read -r type name regex tservices; do
+  case "$type" in ''|'#'*) continue ;; esac
+  case " $types " in *" $type "*) ;; *) continue ;; esac
+  features=""
+  [ "$type" = identity ] && features="access_rules=true security_compliance=true"
+  echo "conformance: Tempest $name ($regex)"
+  line=$(IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$here/tempest-$name.conf" \
+    bash "$here/tempest-run.sh" "$auth_url" admin "$password" admin "$regex" $tservices | tail -1)
+  echo "tempest $name: $line"
+  read -r p _ f _ s _ <<<"$line"
+  [ -n "${NIMBUS_SUMMARY_FILE:-}" ] && echo "tempest-$name $p $f $s" >> "$NIMBUS_SUMMARY_FILE"
+  [ "${f:-1}" -eq 0 ] || status=1
+done < "$here/suites.txt"
+exit $status
