@@ -67,7 +67,10 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
   let validator: TokenValidator | undefined;
   const tokenValidator = (): TokenValidator => {
     if (validator) return validator;
-    if (input.remoteTokenValidator) return (validator = input.remoteTokenValidator(config));
+    if (input.remoteTokenValidator) {
+      validator = input.remoteTokenValidator(config);
+      return validator;
+    }
     return { validate: async () => Promise.reject(new UnauthorizedError('No identity service is configured to validate tokens.')) };
   };
   const stop = async () => {
