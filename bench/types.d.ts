@@ -1,1 +1,5 @@
 declare module 'autocannon';
+declare module '*/scripts/build.mjs' {
+  export function build(): Promise<void>;
+  export const bundlePath: string;
+}
