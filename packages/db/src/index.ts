@@ -1,0 +1,5 @@
+export * from './column-types';
+export * from './database';
+export * from './db-errors';
+export * from './migrations';
+export * from './test-databases';
