@@ -6,11 +6,14 @@ import type { RunningCloud } from '@nimbus/service';
  */
 export function runUntilSignal(cloud: RunningCloud): Promise<void> {
   return new Promise((resolve) => {
+    // Keeps even an empty cloud alive until a signal, like any server.
+    const keepAlive = setInterval(() => {}, 1 << 30);
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(130);
       stopping = true;
       cloud.logger.info({ signal }, 'shutting down');
+      clearInterval(keepAlive);
       cloud.stop().then(
         () => {
           process.stdout.write('Nimbus stopped.\n');

@@ -1,0 +1,97 @@
+/** What a compiled rule reads when it runs. */
+export interface CheckInput {
+  target: Record<string, unknown>;
+  creds: Record<string, unknown>;
+  /** Looks up another rule by name (`rule:x`); undefined when unknown. */
+  rule(name: string): Check | undefined;
+  /** Names of the rules being evaluated, to stop `rule:` loops. */
+  stack: string[];
+}
+
+/** A compiled rule: answers allowed or not. */
+export type Check = (input: CheckInput) => boolean;
+
+const SUBST = /%\(([^)]+)\)s/g;
+
+/** Replaces `%(a.b)s` with the target's values; undefined when one is missing (the check fails, as oslo's KeyError). */
+export function substitute(template: string, target: Record<string, unknown>): string | undefined {
+  let missing = false;
+  const out = template.replace(SUBST, (_m, key: string) => {
+    const v = key in target ? target[key] : lookupPath(target, key);
+    if (v === undefined) {
+      missing = true;
+      return '';
+    }
+    return pyStr(v);
+  });
+  return missing ? undefined : out;
+}
+
+/** Reads `a.b.c` from nested objects. */
+export function lookupPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Python's str() of a value: oslo compares the text forms. */
+export function pyStr(v: unknown): string {
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null) return 'None';
+  return String(v);
+}
+
+/** Parses the literal on either side of a generic check ('True', quoted strings, numbers). */
+export function literal(text: string): string | undefined {
+  if (/^(['"]).*\1$/.test(text)) return text.slice(1, -1);
+  if (text === 'True' || text === 'False' || text === 'None') return text;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
+  return undefined;
+}
+
+/** Builds the check for one `kind:match` token. */
+export function compileAtom(token: string): Check {
+  if (token === '@') return () => true;
+  if (token === '!') return () => false;
+  const colon = token.indexOf(':');
+  if (colon < 0) return () => false;
+  const kind = token.slice(0, colon);
+  const match = token.slice(colon + 1);
+  if (kind === 'rule') {
+    return (input) => {
+      if (input.stack.includes(match)) return false;
+      const check = input.rule(match);
+      if (!check) return false;
+      input.stack.push(match);
+      try {
+        return check(input);
+      } finally {
+        input.stack.pop();
+      }
+    };
+  }
+  if (kind === 'role') {
+    return ({ target, creds }) => {
+      const wanted = match.includes('%(') ? substitute(match, target) : match;
+      if (wanted === undefined) return false;
+      const roles = Array.isArray(creds.roles) ? (creds.roles as unknown[]) : [];
+      return roles.some((r) => String(r).toLowerCase() === wanted.toLowerCase());
+    };
+  }
+  if (kind === 'http' || kind === 'https') return () => false;
+  // Generic check: the left side is a creds path, or a literal compared with the right side.
+  const leftLiteral = literal(kind);
+  return ({ target, creds }) => {
+    const right = literal(match) ?? substitute(match, target);
+    if (right === undefined) return false;
+    if (leftLiteral !== undefined) return leftLiteral === right;
+    const value = lookupPath(creds, kind);
+    if (value === undefined) return false;
+    if (Array.isArray(value)) return value.map(pyStr).includes(right);
+    return pyStr(value) === right;
+  };
+}
