@@ -1,0 +1,2 @@
+export * from './token/fernet';
+export * from './token/key-repository';
