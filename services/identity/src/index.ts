@@ -1,2 +1,4 @@
 export * from './token/fernet';
 export * from './token/key-repository';
+export * from './token/token-formatter';
+export * from './token/token-payload';
