@@ -2,3 +2,4 @@ export * from './token/fernet';
 export * from './token/key-repository';
 export * from './token/token-formatter';
 export * from './token/token-payload';
+export * from './password/password-hasher';
