@@ -39,7 +39,8 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
   };
   const observe = (request: FastifyRequest, reply: FastifyReply, routeUrl: string) => {
     const seconds = reply.elapsedTime / 1000;
-    httpDuration.observe({ service: spec.name, method: request.method, route: routeUrl, status: reply.statusCode }, seconds);
+    const status = reply.statusCode;
+    httpDuration.observe(`${spec.name} ${request.method} ${routeUrl} ${status}`, () => ({ service: spec.name, method: request.method, route: routeUrl, status: String(status) }), seconds);
     if (reply.statusCode >= 500) spec.logger.warn({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request failed');
     else if (debugEnabled) spec.logger.debug({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request');
   };

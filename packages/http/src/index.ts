@@ -8,3 +8,4 @@ export * from './paging';
 export * from './route';
 export * from './to-fault';
 export * from './validation';
+export * from './request-histogram';

@@ -1,4 +1,5 @@
-import { Histogram, collectDefaultMetrics, register } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { RequestHistogram } from './request-histogram';
 
 let defaultsStarted = false;
 
@@ -10,12 +11,7 @@ export function startProcessMetrics(): void {
 }
 
 /** Request duration per service, method, route and status. */
-export const httpDuration = new Histogram({
-  name: 'nimbus_http_request_duration_seconds',
-  help: 'Time to answer an API request',
-  labelNames: ['service', 'method', 'route', 'status'] as const,
-  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-});
+export const httpDuration = new RequestHistogram('nimbus_http_request_duration_seconds', 'Time to answer an API request');
 
 /** The Prometheus text exposition of every metric in the process. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
