@@ -1,3 +1,4 @@
 export * from './http-error';
 export * from './rest-client';
 export * from './session';
+export * from './identity-token-validator';

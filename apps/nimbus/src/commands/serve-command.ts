@@ -2,6 +2,7 @@ import { startCloud } from '@nimbus/service';
 import { Command } from 'commander';
 import { serviceRegistry } from '../service-registry';
 import { cloudOverrides, commonCloudOptions } from './cloud-flags';
+import { remoteTokenValidator } from './remote-token-validator';
 import { runUntilSignal } from './run-until-signal';
 
 /** `nimbus serve <role>`: one role of one service, for scale-out over RabbitMQ and PostgreSQL/MariaDB. */
@@ -17,7 +18,7 @@ export function serveCommand(): Command {
         process.exitCode = 2;
         return;
       }
-      const cloud = await startCloud({ services: [service], configFile: flags.configFile, overrides: cloudOverrides(flags) });
+      const cloud = await startCloud({ services: [service], configFile: flags.configFile, overrides: cloudOverrides(flags), remoteTokenValidator });
       process.stdout.write(`${role} listening on ${cloud.endpoints.map((e) => e.url).join(', ')}\n`);
       await runUntilSignal(cloud);
     });
