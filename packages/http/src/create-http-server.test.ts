@@ -7,6 +7,7 @@ import { createHttpServer } from './create-http-server';
 import { keystoneFaults, novaFaults } from './fault-renderers';
 import { route } from './route';
 import { novaValidationMessage } from './validation';
+import { versionsReply } from './version-discovery';
 
 const creds = (roles: string[]): Credentials => ({
   token: 't',
@@ -59,6 +60,8 @@ function keystoneLike() {
     bodyLimitBytes: 1024,
     routes: [
       route('GET', '/', () => ({ version: 'v1' }), { public: true }),
+      route('GET', '/versions', (req) => versionsReply(req, [{ id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z', path: '/v3', mediaType: 'application/vnd.openstack.identity-v3+json' }], 'keystone'), { public: true }),
+      route('GET', '/search', (req) => ({ limit: req.query.limit }), { public: true, query: { type: 'object', properties: { limit: { type: 'string', pattern: '^[0-9]+$' } }, additionalProperties: false } }),
       route('POST', '/widgets', (req) => ({ widget: { ...req.body.widget, id: 'w1' } }), { body: widgetBody, status: 201 }),
       route('GET', '/widgets/:id', (req) => {
         req.authorize('test:get_widget');
@@ -125,6 +128,27 @@ describe('createHttpServer', () => {
     const big = await app.inject({ method: 'POST', url: '/widgets', headers, payload: JSON.stringify({ widget: { name: 'x'.repeat(2000) } }) });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe(413);
+  });
+
+  it('validates query strings and answers bad ones with 400', async () => {
+    const app = keystoneLike();
+    expect((await app.inject({ url: '/search?limit=5' })).json()).toEqual({ limit: '5' });
+    const bad = await app.inject({ url: '/search?limit=-1' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toBe("Invalid input for field 'limit': '-1' does not match '^[0-9]+$'");
+    expect((await app.inject({ url: '/search?sort=x' })).statusCode).toBe(400);
+  });
+
+  it('renders version documents with self links from the request host', async () => {
+    const res = await keystoneLike().inject({ url: '/versions', headers: { host: 'cloud.example:5000' } });
+    expect(res.statusCode).toBe(300);
+    expect(res.json().versions.values[0]).toEqual({
+      id: 'v3.14',
+      status: 'stable',
+      updated: '2020-04-07T00:00:00Z',
+      links: [{ rel: 'self', href: 'http://cloud.example:5000/v3/' }],
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+    });
   });
 
   it('answers 405 with Allow for a known path and a wrong method', async () => {

@@ -9,3 +9,4 @@ export * from './route';
 export * from './to-fault';
 export * from './validation';
 export * from './request-histogram';
+export * from './version-discovery';
