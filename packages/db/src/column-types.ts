@@ -40,3 +40,13 @@ export function toBoolean(value: unknown): boolean {
 export function hasNativeBoolean(dialect: Dialect): boolean {
   return dialect === 'postgres';
 }
+
+/**
+ * Adds an auto-incrementing integer primary key the way each dialect spells it (`serial` on
+ * PostgreSQL, `integer ... autoincrement` elsewhere).
+ */
+export function addSerialPrimaryKey<B extends { addColumn: (...args: any[]) => B }>(builder: B, dialect: Dialect, name = 'id'): B {
+  return dialect === 'postgres'
+    ? builder.addColumn(name, 'serial', (c: any) => c.primaryKey())
+    : builder.addColumn(name, 'integer', (c: any) => c.primaryKey().autoIncrement());
+}

@@ -5,3 +5,4 @@ export * from './token/token-payload';
 export * from './password/password-hasher';
 export * from './manager/revocation/revocation-event';
 export * from './manager/revocation/revocation-index';
+export * from './db/migrations/index';
