@@ -6,3 +6,5 @@ export * from './password/password-hasher';
 export * from './manager/revocation/revocation-event';
 export * from './manager/revocation/revocation-index';
 export * from './db/migrations/index';
+export * from './manager/assignment/effective-assignments';
+export * from './manager/assignment/role-inference';
