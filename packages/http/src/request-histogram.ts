@@ -40,7 +40,9 @@ export class RequestHistogram {
   async get() {
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
     for (const s of this.series.values()) {
-      BUCKETS.forEach((le, i) => values.push({ labels: { ...s.labels, le }, value: s.counts[i]!, metricName: `${this.name}_bucket` }));
+      for (let i = 0; i < BUCKETS.length; i++) {
+        values.push({ labels: { ...s.labels, le: BUCKETS[i]! }, value: s.counts[i]!, metricName: `${this.name}_bucket` });
+      }
       values.push({ labels: { ...s.labels, le: '+Inf' }, value: s.count, metricName: `${this.name}_bucket` });
       values.push({ labels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
       values.push({ labels: s.labels, value: s.count, metricName: `${this.name}_count` });
