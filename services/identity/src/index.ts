@@ -8,3 +8,4 @@ export * from './manager/revocation/revocation-index';
 export * from './db/migrations/index';
 export * from './manager/assignment/effective-assignments';
 export * from './manager/assignment/role-inference';
+export * from './db/repositories/project-repository';
