@@ -9,3 +9,4 @@ export * from './db/migrations/index';
 export * from './manager/assignment/effective-assignments';
 export * from './manager/assignment/role-inference';
 export * from './db/repositories/project-repository';
+export * from './manager/token/token-provider';
