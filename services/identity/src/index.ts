@@ -10,3 +10,4 @@ export * from './manager/assignment/effective-assignments';
 export * from './manager/assignment/role-inference';
 export * from './db/repositories/project-repository';
 export * from './manager/token/token-provider';
+export * from './manager/user/security-compliance';
