@@ -11,3 +11,4 @@ export * from './manager/assignment/role-inference';
 export * from './db/repositories/project-repository';
 export * from './manager/token/token-provider';
 export * from './manager/user/security-compliance';
+export * from './manager/catalog/build-catalog';
