@@ -12,3 +12,4 @@ export * from './db/repositories/project-repository';
 export * from './manager/token/token-provider';
 export * from './manager/user/security-compliance';
 export * from './manager/catalog/build-catalog';
+export * from './api/auth/token-view';
