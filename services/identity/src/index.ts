@@ -13,3 +13,4 @@ export * from './manager/token/token-provider';
 export * from './manager/user/security-compliance';
 export * from './manager/catalog/build-catalog';
 export * from './api/auth/token-view';
+export * from './db/repositories/user-repository';
