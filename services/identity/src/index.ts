@@ -14,3 +14,4 @@ export * from './manager/user/security-compliance';
 export * from './manager/catalog/build-catalog';
 export * from './api/auth/token-view';
 export * from './db/repositories/user-repository';
+export * from './db/repositories/role-repository';
