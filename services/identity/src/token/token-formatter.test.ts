@@ -49,7 +49,8 @@ describe('TokenFormatter', () => {
   it('refuses truncated, altered and foreign tokens as unreadable', () => {
     const { f } = formatter();
     const token = f.create(cases[2]![1]);
-    for (const bad of [token.slice(0, -5), `${token.slice(0, 40)}x${token.slice(41)}`, 'x'.repeat(80), '', formatter().f.create(cases[0]![1])]) {
+    const flipped = `${token.slice(0, 40)}${token[40] === 'A' ? 'B' : 'A'}${token.slice(41)}`;
+    for (const bad of [token.slice(0, -5), flipped, 'x'.repeat(80), '', formatter().f.create(cases[0]![1])]) {
       expect(() => f.read(bad)).toThrow(UnreadableToken);
     }
   });
