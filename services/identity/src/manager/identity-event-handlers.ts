@@ -1,0 +1,58 @@
+import type { ExtensionHooks } from './ext/extension-managers';
+import type { IdentityEvents } from './identity-events';
+import type { RevocationManager } from './revocation/revocation-manager';
+
+/** Clean-ups of other core managers that follow a deletion (assignments of a deleted user...). */
+export interface CoreCascades {
+  actorDeleted(actorId: string): Promise<void>;
+  targetDeleted(targetId: string): Promise<void>;
+}
+
+/**
+ * What identity does after each core change, as Keystone does: revocation events where a
+ * token's subject went away or changed (user, password, project, domain), clean-ups in the
+ * extensions (credentials, application credentials, trusts, limits) and in assignments, and a
+ * cache flush where validation recomputes the answer anyway (roles, group membership).
+ */
+export function identityEventHandlers(revocations: RevocationManager, ext: ExtensionHooks, cascades: CoreCascades): IdentityEvents {
+  return {
+    async userDisabled(userId) {
+      await revocations.revoke({ userId });
+      await ext.userDisabled(userId);
+    },
+    async userDeleted(userId) {
+      await revocations.revoke({ userId });
+      await cascades.actorDeleted(userId);
+      await ext.userDeleted(userId);
+    },
+    async passwordChanged(userId) {
+      await revocations.revoke({ userId });
+    },
+    async projectDisabled(projectId) {
+      await revocations.revoke({ projectId });
+    },
+    async projectDeleted(projectId) {
+      await revocations.revoke({ projectId });
+      await cascades.targetDeleted(projectId);
+      await ext.projectDeleted(projectId);
+    },
+    async domainDisabled(domainId) {
+      await revocations.revoke({ domainId });
+    },
+    async domainDeleted(domainId) {
+      await revocations.revoke({ domainId });
+      await cascades.targetDeleted(domainId);
+      await ext.domainDeleted(domainId);
+    },
+    async userRemovedFromGroup() {
+      revocations.invalidateCaches();
+    },
+    async assignmentRemoved(input) {
+      revocations.invalidateCaches();
+      if (input.targetId) for (const userId of input.userIds) await ext.userLostProjectRole(userId, input.targetId);
+    },
+    async roleDeleted() {
+      revocations.invalidateCaches();
+    },
+  };
+}
