@@ -83,7 +83,7 @@ export class UserManager {
     await this.requireDomain(input.domainId);
     const id = randomUUID().replaceAll('-', '');
     const now = this.now();
-    let password;
+    let password: { hash: string; expiresAt: string | null; selfService: boolean } | undefined;
     if (typeof input.password === 'string') {
       await checkNewPassword(this.compliance, input.password, [], async () => false);
       const expires = this.expiryFor(input.options ?? {}, now, false);
