@@ -47,6 +47,22 @@ export class RoleRepository {
     return ((await q.orderBy('name').execute()) as RoleRow[]).map(toRole);
   }
 
+  async updateRole(id: string, changes: Partial<Pick<RoleRecord, 'name' | 'description' | 'options'>>): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.description !== undefined) set.description = changes.description;
+    if (changes.options !== undefined) set.options = toJson(changes.options);
+    if (Object.keys(set).length) await this.db.transaction((t) => t.updateTable('role').set(set).where('id', '=', id).execute());
+  }
+
+  /** Deletes every assignment of an actor (user or group) or on a target (project or domain). */
+  async deleteAssignmentsOf(f: { actorId?: string; targetId?: string }): Promise<void> {
+    let q = this.db.kysely.deleteFrom('assignment');
+    if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
+    if (f.targetId !== undefined) q = q.where('target_id', '=', f.targetId);
+    await q.execute();
+  }
+
   async deleteRole(id: string): Promise<void> {
     await run(() => this.db.kysely.deleteFrom('role').where('id', '=', id).execute());
   }
