@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { identityCommand } from './commands/identity-command';
 
 /** Operator commands that services contribute (`nimbus identity ...`, `nimbus ring ...`). */
 export function extraCommands(): Command[] {
-  return [];
+  return [identityCommand()];
 }

@@ -57,5 +57,13 @@ export const extensionOptions = defineOptions('credential', 'Credentials, applic
   trust_max_redelegation_count: opt.int({ default: 3, min: 0, help: 'Longest chain of re-delegated trusts.' }),
 });
 
+
+/** oslo.policy's `[oslo_policy]`. */
+export const policyOptions = defineOptions('oslo_policy', 'Policy enforcement.', {
+  policy_file: opt.string({ default: 'policy.yaml', help: 'Rule overrides (YAML), relative to the data directory; absent means the defaults.' }),
+  enforce_scope: opt.bool({ default: false, help: 'Refuse tokens whose scope the rule does not allow.' }),
+  enforce_new_defaults: opt.bool({ default: false, help: 'Use only the secure-RBAC defaults, not the deprecated rules.' }),
+});
+
 /** Every option group identity reads. */
-export const identityOptionGroups = [tokenOptions, fernetOptions, identityOptions, resourceOptions, authOptions, securityComplianceOptions, extensionOptions];
+export const identityOptionGroups = [tokenOptions, fernetOptions, identityOptions, resourceOptions, authOptions, securityComplianceOptions, extensionOptions, policyOptions];

@@ -56,3 +56,29 @@ export function identityEventHandlers(revocations: RevocationManager, ext: Exten
     },
   };
 }
+
+/** Events whose handlers are bound after the managers that announce them are built (they depend on each other). */
+export function lateBoundEvents(): IdentityEvents & { bind(handlers: IdentityEvents): void } {
+  let target: IdentityEvents | undefined;
+  const call =
+    <K extends keyof IdentityEvents>(k: K) =>
+    (...args: Parameters<IdentityEvents[K]>): Promise<void> => {
+      if (!target) throw new Error(`identity event ${k} raised before the handlers were bound`);
+      return (target[k] as (...a: Parameters<IdentityEvents[K]>) => Promise<void>)(...args);
+    };
+  return {
+    bind(handlers) {
+      target = handlers;
+    },
+    userDisabled: call('userDisabled'),
+    userDeleted: call('userDeleted'),
+    passwordChanged: call('passwordChanged'),
+    projectDisabled: call('projectDisabled'),
+    projectDeleted: call('projectDeleted'),
+    domainDisabled: call('domainDisabled'),
+    domainDeleted: call('domainDeleted'),
+    userRemovedFromGroup: call('userRemovedFromGroup'),
+    assignmentRemoved: call('assignmentRemoved'),
+    roleDeleted: call('roleDeleted'),
+  };
+}

@@ -40,6 +40,11 @@ export class RoleManager {
     return this.roles.listRoles({ domainId: f.domainId ?? null, ...(f.name !== undefined ? { name: f.name } : {}) });
   }
 
+  /** Roles with this name, global and domain-specific. */
+  findByName(name: string): Promise<RoleRecord[]> {
+    return this.roles.listRoles({ name });
+  }
+
   async byIds(ids: readonly string[]): Promise<RoleRecord[]> {
     const all = await Promise.all(ids.map((id) => this.roles.getRole(id)));
     return all.filter((r): r is RoleRecord => r !== undefined);

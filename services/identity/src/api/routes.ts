@@ -1,0 +1,27 @@
+import type { Route } from '@nimbus/http';
+import { roleAssignmentRoutes } from './assignment/role-assignment-controller';
+import { grantRoutes } from './assignment/grant-controller';
+import { roleRoutes } from './assignment/role-controller';
+import { authRoutes } from './auth/auth-controller';
+import { catalogRoutes } from './catalog/catalog-controller';
+import { extensionRoutes } from './ext/extension-routes';
+import { domainRoutes } from './resource/domain-controller';
+import { projectRoutes } from './resource/project-controller';
+import { groupRoutes } from './user/group-controller';
+import { userRoutes } from './user/user-controller';
+import { versionRoutes } from './version/version-controller';
+
+/** Every route of the identity API. */
+export const identityRoutes: Route[] = [
+  ...versionRoutes,
+  ...authRoutes,
+  ...domainRoutes,
+  ...projectRoutes,
+  ...userRoutes,
+  ...groupRoutes,
+  ...roleRoutes,
+  ...grantRoutes,
+  ...roleAssignmentRoutes,
+  ...catalogRoutes,
+  ...extensionRoutes,
+];

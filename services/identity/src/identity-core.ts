@@ -1,0 +1,167 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '@nimbus/config';
+import type { Database } from '@nimbus/db';
+import type { Logger } from '@nimbus/logging';
+import { PolicyEnforcer } from '@nimbus/policy';
+import { parse } from 'yaml';
+import { identityPolicies } from './api/policy/identity-policies';
+import { keyRepositoryPath } from './cli/fernet-commands';
+import { authOptions, extensionOptions, fernetOptions, identityOptions, policyOptions, resourceOptions, securityComplianceOptions, tokenOptions } from './conf/options';
+import { CatalogRepository } from './db/repositories/catalog-repository';
+import { GroupRepository } from './db/repositories/group-repository';
+import { ProjectRepository } from './db/repositories/project-repository';
+import { RevocationRepository } from './db/repositories/revocation-repository';
+import { RoleRepository } from './db/repositories/role-repository';
+import { UserRepository } from './db/repositories/user-repository';
+import { AssignmentManager } from './manager/assignment/assignment-manager';
+import { RoleManager } from './manager/assignment/role-manager';
+import { AuthManager } from './manager/auth/auth-manager';
+import { LocalTokenValidator } from './manager/auth/local-token-validator';
+import { managerDirectory } from './manager/auth/manager-directory';
+import { tokenSubjects } from './manager/auth/token-subjects';
+import { TokenRenderer } from './manager/auth/token-renderer';
+import { CatalogManager } from './manager/catalog/catalog-manager';
+import { createExtensionManagers } from './manager/ext/extension-managers';
+import { managerCoreAccess } from './manager/ext/manager-core-access';
+import { identityEventHandlers, lateBoundEvents } from './manager/identity-event-handlers';
+import { ResourceManager } from './manager/resource/resource-manager';
+import { RevocationManager } from './manager/revocation/revocation-manager';
+import { TokenProvider } from './manager/token/token-provider';
+import { GroupManager } from './manager/user/group-manager';
+import { UserManager } from './manager/user/user-manager';
+import { PasswordHasher } from './password/password-hasher';
+import { cachedKeys } from './token/key-cache';
+import { KeyRepository } from './token/key-repository';
+import { TokenFormatter } from './token/token-formatter';
+
+/** What building identity needs: its options, database and data directory. */
+export interface IdentityCoreInput {
+  config: Config;
+  db: Database;
+  dataDir: string;
+  logger: Logger;
+}
+
+/** Loads `policy.yaml` overrides (rule name → check string), when the file exists. */
+function policyOverrides(path: string): Record<string, string> | undefined {
+  if (!existsSync(path)) return undefined;
+  const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
+  return Object.fromEntries(Object.entries(doc ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * Builds identity's managers, token machinery and policy enforcer from configuration. Used by
+ * the service (API) and by `nimbus identity bootstrap`.
+ */
+export function buildIdentityCore(input: IdentityCoreInput) {
+  const { config, db, dataDir } = input;
+  const token = config.group(tokenOptions);
+  const fernet = config.group(fernetOptions);
+  const identity = config.group(identityOptions);
+  const resource = config.group(resourceOptions);
+  const auth = config.group(authOptions);
+  const sc = config.group(securityComplianceOptions);
+  const ext = config.group(extensionOptions);
+  const pol = config.group(policyOptions);
+
+  const keys = new KeyRepository(keyRepositoryPath(dataDir, fernet.key_repository, 'fernet-keys'), fernet.max_active_keys);
+  if (!keys.isSetUp()) keys.setup();
+  const hasher = new PasswordHasher({ rounds: identity.password_hash_rounds, maxLength: identity.max_password_length });
+  const events = lateBoundEvents();
+
+  const projectRepo = new ProjectRepository(db);
+  const userRepo = new UserRepository(db);
+  const groupRepo = new GroupRepository(db);
+  const roleRepo = new RoleRepository(db);
+  const resources = new ResourceManager(projectRepo, events, { maxProjectTreeDepth: resource.max_project_tree_depth });
+  const users = new UserManager(
+    userRepo,
+    projectRepo,
+    hasher,
+    {
+      lockoutFailureAttempts: sc.lockout_failure_attempts,
+      lockoutDurationSeconds: sc.lockout_duration,
+      passwordRegex: sc.password_regex,
+      passwordRegexDescription: sc.password_regex_description,
+      uniqueLastPasswordCount: sc.unique_last_password_count,
+      passwordExpiresDays: sc.password_expires_days,
+      minimumPasswordAgeDays: sc.minimum_password_age,
+      changePasswordUponFirstUse: sc.change_password_upon_first_use,
+    },
+    events,
+  );
+  const groups = new GroupManager(groupRepo, userRepo, projectRepo, events);
+  const roles = new RoleManager(roleRepo, events);
+  const assignments = new AssignmentManager(roleRepo, roles, userRepo, groupRepo, projectRepo, events);
+  const catalog = new CatalogManager(new CatalogRepository(db));
+  const revocations = new RevocationManager(new RevocationRepository(db), token.expiration + token.allow_expired_window);
+
+  // The extensions read core through a narrow contract; core's token machinery reads them back.
+  let tokensRef: TokenProvider | undefined;
+  let rendererRef: TokenRenderer | undefined;
+  const extensions = createExtensionManagers(
+    managerCoreAccess({
+      users,
+      resources,
+      roles,
+      assignments,
+      catalog,
+      revocations,
+      get tokens() {
+        return tokensRef!;
+      },
+      get renderer() {
+        return rendererRef!;
+      },
+    }),
+    {
+      db,
+      dataDir,
+      hasher,
+      options: { credentialUserLimit: ext.user_limit, applicationCredentialUserLimit: ext.application_credential_user_limit, maxRedelegationCount: ext.trust_max_redelegation_count },
+    },
+  );
+  events.bind(identityEventHandlers(revocations, extensions.hooks, { actorDeleted: (id) => assignments.deleteForActor(id), targetDeleted: (id) => assignments.deleteForTarget(id) }));
+
+  const directory = managerDirectory({ users, resources, roles, assignments, catalog, credentials: extensions.credentials });
+  const tokens = new TokenProvider(new TokenFormatter(cachedKeys(keys), auth.methods), revocations.index, tokenSubjects(directory, extensions.trustAuth, extensions.applicationCredentialAuth), {
+    expirationSeconds: token.expiration,
+    allowExpiredWindowSeconds: token.allow_expired_window,
+  });
+  const renderer = new TokenRenderer(directory, extensions.trustAuth, extensions.applicationCredentialAuth, { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null });
+  tokensRef = tokens;
+  rendererRef = renderer;
+  const authManager = new AuthManager(directory, tokens, extensions.applicationCredentialAuth, extensions.trustAuth, {
+    methods: auth.methods,
+    allowRescopeScopedToken: token.allow_rescope_scoped_token,
+    totpPreviousWindows: auth.totp_included_previous_windows,
+  });
+  const validator = new LocalTokenValidator(tokens, renderer, revocations);
+  const enforcer = new PolicyEnforcer({
+    defaults: identityPolicies,
+    overrides: policyOverrides(resolve(dataDir, pol.policy_file)),
+    enforceScope: pol.enforce_scope,
+    enforceNewDefaults: pol.enforce_new_defaults,
+    logger: input.logger,
+  });
+  return {
+    services: {
+      resources,
+      users,
+      groups,
+      roles,
+      assignments,
+      catalog,
+      extensions,
+      auth: { manager: authManager, tokens, renderer, revocations, directory },
+    },
+    revocations,
+    validator,
+    enforcer,
+    refreshSeconds: token.revocation_refresh_seconds,
+  };
+}
+
+/** The managers and machinery `buildIdentityCore` returns. */
+export type IdentityCore = ReturnType<typeof buildIdentityCore>;
