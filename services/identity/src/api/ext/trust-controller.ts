@@ -96,7 +96,7 @@ function trustTarget(t: Trust): Record<string, unknown> {
 
 async function createTrust(req: ExtRequest) {
   const b = req.body.trust as Record<string, any>;
-  req.authorize('identity:create_trust', { trust: b });
+  req.authorize('identity:create_trust', { target: { trust: b } });
   const t = await ext(req).trusts.create(
     {
       trustorUserId: b.trustor_user_id,

@@ -1,8 +1,8 @@
 import type { RuleDefault, ScopeType } from '@nimbus/policy';
 import { identityRule } from './base-policies';
 
-// Keystone 22's defaults for the core resources: name, check string, scope types and the
-// pre-secure-RBAC rule still OR-ed in until enforce_new_defaults. Data, one rule a line.
+// Keystone 22's defaults: name, check string, scope types and the pre-secure-RBAC rule still
+// OR-ed in until enforce_new_defaults. Data, one rule a line.
 const r = (name: string, check: string, scopes: ScopeType[] | null, deprecated: string | null): RuleDefault =>
   identityRule(name, check, scopes ?? ['system', 'domain', 'project'], deprecated ?? undefined);
 

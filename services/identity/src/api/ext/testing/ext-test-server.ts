@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { extensionMigrations } from '../../../db/ext/extension-migrations';
 import { createExtensionManagers, type ExtensionManagers } from '../../../manager/ext/extension-managers';
 import { PasswordHasher } from '../../../password/password-hasher';
+import { basePolicies } from '../../policy/base-policies';
 import { extensionPolicies } from '../extension-policies';
 import { extensionRoutes } from '../extension-routes';
 import { FakeCoreAccess } from './fake-core-access';
@@ -33,12 +34,6 @@ export interface ExtTestServer {
   close(): Promise<void>;
 }
 
-const baseRules = [
-  { name: 'admin_required', checkStr: 'role:admin or is_admin:1', description: '' },
-  { name: 'service_role', checkStr: 'role:service', description: '' },
-  { name: 'owner', checkStr: 'user_id:%(user_id)s', description: '' },
-  { name: 'admin_or_owner', checkStr: 'rule:admin_required or rule:owner', description: '' },
-];
 
 /** Starts the extension routes in-process (no sockets) for tests. */
 export async function startExtTestServer(): Promise<ExtTestServer> {
@@ -58,7 +53,7 @@ export async function startExtTestServer(): Promise<ExtTestServer> {
       return make();
     },
   };
-  const enforcer = new PolicyEnforcer({ defaults: [...baseRules, ...extensionPolicies] });
+  const enforcer = new PolicyEnforcer({ defaults: [...basePolicies, ...extensionPolicies] });
   const app = createHttpServer({
     name: 'identity',
     routes: extensionRoutes,
