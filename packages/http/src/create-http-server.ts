@@ -177,7 +177,12 @@ function pathIndex(routes: readonly Route[]): (method: string, path: string) => 
 }
 
 function registerContentTypes<S>(app: FastifyInstance, spec: HttpServiceSpec<S>): void {
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  const strictParser = app.getDefaultJsonParser('error', 'error');
+  // Clients (Tempest among them) send `Content-Type: application/json` with no body on PUT and
+  // DELETE; an empty body is no body. A route that needs one still fails its body schema.
+  const jsonParser: typeof strictParser = (req, body, done) => ((body as string).length === 0 ? done(null, undefined) : strictParser(req, body, done));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
   for (const type of spec.jsonContentTypes ?? []) app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
   const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => done(null, payload);
   if (spec.streamContentTypes === '*') {
