@@ -7,7 +7,16 @@ import { PolicyEnforcer } from '@nimbus/policy';
 import { parse } from 'yaml';
 import { identityPolicies } from './api/policy/identity-policies';
 import { keyRepositoryPath } from './cli/fernet-commands';
-import { authOptions, extensionOptions, fernetOptions, identityOptions, policyOptions, resourceOptions, securityComplianceOptions, tokenOptions } from './conf/options';
+import {
+  authOptions,
+  extensionOptions,
+  fernetOptions,
+  identityOptions,
+  policyOptions,
+  resourceOptions,
+  securityComplianceOptions,
+  tokenOptions,
+} from './conf/options';
 import { CatalogRepository } from './db/repositories/catalog-repository';
 import { GroupRepository } from './db/repositories/group-repository';
 import { ProjectRepository } from './db/repositories/project-repository';
@@ -65,16 +74,24 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const ext = config.group(extensionOptions);
   const pol = config.group(policyOptions);
 
-  const keys = new KeyRepository(keyRepositoryPath(dataDir, fernet.key_repository, 'fernet-keys'), fernet.max_active_keys);
+  const keys = new KeyRepository(
+    keyRepositoryPath(dataDir, fernet.key_repository, 'fernet-keys'),
+    fernet.max_active_keys,
+  );
   if (!keys.isSetUp()) keys.setup();
-  const hasher = new PasswordHasher({ rounds: identity.password_hash_rounds, maxLength: identity.max_password_length });
+  const hasher = new PasswordHasher({
+    rounds: identity.password_hash_rounds,
+    maxLength: identity.max_password_length,
+  });
   const events = lateBoundEvents();
 
   const projectRepo = new ProjectRepository(db);
   const userRepo = new UserRepository(db);
   const groupRepo = new GroupRepository(db);
   const roleRepo = new RoleRepository(db);
-  const resources = new ResourceManager(projectRepo, events, { maxProjectTreeDepth: resource.max_project_tree_depth });
+  const resources = new ResourceManager(projectRepo, events, {
+    maxProjectTreeDepth: resource.max_project_tree_depth,
+  });
   const users = new UserManager(
     userRepo,
     projectRepo,
@@ -95,7 +112,10 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const roles = new RoleManager(roleRepo, events);
   const assignments = new AssignmentManager(roleRepo, roles, userRepo, groupRepo, projectRepo, events);
   const catalog = new CatalogManager(new CatalogRepository(db));
-  const revocations = new RevocationManager(new RevocationRepository(db), token.expiration + token.allow_expired_window);
+  const revocations = new RevocationManager(
+    new RevocationRepository(db),
+    token.expiration + token.allow_expired_window,
+  );
 
   // The extensions read core through a narrow contract; core's token machinery reads them back.
   let tokensRef: TokenProvider | undefined;
@@ -119,24 +139,62 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       db,
       dataDir,
       hasher,
-      options: { credentialUserLimit: ext.user_limit, applicationCredentialUserLimit: ext.application_credential_user_limit, maxRedelegationCount: ext.trust_max_redelegation_count },
+      options: {
+        credentialUserLimit: ext.user_limit,
+        applicationCredentialUserLimit: ext.application_credential_user_limit,
+        maxRedelegationCount: ext.trust_max_redelegation_count,
+      },
     },
   );
-  events.bind(identityEventHandlers(revocations, extensions.hooks, { actorDeleted: (id) => assignments.deleteForActor(id), targetDeleted: (id) => assignments.deleteForTarget(id) }));
+  events.bind(
+    identityEventHandlers(revocations, extensions.hooks, {
+      actorDeleted: (id) => assignments.deleteForActor(id),
+      targetDeleted: (id) => assignments.deleteForTarget(id),
+      async domainEmptied(domainId) {
+        for (const u of await users.list({ domainId })) await users.delete(u.id);
+        for (const g of await groups.list({ domainId })) await groups.delete(g.id);
+        for (const r of await roles.list({ domainId })) await roles.delete(r.id);
+      },
+    }),
+  );
 
-  const directory = managerDirectory({ users, resources, roles, assignments, catalog, credentials: extensions.credentials });
-  const tokens = new TokenProvider(new TokenFormatter(cachedKeys(keys), auth.methods), revocations.index, tokenSubjects(directory, extensions.trustAuth, extensions.applicationCredentialAuth), {
-    expirationSeconds: token.expiration,
-    allowExpiredWindowSeconds: token.allow_expired_window,
+  const directory = managerDirectory({
+    users,
+    resources,
+    roles,
+    assignments,
+    catalog,
+    credentials: extensions.credentials,
   });
-  const renderer = new TokenRenderer(directory, extensions.trustAuth, extensions.applicationCredentialAuth, { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null });
+  const tokens = new TokenProvider(
+    new TokenFormatter(cachedKeys(keys), auth.methods),
+    revocations.index,
+    tokenSubjects(directory, extensions.trustAuth, extensions.applicationCredentialAuth),
+    {
+      expirationSeconds: token.expiration,
+      allowExpiredWindowSeconds: token.allow_expired_window,
+    },
+  );
+  const renderer = new TokenRenderer(
+    directory,
+    extensions.trustAuth,
+    extensions.applicationCredentialAuth,
+    { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null },
+    () => extensions.serviceProvidersForToken(),
+  );
   tokensRef = tokens;
   rendererRef = renderer;
-  const authManager = new AuthManager(directory, tokens, extensions.applicationCredentialAuth, extensions.trustAuth, {
-    methods: auth.methods,
-    allowRescopeScopedToken: token.allow_rescope_scoped_token,
-    totpPreviousWindows: auth.totp_included_previous_windows,
-  });
+  const authManager = new AuthManager(
+    directory,
+    tokens,
+    extensions.applicationCredentialAuth,
+    extensions.trustAuth,
+    {
+      methods: auth.methods,
+      allowRescopeScopedToken: token.allow_rescope_scoped_token,
+      totpPreviousWindows: auth.totp_included_previous_windows,
+    },
+  );
   const validator = new LocalTokenValidator(tokens, renderer, revocations);
   const enforcer = new PolicyEnforcer({
     defaults: identityPolicies,

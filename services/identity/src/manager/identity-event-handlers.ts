@@ -6,6 +6,8 @@ import type { RevocationManager } from './revocation/revocation-manager';
 export interface CoreCascades {
   actorDeleted(actorId: string): Promise<void>;
   targetDeleted(targetId: string): Promise<void>;
+  /** Deletes a domain's users, groups and domain-specific roles before the domain goes. */
+  domainEmptied(domainId: string): Promise<void>;
 }
 
 /**
@@ -41,8 +43,13 @@ export function identityEventHandlers(revocations: RevocationManager, ext: Exten
     },
     async domainDeleted(domainId) {
       await revocations.revoke({ domainId });
+      await cascades.domainEmptied(domainId);
       await cascades.targetDeleted(domainId);
       await ext.domainDeleted(domainId);
+    },
+    async groupDeleted(groupId) {
+      await cascades.actorDeleted(groupId);
+      revocations.invalidateCaches();
     },
     async userRemovedFromGroup() {
       revocations.invalidateCaches();
@@ -77,6 +84,7 @@ export function lateBoundEvents(): IdentityEvents & { bind(handlers: IdentityEve
     projectDeleted: call('projectDeleted'),
     domainDisabled: call('domainDisabled'),
     domainDeleted: call('domainDeleted'),
+    groupDeleted: call('groupDeleted'),
     userRemovedFromGroup: call('userRemovedFromGroup'),
     assignmentRemoved: call('assignmentRemoved'),
     roleDeleted: call('roleDeleted'),

@@ -13,6 +13,8 @@ export interface IdentityEvents {
   projectDeleted(projectId: string): Promise<void>;
   domainDisabled(domainId: string): Promise<void>;
   domainDeleted(domainId: string): Promise<void>;
+  /** A group was deleted: its grants go, its former members lose what they held through it. */
+  groupDeleted(groupId: string, memberIds: readonly string[]): Promise<void>;
   /** A user was removed from a group: tokens holding roles through it are revoked. */
   userRemovedFromGroup(userId: string, groupId: string): Promise<void>;
   /**
@@ -33,6 +35,7 @@ export const ignoreIdentityEvents: IdentityEvents = {
   projectDeleted: async () => {},
   domainDisabled: async () => {},
   domainDeleted: async () => {},
+  groupDeleted: async () => {},
   userRemovedFromGroup: async () => {},
   assignmentRemoved: async () => {},
   roleDeleted: async () => {},

@@ -29,7 +29,7 @@ const roleTarget = (r: RoleRecord) => ({ target: { role: { id: r.id, domain_id: 
 
 async function listRoles(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize(domainId ? 'identity:list_domain_roles' : 'identity:list_roles', { target: { domain_id: domainId ?? null } });
+  req.authorize(domainId ? 'identity:list_domain_roles' : 'identity:list_roles', domainId ? { target: { domain_id: domainId } } : {});
   const name = queryValue(req, 'name');
   const roles = await req.services.roles.list({ domainId: domainId ?? null, ...(name !== undefined ? { name } : {}) });
   return collection(req, 'roles', roles.map((r) => roleBody(req, r)));

@@ -12,6 +12,8 @@ export interface TokenNames {
   trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
   applicationCredential?: { id: string; name: string; restricted: boolean; accessRules?: unknown[] };
   catalog?: CatalogEntry[];
+  /** Enabled federation service providers, shown in every token when there are any. */
+  serviceProviders?: { id: string; auth_url: string; sp_url: string }[];
 }
 
 /** Keystone's timestamp format: microseconds and a `Z` (`2026-11-24T19:10:00.000000Z`). */
@@ -60,5 +62,6 @@ export function tokenView(p: { methods: string[]; auditIds: string[]; issuedAt: 
     };
   }
   if (n.catalog) token.catalog = n.catalog;
+  if (n.serviceProviders?.length) token.service_providers = n.serviceProviders;
   return { token };
 }

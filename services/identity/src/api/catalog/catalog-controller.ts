@@ -101,6 +101,7 @@ async function updateEndpoint(req: Req<{ endpoint: Record<string, any> }>) {
   req.authorize('identity:update_endpoint', {});
   const b = req.body.endpoint;
   const regionId = b.region_id !== undefined ? b.region_id : b.region;
+  if (b.region_id == null && b.region) await req.services.catalog.ensureRegion(b.region);
   const e = await req.services.catalog.updateEndpoint(req.params.endpoint_id!, some({ serviceId: b.service_id, interface: b.interface, url: b.url, regionId, enabled: b.enabled, extra: splitExtra(b, ENDPOINT_FIELDS) }));
   return { endpoint: endpointView(req, e) };
 }

@@ -14,7 +14,7 @@ const projectTarget = (p: ProjectRecord) => ({ target: { project: { id: p.id, do
 
 async function listProjects(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_projects', { target: { domain_id: domainId ?? null } });
+  req.authorize('identity:list_projects', domainId !== undefined ? { target: { domain_id: domainId } } : {});
   const q = (n: string) => queryValue(req, n);
   const isDomain = q('is_domain');
   const enabled = q('enabled');

@@ -11,7 +11,7 @@ const groupTarget = (g: GroupRecord) => ({ target: { group: { id: g.id, domain_i
 
 async function listGroups(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_groups', { target: { group: { domain_id: domainId ?? null } } });
+  req.authorize('identity:list_groups', domainId !== undefined ? { target: { group: { domain_id: domainId } } } : {});
   const name = queryValue(req, 'name');
   const groups = await req.services.groups.list({ ...(domainId !== undefined ? { domainId } : {}), ...(name !== undefined ? { name } : {}) });
   return collection(req, 'groups', groups.map((g) => groupView(req, g)));

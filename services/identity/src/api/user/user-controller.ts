@@ -17,7 +17,7 @@ const userTarget = (u: UserView) => ({ target: { user: { id: u.id, domain_id: u.
 
 async function listUsers(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_users', { target: { domain_id: domainId ?? null } });
+  req.authorize('identity:list_users', domainId !== undefined ? { target: { domain_id: domainId } } : {});
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
   const users = await req.services.users.list({

@@ -113,7 +113,7 @@ export class AssignmentManager {
     } else {
       direct = rolesOnSystem(userId, groupIds, assignments);
     }
-    return direct.size ? expandImpliedRoles(direct, await this.roles.rules()) : [];
+    return direct.size ? this.roles.withoutDomainRoles(expandImpliedRoles(direct, await this.roles.rules())) : [];
   }
 
   /** Projects where the user holds any role. */
@@ -168,7 +168,7 @@ export class AssignmentManager {
         if (!a.inherited) scopes.push(scopeOf(a));
         else if (a.type.endsWith('Domain')) for (const p of await this.projects.list({ domainId: a.targetId, isDomain: false })) scopes.push({ projectId: p.id });
         else if (a.type.endsWith('Project')) for (const p of await this.projects.subtree(a.targetId)) scopes.push({ projectId: p.id });
-        const roleIds = expandImpliedRoles([a.roleId], rules);
+        const roleIds = await this.roles.withoutDomainRoles(expandImpliedRoles([a.roleId], rules));
         for (const u of users)
           for (const scope of scopes)
             for (const roleId of roleIds) {

@@ -19,6 +19,7 @@ const PROHIBITED_IMPLIED = ['admin'];
  */
 export class RoleManager {
   private rulesCache: ImpliedRole[] | undefined;
+  private rolesCache: Map<string, RoleRecord> | undefined;
 
   constructor(
     private readonly roles: RoleRepository,
@@ -45,14 +46,34 @@ export class RoleManager {
     return this.roles.listRoles({ name });
   }
 
+  /** Roles by id, in the given order, unknown ids left out (served from a cache of every role). */
   async byIds(ids: readonly string[]): Promise<RoleRecord[]> {
-    const all = await Promise.all(ids.map((id) => this.roles.getRole(id)));
-    return all.filter((r): r is RoleRecord => r !== undefined);
+    const all = await this.allRoles(ids);
+    return ids.map((id) => all.get(id)).filter((r): r is RoleRecord => r !== undefined);
+  }
+
+  /**
+   * Drops domain-specific roles: they never appear in tokens or effective assignments, they only
+   * bring in the global roles they imply (as upstream).
+   */
+  async withoutDomainRoles(ids: readonly string[]): Promise<string[]> {
+    const all = await this.allRoles(ids);
+    return ids.filter((id) => all.get(id)?.domainId === null);
+  }
+
+  /** Every role by id; reloaded when one of `wanted` is unknown (another process may have made it). */
+  private async allRoles(wanted: readonly string[]): Promise<Map<string, RoleRecord>> {
+    if (!this.rolesCache || wanted.some((id) => !this.rolesCache!.has(id))) {
+      this.rolesCache = new Map((await this.roles.listRoles({})).map((r) => [r.id, r]));
+    }
+    return this.rolesCache;
   }
 
   async create(input: { id?: string; name: string; domainId: string | null; description: string; options: Record<string, unknown> }): Promise<RoleRecord> {
     try {
-      return await this.roles.createRole({ ...input, id: input.id ?? randomUUID().replaceAll('-', '') });
+      const created = await this.roles.createRole({ ...input, id: input.id ?? randomUUID().replaceAll('-', '') });
+      this.rolesCache = undefined;
+      return created;
     } catch (err) {
       if (err instanceof DuplicateEntryError) {
         throw new ConflictError(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}${input.domainId ? ` at domain ID ${input.domainId}` : ''}.`);
@@ -66,6 +87,7 @@ export class RoleManager {
     this.refuseImmutable(before, changes.options);
     try {
       await this.roles.updateRole(id, { ...changes, ...(changes.options ? { options: pruneNulls({ ...before.options, ...changes.options }) } : {}) });
+      this.rolesCache = undefined;
     } catch (err) {
       if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store role - Duplicate entry found with name ${changes.name}.`);
       throw err;
@@ -78,6 +100,7 @@ export class RoleManager {
     if (r.options.immutable === true) throw new ForbiddenError(`Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`, { code: 'IDENTITY_IMMUTABLE' });
     await this.roles.deleteRole(id);
     this.rulesCache = undefined;
+    this.rolesCache = undefined;
     await this.events.roleDeleted(id);
   }
 

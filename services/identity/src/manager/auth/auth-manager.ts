@@ -80,9 +80,8 @@ export class AuthManager {
         return { user: await this.directory.passwordLogin(u, u.password), methods: ['password'] };
       }
       case 'token': {
-        const parent = await this.tokens.validate(id.token!.id).catch(() => {
-          throw authFailed();
-        });
+        // An invalid token here is Keystone's TokenNotFound (404), not a 401.
+        const parent = await this.tokens.validate(id.token!.id);
         const p = parent.payload;
         if (p.trustId) throw forbiddenAction('Using trust-scoped token to create another token. Create a new trust-scoped token instead');
         if (p.applicationCredentialId) throw forbiddenAction('Using an application credential token to create another token');

@@ -28,6 +28,7 @@ export class TokenRenderer {
     private readonly trusts: TrustAuth,
     private readonly appCreds: ApplicationCredentialAuth,
     private readonly adminProject: AdminProject,
+    private readonly serviceProviders: () => Promise<{ id: string; auth_url: string; sp_url: string }[]> = async () => [],
   ) {}
 
   async describe(v: ValidatedToken, includeCatalog: boolean): Promise<DescribedToken> {
@@ -63,6 +64,8 @@ export class TokenRenderer {
       names.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted, ...(ac.accessRules ? { accessRules: ac.accessRules } : {}) };
     }
     if (includeCatalog && (p.projectId || p.domainId || p.system)) names.catalog = await this.catalog(p.projectId);
+    const sps = await this.serviceProviders();
+    if (sps.length) names.serviceProviders = sps;
     return { validated: v, names, effectiveUserId };
   }
 

@@ -58,7 +58,7 @@ export class GroupManager {
     await this.get(id);
     const members = await this.groups.memberIds(id);
     await this.groups.delete(id);
-    for (const userId of members) await this.events.userRemovedFromGroup(userId, id);
+    await this.events.groupDeleted(id, members);
     return members;
   }
 

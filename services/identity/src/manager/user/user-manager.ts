@@ -180,7 +180,8 @@ export class UserManager {
   }
 
   private async setPassword(id: string, password: string, selfService: boolean, options: Record<string, unknown>): Promise<void> {
-    const history = (await this.users.passwords(id)).map((p) => p.hash);
+    // Only self-service changes are held to the password history; an admin reset is not (as upstream).
+    const history = selfService ? (await this.users.passwords(id)).map((p) => p.hash) : [];
     await checkNewPassword(this.compliance, password, history, (p, h) => this.hasher.verify(p, h));
     const expires = this.expiryFor(options, this.now(), selfService);
     await this.users.addPassword(id, { hash: await this.hasher.hash(password), expiresAt: expires === undefined ? null : iso(expires), selfService });
