@@ -18,6 +18,7 @@ import {
   tokenOptions,
 } from './conf/options';
 import { CatalogRepository } from './db/repositories/catalog-repository';
+import { DomainConfigRepository } from './db/repositories/domain-config-repository';
 import { GroupRepository } from './db/repositories/group-repository';
 import { ProjectRepository } from './db/repositories/project-repository';
 import { RevocationRepository } from './db/repositories/revocation-repository';
@@ -34,6 +35,7 @@ import { CatalogManager } from './manager/catalog/catalog-manager';
 import { createExtensionManagers } from './manager/ext/extension-managers';
 import { managerCoreAccess } from './manager/ext/manager-core-access';
 import { identityEventHandlers, lateBoundEvents } from './manager/identity-event-handlers';
+import { DomainConfigManager } from './manager/resource/domain-config-manager';
 import { ResourceManager } from './manager/resource/resource-manager';
 import { RevocationManager } from './manager/revocation/revocation-manager';
 import { TokenProvider } from './manager/token/token-provider';
@@ -112,6 +114,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const roles = new RoleManager(roleRepo, events);
   const assignments = new AssignmentManager(roleRepo, roles, userRepo, groupRepo, projectRepo, events);
   const catalog = new CatalogManager(new CatalogRepository(db));
+  const domainConfigRepo = new DomainConfigRepository(db);
   const revocations = new RevocationManager(
     new RevocationRepository(db),
     token.expiration + token.allow_expired_window,
@@ -154,6 +157,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
         for (const u of await users.list({ domainId })) await users.delete(u.id);
         for (const g of await groups.list({ domainId })) await groups.delete(g.id);
         for (const r of await roles.list({ domainId })) await roles.delete(r.id);
+        await domainConfigRepo.delete(domainId);
       },
     }),
   );
@@ -206,6 +210,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   return {
     services: {
       resources,
+      domainConfigs: new DomainConfigManager(domainConfigRepo, sc),
       users,
       groups,
       roles,

@@ -5,6 +5,7 @@ import { roleRoutes } from './assignment/role-controller';
 import { authRoutes } from './auth/auth-controller';
 import { catalogRoutes } from './catalog/catalog-controller';
 import { extensionRoutes } from './ext/extension-routes';
+import { domainConfigRoutes } from './resource/domain-config-controller';
 import { domainRoutes } from './resource/domain-controller';
 import { projectRoutes } from './resource/project-controller';
 import { groupRoutes } from './user/group-controller';
@@ -16,6 +17,7 @@ export const identityRoutes: Route[] = [
   ...versionRoutes,
   ...authRoutes,
   ...domainRoutes,
+  ...domainConfigRoutes,
   ...projectRoutes,
   ...userRoutes,
   ...groupRoutes,

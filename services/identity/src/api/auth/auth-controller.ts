@@ -43,7 +43,7 @@ async function validateSubject(req: Req, action: string): Promise<ValidatedToken
 async function issueToken(req: Req<{ auth: AuthRequest }>) {
   const { auth } = req.services;
   const issued = await auth.manager.issue(req.body.auth);
-  const v = await auth.tokens.validate(issued.token);
+  const v = await auth.tokens.described(issued);
   const described = await auth.renderer.describe(v, req.query.nocatalog === undefined);
   return respond(201, auth.renderer.body(described), { 'x-subject-token': issued.token });
 }

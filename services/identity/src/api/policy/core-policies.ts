@@ -6,7 +6,7 @@ import { identityRule } from './base-policies';
 const r = (name: string, check: string, scopes: ScopeType[] | null, deprecated: string | null): RuleDefault =>
   identityRule(name, check, scopes ?? ['system', 'domain', 'project'], deprecated ?? undefined);
 
-/** Rules of domains, projects, tags, users, groups, roles, grants, assignments and the catalog. */
+/** Rules of domains and their configuration, projects, tags, users, groups, roles, grants, assignments and the catalog. */
 export const corePolicies: RuleDefault[] = [
   r(
     'get_domain',
@@ -23,6 +23,22 @@ export const corePolicies: RuleDefault[] = [
   r('create_domain', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
   r('update_domain', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
   r('delete_domain', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r('create_domain_config', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'get_domain_config',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r('get_security_compliance_domain_config', '', ['system', 'domain', 'project'], null),
+  r('update_domain_config', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r('delete_domain_config', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'get_domain_config_default',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
   r(
     'get_project',
     '(role:reader and system_scope:all) or (role:reader and domain_id:%(target.project.domain_id)s) or project_id:%(target.project.id)s',
@@ -267,4 +283,70 @@ export const corePolicies: RuleDefault[] = [
   r('create_endpoint', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
   r('update_endpoint', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
   r('delete_endpoint', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r('create_endpoint_group', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'list_endpoint_groups',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'get_endpoint_group',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r('update_endpoint_group', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r('delete_endpoint_group', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'list_projects_associated_with_endpoint_group',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'list_endpoints_associated_with_endpoint_group',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'get_endpoint_group_in_project',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'list_endpoint_groups_for_project',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r('add_endpoint_group_to_project', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'remove_endpoint_group_from_project',
+    'rule:admin_required',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'list_projects_for_endpoint',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r('add_endpoint_to_project', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
+  r(
+    'check_endpoint_in_project',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r(
+    'list_endpoints_for_project',
+    'rule:admin_required or (role:reader and system_scope:all)',
+    ['system', 'project'],
+    'rule:admin_required',
+  ),
+  r('remove_endpoint_from_project', 'rule:admin_required', ['system', 'project'], 'rule:admin_required'),
 ];

@@ -1,5 +1,6 @@
 import type { Migration } from '@nimbus/db';
 import { initialMigration } from './0001-initial';
+import { domainConfigMigration } from './0002-domain-config';
 
 /** Identity's migrations, in apply order. */
-export const identityMigrations: Migration[] = [initialMigration];
+export const identityMigrations: Migration[] = [initialMigration, domainConfigMigration];

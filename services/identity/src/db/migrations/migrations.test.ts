@@ -7,7 +7,7 @@ for (const dialect of allDialects) {
     it('migrates, keeps names unique per domain and case-sensitive, and protects references', async () => {
       const db = await openTestDatabase(dialect, 'identity');
       try {
-        expect(await migrate(db, identityMigrations)).toEqual(['0001-initial']);
+        expect(await migrate(db, identityMigrations)).toEqual(['0001-initial', '0002-domain-config']);
         const k = db.kysely;
         const project = (id: string, name: string, domain: string, isDomain = false) =>
           db.transaction((t) => t.insertInto('project').values({ id, name, domain_id: domain, parent_id: null, is_domain: isDomain, enabled: true, created_at: nowTimestamp() }).execute());

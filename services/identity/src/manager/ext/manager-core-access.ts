@@ -72,7 +72,7 @@ export function managerCoreAccess(m: CoreManagers): ExtensionCoreAccess {
         ...(request.applicationCredentialId ? { applicationCredentialId: request.applicationCredentialId } : {}),
         ...(request.accessTokenId ? { accessTokenId: request.accessTokenId } : {}),
       });
-      const described = await m.renderer.describe(await m.tokens.validate(issued.token), true);
+      const described = await m.renderer.describe(await m.tokens.described(issued), true);
       return { token: issued.token, body: m.renderer.body(described) };
     },
   };

@@ -70,6 +70,16 @@ export class TokenProvider {
     return { token: this.formatter.create(payload), payload };
   }
 
+  /**
+   * A token just issued, as validation would describe it, without the revocation check: a token
+   * minted in the same second as a revocation event is still answered (as Keystone does at issue).
+   */
+  async described(issued: { token: string; payload: TokenPayload }): Promise<ValidatedToken> {
+    const p = issued.payload;
+    const roleIds = p.projectId || p.domainId || p.system ? await this.subjects.roleIds(p) : [];
+    return { token: issued.token, payload: p, issuedAt: Math.floor(this.now()), roleIds };
+  }
+
   async validate(token: string, opts: { allowExpired?: boolean } = {}): Promise<ValidatedToken> {
     let read: ReturnType<TokenFormatter['read']>;
     try {
