@@ -130,6 +130,11 @@ export class DomainConfigManager {
 
 function toConfig(options: readonly DomainConfigOption[], onlyGroup?: string): DomainConfig {
   const out: DomainConfig = {};
-  for (const o of options) if (!onlyGroup || o.group === onlyGroup) (out[o.group] ??= {})[o.option] = o.value;
+  for (const o of options) {
+    if (onlyGroup && o.group !== onlyGroup) continue;
+    const group = out[o.group] ?? {};
+    group[o.option] = o.value;
+    out[o.group] = group;
+  }
   return out;
 }
