@@ -19,6 +19,7 @@ import {
 } from './conf/options';
 import { CatalogRepository } from './db/repositories/catalog-repository';
 import { DomainConfigRepository } from './db/repositories/domain-config-repository';
+import { EndpointFilterRepository } from './db/repositories/endpoint-filter-repository';
 import { GroupRepository } from './db/repositories/group-repository';
 import { ProjectRepository } from './db/repositories/project-repository';
 import { RevocationRepository } from './db/repositories/revocation-repository';
@@ -32,6 +33,7 @@ import { managerDirectory } from './manager/auth/manager-directory';
 import { tokenSubjects } from './manager/auth/token-subjects';
 import { TokenRenderer } from './manager/auth/token-renderer';
 import { CatalogManager } from './manager/catalog/catalog-manager';
+import { EndpointFilterManager } from './manager/catalog/endpoint-filter-manager';
 import { createExtensionManagers } from './manager/ext/extension-managers';
 import { managerCoreAccess } from './manager/ext/manager-core-access';
 import { identityEventHandlers, lateBoundEvents } from './manager/identity-event-handlers';
@@ -115,6 +117,9 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const assignments = new AssignmentManager(roleRepo, roles, userRepo, groupRepo, projectRepo, events);
   const catalog = new CatalogManager(new CatalogRepository(db));
   const domainConfigRepo = new DomainConfigRepository(db);
+  const endpointFilter = new EndpointFilterManager(new EndpointFilterRepository(db), catalog, (id) =>
+    resources.getProject(id),
+  );
   const revocations = new RevocationManager(
     new RevocationRepository(db),
     token.expiration + token.allow_expired_window,
@@ -152,7 +157,10 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   events.bind(
     identityEventHandlers(revocations, extensions.hooks, {
       actorDeleted: (id) => assignments.deleteForActor(id),
-      targetDeleted: (id) => assignments.deleteForTarget(id),
+      async targetDeleted(id) {
+        await assignments.deleteForTarget(id);
+        await endpointFilter.forgetProject(id);
+      },
       async domainEmptied(domainId) {
         for (const u of await users.list({ domainId })) await users.delete(u.id);
         for (const g of await groups.list({ domainId })) await groups.delete(g.id);
@@ -168,6 +176,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     roles,
     assignments,
     catalog,
+    endpointFilter,
     credentials: extensions.credentials,
   });
   const tokens = new TokenProvider(
@@ -216,6 +225,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       roles,
       assignments,
       catalog,
+      endpointFilter,
       extensions,
       auth: { manager: authManager, tokens, renderer, revocations, directory },
     },

@@ -22,7 +22,12 @@ export const identityService = defineService({
   options: identityOptionGroups,
   migrations: [...identityMigrations, ...extensionMigrations],
   async start(ctx) {
-    const core = buildIdentityCore({ config: ctx.config, db: ctx.db, dataDir: ctx.dataDir, logger: ctx.logger });
+    const core = buildIdentityCore({
+      config: ctx.config,
+      db: ctx.db,
+      dataDir: ctx.dataDir,
+      logger: ctx.logger,
+    });
     await core.revocations.refresh();
     const refresh = setInterval(() => {
       core.revocations.refresh().catch((err) => ctx.logger.warn({ err }, 'could not read revocation events'));
@@ -33,7 +38,13 @@ export const identityService = defineService({
     }, 3_600_000);
     prune.unref();
     return {
-      http: { routes: identityRoutes, faults: keystoneFaults, policy: identityPolicyCheck(core.enforcer), services: core.services, tokenValidator: core.validator },
+      http: {
+        routes: identityRoutes,
+        faults: keystoneFaults,
+        policy: identityPolicyCheck(core.enforcer),
+        services: core.services,
+        tokenValidator: core.validator,
+      },
       tokenValidator: core.validator,
       async cloudReady(endpoints) {
         const usage = await bootstrapCloud(managerBootstrapPort(core.services), {

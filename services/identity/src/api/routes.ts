@@ -4,6 +4,7 @@ import { grantRoutes } from './assignment/grant-controller';
 import { roleRoutes } from './assignment/role-controller';
 import { authRoutes } from './auth/auth-controller';
 import { catalogRoutes } from './catalog/catalog-controller';
+import { endpointFilterRoutes } from './catalog/endpoint-filter-controller';
 import { extensionRoutes } from './ext/extension-routes';
 import { domainConfigRoutes } from './resource/domain-config-controller';
 import { domainRoutes } from './resource/domain-controller';
@@ -25,5 +26,6 @@ export const identityRoutes: Route[] = [
   ...grantRoutes,
   ...roleAssignmentRoutes,
   ...catalogRoutes,
+  ...endpointFilterRoutes,
   ...extensionRoutes,
 ];

@@ -12,12 +12,24 @@ export function keyRepositoryPath(dataDir: string, configured: string, name: str
  * credential keys. `load` turns the command's flags into the data directory and the configured
  * token key directory and key count.
  */
-export function fernetCommands(load: (flags: Record<string, string | undefined>) => { dataDir: string; keyRepository: string; maxActiveKeys: number }, withFlags: (c: Command) => Command): Command[] {
+export function fernetCommands(
+  load: (flags: Record<string, string | undefined>) => {
+    dataDir: string;
+    keyRepository: string;
+    maxActiveKeys: number;
+  },
+  withFlags: (c: Command) => Command,
+): Command[] {
   const repoFor = (flags: Record<string, string | undefined>, kind: 'token' | 'credential') => {
     const o = load(flags);
-    return kind === 'token' ? new KeyRepository(keyRepositoryPath(o.dataDir, o.keyRepository, 'fernet-keys'), o.maxActiveKeys) : new KeyRepository(resolve(o.dataDir, 'credential-keys'), o.maxActiveKeys);
+    return kind === 'token'
+      ? new KeyRepository(keyRepositoryPath(o.dataDir, o.keyRepository, 'fernet-keys'), o.maxActiveKeys)
+      : new KeyRepository(resolve(o.dataDir, 'credential-keys'), o.maxActiveKeys);
   };
-  const report = (repo: KeyRepository) => process.stdout.write(`${repo.directory}: ${repo.loadKeys().length} keys (primary, secondaries, staged)\n`);
+  const report = (repo: KeyRepository) =>
+    process.stdout.write(
+      `${repo.directory}: ${repo.loadKeys().length} keys (primary, secondaries, staged)\n`,
+    );
   return [
     withFlags(new Command('fernet-setup'))
       .description('Create the token key repository (a staged and a primary key) if it does not exist')
@@ -27,7 +39,9 @@ export function fernetCommands(load: (flags: Record<string, string | undefined>)
         report(repo);
       }),
     withFlags(new Command('fernet-rotate'))
-      .description('Promote the staged token key to primary, stage a new one, drop the oldest beyond max_active_keys')
+      .description(
+        'Promote the staged token key to primary, stage a new one, drop the oldest beyond max_active_keys',
+      )
       .action((flags) => {
         const repo = repoFor(flags, 'token');
         repo.setup();

@@ -16,7 +16,11 @@ export interface CoreCascades {
  * extensions (credentials, application credentials, trusts, limits) and in assignments, and a
  * cache flush where validation recomputes the answer anyway (roles, group membership).
  */
-export function identityEventHandlers(revocations: RevocationManager, ext: ExtensionHooks, cascades: CoreCascades): IdentityEvents {
+export function identityEventHandlers(
+  revocations: RevocationManager,
+  ext: ExtensionHooks,
+  cascades: CoreCascades,
+): IdentityEvents {
   return {
     async userDisabled(userId) {
       await revocations.revoke({ userId });
@@ -56,7 +60,8 @@ export function identityEventHandlers(revocations: RevocationManager, ext: Exten
     },
     async assignmentRemoved(input) {
       revocations.invalidateCaches();
-      if (input.targetId) for (const userId of input.userIds) await ext.userLostProjectRole(userId, input.targetId);
+      if (input.targetId)
+        for (const userId of input.userIds) await ext.userLostProjectRole(userId, input.targetId);
     },
     async roleDeleted() {
       revocations.invalidateCaches();

@@ -22,7 +22,12 @@ export interface IdentityEvents {
    * domain id, or undefined for a system assignment. `userIds` lists the affected users (the user,
    * or a group's members).
    */
-  assignmentRemoved(input: { roleId: string; userIds: readonly string[]; targetId?: string; inherited: boolean }): Promise<void>;
+  assignmentRemoved(input: {
+    roleId: string;
+    userIds: readonly string[];
+    targetId?: string;
+    inherited: boolean;
+  }): Promise<void>;
   roleDeleted(roleId: string): Promise<void>;
 }
 

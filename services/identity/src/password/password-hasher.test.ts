@@ -31,7 +31,12 @@ describe('PasswordHasher', () => {
   });
 
   it('verifies bcrypt hashes made by python', async () => {
-    const hash = execFileSync('/usr/bin/python3', ['-c', 'import bcrypt; print(bcrypt.hashpw(b"py", bcrypt.gensalt(4)).decode())']).toString().trim();
+    const hash = execFileSync('/usr/bin/python3', [
+      '-c',
+      'import bcrypt; print(bcrypt.hashpw(b"py", bcrypt.gensalt(4)).decode())',
+    ])
+      .toString()
+      .trim();
     expect(await hasher.verify('py', hash)).toBe(true);
   });
 });

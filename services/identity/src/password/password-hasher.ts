@@ -46,7 +46,8 @@ export class PasswordHasher {
   }
 
   private checkLength(password: string): void {
-    if (password.length > this.options.maxLength) throw new PasswordTooLong(`Password is longer than ${this.options.maxLength} characters.`);
+    if (password.length > this.options.maxLength)
+      throw new PasswordTooLong(`Password is longer than ${this.options.maxLength} characters.`);
   }
 }
 

@@ -8,7 +8,8 @@ import { KeyRepository } from './key-repository';
 
 // The Fernet spec's own test vector (token for "hello" at 1985-10-26T01:20:00-07:00).
 const SPEC_KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
-const SPEC_TOKEN = 'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==';
+const SPEC_TOKEN =
+  'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==';
 const SPEC_NOW = 499162800;
 
 describe('Fernet', () => {
@@ -27,7 +28,8 @@ describe('Fernet', () => {
     expect(() => key.decrypt(flipped)).toThrow(InvalidFernetToken);
     expect(() => new FernetKey(FernetKey.generate()).decrypt(token)).toThrow(InvalidFernetToken);
     expect(() => key.decrypt(token, 10, Math.floor(Date.now() / 1000) + 60)).toThrow('token expired');
-    for (const bad of ['', 'abc', 'not base64!', token.slice(0, 30)]) expect(() => key.decrypt(bad)).toThrow(InvalidFernetToken);
+    for (const bad of ['', 'abc', 'not base64!', token.slice(0, 30)])
+      expect(() => key.decrypt(bad)).toThrow(InvalidFernetToken);
   });
 
   it('decrypts with any key of a MultiFernet and encrypts with the first', () => {
@@ -42,13 +44,25 @@ describe('Fernet', () => {
     const key = FernetKey.generate();
     let pyToken: string;
     try {
-      pyToken = execFileSync('/usr/bin/python3', ['-c', `from cryptography.fernet import Fernet; print(Fernet(b"${key}").encrypt(b"from python").decode())`]).toString().trim();
+      pyToken = execFileSync('/usr/bin/python3', [
+        '-c',
+        `from cryptography.fernet import Fernet; print(Fernet(b"${key}").encrypt(b"from python").decode())`,
+      ])
+        .toString()
+        .trim();
     } catch {
-      throw new Error('python3-cryptography is required for this test (installed with the OpenStack clients)');
+      throw new Error(
+        'python3-cryptography is required for this test (installed with the OpenStack clients)',
+      );
     }
     expect(new FernetKey(key).decrypt(pyToken).plaintext.toString()).toBe('from python');
     const ours = new FernetKey(key).encrypt(Buffer.from('from node'));
-    const back = execFileSync('/usr/bin/python3', ['-c', `from cryptography.fernet import Fernet; print(Fernet(b"${key}").decrypt(b"${ours}").decode())`]).toString().trim();
+    const back = execFileSync('/usr/bin/python3', [
+      '-c',
+      `from cryptography.fernet import Fernet; print(Fernet(b"${key}").decrypt(b"${ours}").decode())`,
+    ])
+      .toString()
+      .trim();
     expect(back).toBe('from node');
   });
 });

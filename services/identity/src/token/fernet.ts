@@ -45,18 +45,29 @@ export class FernetKey {
    * Verifies and decrypts. Throws InvalidFernetToken on a bad signature, version or padding, or
    * when `ttlSeconds` is given and the token is older than that.
    */
-  decrypt(token: string, ttlSeconds?: number, nowSeconds = Math.floor(Date.now() / 1000)): { plaintext: Buffer; timestamp: number } {
+  decrypt(
+    token: string,
+    ttlSeconds?: number,
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): { plaintext: Buffer; timestamp: number } {
     const data = decodeBase64Url(token);
-    if (data.length < 9 + 16 + 16 + 32 || data[0] !== VERSION || (data.length - 57) % 16 !== 0) throw new InvalidFernetToken('malformed token');
+    if (data.length < 9 + 16 + 16 + 32 || data[0] !== VERSION || (data.length - 57) % 16 !== 0)
+      throw new InvalidFernetToken('malformed token');
     const mac = data.subarray(data.length - 32);
-    const expected = createHmac('sha256', this.signing).update(data.subarray(0, data.length - 32)).digest();
+    const expected = createHmac('sha256', this.signing)
+      .update(data.subarray(0, data.length - 32))
+      .digest();
     if (!timingSafeEqual(mac, expected)) throw new InvalidFernetToken('signature mismatch');
     const timestamp = Number(data.readBigUInt64BE(1));
-    if (ttlSeconds !== undefined && timestamp + ttlSeconds < nowSeconds) throw new InvalidFernetToken('token expired');
+    if (ttlSeconds !== undefined && timestamp + ttlSeconds < nowSeconds)
+      throw new InvalidFernetToken('token expired');
     const iv = data.subarray(9, 25);
     try {
       const decipher = createDecipheriv('aes-128-cbc', this.encryption, iv);
-      return { plaintext: Buffer.concat([decipher.update(data.subarray(25, data.length - 32)), decipher.final()]), timestamp };
+      return {
+        plaintext: Buffer.concat([decipher.update(data.subarray(25, data.length - 32)), decipher.final()]),
+        timestamp,
+      };
     } catch {
       throw new InvalidFernetToken('bad padding');
     }
@@ -83,6 +94,8 @@ export class MultiFernet {
         if (err instanceof InvalidFernetToken && err.message === 'token expired') throw err;
       }
     }
-    throw last instanceof InvalidFernetToken ? last : new InvalidFernetToken('no key could decrypt the token');
+    throw last instanceof InvalidFernetToken
+      ? last
+      : new InvalidFernetToken('no key could decrypt the token');
   }
 }

@@ -7,7 +7,11 @@ import type { KeyRepository } from './key-repository';
  * `nimbus identity fernet-rotate` or by another host's key distribution), checked at most every
  * `checkEveryMs`. Token issue and validation then cost no file reads.
  */
-export function cachedKeys(repo: KeyRepository, checkEveryMs = 1000, now: () => number = Date.now): () => MultiFernet {
+export function cachedKeys(
+  repo: KeyRepository,
+  checkEveryMs = 1000,
+  now: () => number = Date.now,
+): () => MultiFernet {
   let keys: MultiFernet | undefined;
   let stamp = '';
   let checkedAt = 0;

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { FernetKey, MultiFernet } from './fernet';
 
@@ -40,16 +50,21 @@ export class KeyRepository {
     const next = Math.max(...numbers) + 1;
     renameSync(join(this.directory, '0'), join(this.directory, String(next)));
     this.writeKey(0, FernetKey.generate());
-    const remaining = this.keyNumbers().filter((n) => n !== 0).sort((a, b) => a - b);
-    while (remaining.length + 1 > this.maxActiveKeys && remaining.length > 1) unlinkSync(join(this.directory, String(remaining.shift())));
+    const remaining = this.keyNumbers()
+      .filter((n) => n !== 0)
+      .sort((a, b) => a - b);
+    while (remaining.length + 1 > this.maxActiveKeys && remaining.length > 1)
+      unlinkSync(join(this.directory, String(remaining.shift())));
   }
 
   /** The keys in use order: primary first, then secondaries (newest first), then staged. */
   loadKeys(): string[] {
     const st = statSync(this.directory);
-    if ((st.mode & 0o077) !== 0) throw new Error(`${this.directory} must not be readable by others (chmod 700)`);
+    if ((st.mode & 0o077) !== 0)
+      throw new Error(`${this.directory} must not be readable by others (chmod 700)`);
     const numbers = this.keyNumbers();
-    if (!numbers.includes(0) || numbers.length < 2) throw new Error(`${this.directory} is not set up: run 'nimbus identity fernet-setup'`);
+    if (!numbers.includes(0) || numbers.length < 2)
+      throw new Error(`${this.directory} is not set up: run 'nimbus identity fernet-setup'`);
     const order = [...numbers.filter((n) => n !== 0).sort((a, b) => b - a), 0];
     return order.map((n) => readFileSync(join(this.directory, String(n)), 'utf8').trim());
   }

@@ -17,14 +17,78 @@ const user = '0123456789abcdef0123456789abcdef';
 const expiresAt = 1_900_000_000.123456;
 const cases: [string, TokenPayload][] = [
   ['unscoped', { userId: user, methods: ['password'], expiresAt, auditIds: [newAuditId()] }],
-  ['domain', { userId: user, methods: ['password'], expiresAt, auditIds: [newAuditId()], domainId: 'default' }],
-  ['project', { userId: user, methods: ['password', 'token'], expiresAt, auditIds: [newAuditId(), newAuditId()], projectId: 'fedcba9876543210fedcba9876543210' }],
-  ['trust', { userId: user, methods: ['token'], expiresAt, auditIds: [newAuditId()], projectId: 'p-not-uuid', trustId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }],
-  ['oauth', { userId: user, methods: ['oauth1'], expiresAt, auditIds: [newAuditId()], projectId: 'p1', accessTokenId: 'at1' }],
-  ['system', { userId: 'admin-user', methods: ['password'], expiresAt, auditIds: [newAuditId()], system: 'all' }],
-  ['app cred', { userId: user, methods: ['application_credential'], expiresAt, auditIds: [newAuditId()], projectId: 'p1', applicationCredentialId: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' }],
-  ['federated', { userId: user, methods: ['mapped'], expiresAt, auditIds: [newAuditId()], federated: { groupIds: ['g1'], identityProviderId: 'idp', protocolId: 'saml2' } }],
-  ['federated project', { userId: user, methods: ['mapped'], expiresAt, auditIds: [newAuditId()], projectId: 'p1', federated: { groupIds: [], identityProviderId: 'idp', protocolId: 'oidc' } }],
+  [
+    'domain',
+    { userId: user, methods: ['password'], expiresAt, auditIds: [newAuditId()], domainId: 'default' },
+  ],
+  [
+    'project',
+    {
+      userId: user,
+      methods: ['password', 'token'],
+      expiresAt,
+      auditIds: [newAuditId(), newAuditId()],
+      projectId: 'fedcba9876543210fedcba9876543210',
+    },
+  ],
+  [
+    'trust',
+    {
+      userId: user,
+      methods: ['token'],
+      expiresAt,
+      auditIds: [newAuditId()],
+      projectId: 'p-not-uuid',
+      trustId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    },
+  ],
+  [
+    'oauth',
+    {
+      userId: user,
+      methods: ['oauth1'],
+      expiresAt,
+      auditIds: [newAuditId()],
+      projectId: 'p1',
+      accessTokenId: 'at1',
+    },
+  ],
+  [
+    'system',
+    { userId: 'admin-user', methods: ['password'], expiresAt, auditIds: [newAuditId()], system: 'all' },
+  ],
+  [
+    'app cred',
+    {
+      userId: user,
+      methods: ['application_credential'],
+      expiresAt,
+      auditIds: [newAuditId()],
+      projectId: 'p1',
+      applicationCredentialId: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+    },
+  ],
+  [
+    'federated',
+    {
+      userId: user,
+      methods: ['mapped'],
+      expiresAt,
+      auditIds: [newAuditId()],
+      federated: { groupIds: ['g1'], identityProviderId: 'idp', protocolId: 'saml2' },
+    },
+  ],
+  [
+    'federated project',
+    {
+      userId: user,
+      methods: ['mapped'],
+      expiresAt,
+      auditIds: [newAuditId()],
+      projectId: 'p1',
+      federated: { groupIds: [], identityProviderId: 'idp', protocolId: 'oidc' },
+    },
+  ],
 ];
 
 describe('TokenFormatter', () => {

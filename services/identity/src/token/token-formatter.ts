@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidFernetToken, type MultiFernet } from './fernet';
-import { DEFAULT_AUTH_METHODS, MalformedPayload, packPayload, type TokenPayload, unpackPayload } from './token-payload';
+import {
+  DEFAULT_AUTH_METHODS,
+  MalformedPayload,
+  packPayload,
+  type TokenPayload,
+  unpackPayload,
+} from './token-payload';
 
 /** A token that cannot be read: malformed, truncated, or made with a key we do not hold. */
 export class UnreadableToken extends Error {}
@@ -27,12 +33,14 @@ export class TokenFormatter {
 
   /** Returns the payload and the issue time (the Fernet timestamp, in seconds). */
   read(token: string): { payload: TokenPayload; issuedAt: number } {
-    if (token.length < 60 || token.length > 1024) throw new UnreadableToken('Could not recognize Fernet token');
+    if (token.length < 60 || token.length > 1024)
+      throw new UnreadableToken('Could not recognize Fernet token');
     try {
       const { plaintext, timestamp } = this.keys().decrypt(token + '='.repeat((4 - (token.length % 4)) % 4));
       return { payload: unpackPayload(plaintext, this.methodOrder), issuedAt: timestamp };
     } catch (err) {
-      if (err instanceof InvalidFernetToken || err instanceof MalformedPayload) throw new UnreadableToken('Could not recognize Fernet token');
+      if (err instanceof InvalidFernetToken || err instanceof MalformedPayload)
+        throw new UnreadableToken('Could not recognize Fernet token');
       throw err;
     }
   }

@@ -33,7 +33,14 @@ export const PayloadVersion = {
 } as const;
 
 /** Keystone's default `[auth] methods`: each method's bit is 2^(its position). */
-export const DEFAULT_AUTH_METHODS = ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential'] as const;
+export const DEFAULT_AUTH_METHODS = [
+  'external',
+  'password',
+  'token',
+  'oauth1',
+  'mapped',
+  'application_credential',
+] as const;
 
 /** A token payload that cannot be unpacked. */
 export class MalformedPayload extends Error {}
@@ -68,7 +75,10 @@ function unpackAuditIds(value: unknown): string[] {
 }
 
 /** The bitmask of methods, per the configured method order. */
-export function methodsToInt(methods: readonly string[], order: readonly string[] = DEFAULT_AUTH_METHODS): number {
+export function methodsToInt(
+  methods: readonly string[],
+  order: readonly string[] = DEFAULT_AUTH_METHODS,
+): number {
   let n = 0;
   for (const m of methods) {
     const i = order.indexOf(m);
@@ -85,7 +95,12 @@ export function intToMethods(n: number, order: readonly string[] = DEFAULT_AUTH_
 
 /** The payload version a token's scope calls for. */
 export function payloadVersion(p: TokenPayload): number {
-  if (p.federated) return p.projectId ? PayloadVersion.federatedProjectScoped : p.domainId ? PayloadVersion.federatedDomainScoped : PayloadVersion.federatedUnscoped;
+  if (p.federated)
+    return p.projectId
+      ? PayloadVersion.federatedProjectScoped
+      : p.domainId
+        ? PayloadVersion.federatedDomainScoped
+        : PayloadVersion.federatedUnscoped;
   if (p.trustId) return PayloadVersion.trustScoped;
   if (p.accessTokenId) return PayloadVersion.oauthScoped;
   if (p.applicationCredentialId) return PayloadVersion.applicationCredentialScoped;
@@ -96,7 +111,10 @@ export function payloadVersion(p: TokenPayload): number {
 }
 
 /** Packs a payload as Keystone does: msgpack of `[version, ...fields]`. */
-export function packPayload(p: TokenPayload, methodOrder: readonly string[] = DEFAULT_AUTH_METHODS): Uint8Array {
+export function packPayload(
+  p: TokenPayload,
+  methodOrder: readonly string[] = DEFAULT_AUTH_METHODS,
+): Uint8Array {
   const user = packId(p.userId);
   const methods = methodsToInt(p.methods, methodOrder);
   const audit = packAuditIds(p.auditIds);
@@ -120,18 +138,37 @@ export function packPayload(p: TokenPayload, methodOrder: readonly string[] = DE
       fields = [user, methods, need(p.projectId, 'project'), p.expiresAt, audit, need(p.trustId, 'trust')];
       break;
     case PayloadVersion.oauthScoped:
-      fields = [user, methods, need(p.projectId, 'project'), need(p.accessTokenId, 'access token'), p.expiresAt, audit];
+      fields = [
+        user,
+        methods,
+        need(p.projectId, 'project'),
+        need(p.accessTokenId, 'access token'),
+        p.expiresAt,
+        audit,
+      ];
       break;
     case PayloadVersion.systemScoped:
       fields = [user, methods, p.system, p.expiresAt, audit];
       break;
     case PayloadVersion.applicationCredentialScoped:
-      fields = [user, methods, need(p.projectId, 'project'), p.expiresAt, audit, need(p.applicationCredentialId, 'application credential')];
+      fields = [
+        user,
+        methods,
+        need(p.projectId, 'project'),
+        p.expiresAt,
+        audit,
+        need(p.applicationCredentialId, 'application credential'),
+      ];
       break;
     default: {
       const f = p.federated!;
       const groups = f.groupIds.map((g) => packId(g));
-      const scope = v === PayloadVersion.federatedProjectScoped ? [need(p.projectId, 'project')] : v === PayloadVersion.federatedDomainScoped ? [need(p.domainId, 'domain')] : [];
+      const scope =
+        v === PayloadVersion.federatedProjectScoped
+          ? [need(p.projectId, 'project')]
+          : v === PayloadVersion.federatedDomainScoped
+            ? [need(p.domainId, 'domain')]
+            : [];
       fields = [user, methods, ...scope, groups, f.identityProviderId, f.protocolId, p.expiresAt, audit];
     }
   }
@@ -139,20 +176,29 @@ export function packPayload(p: TokenPayload, methodOrder: readonly string[] = DE
 }
 
 /** Unpacks a payload; throws MalformedPayload for anything that is not one. */
-export function unpackPayload(bytes: Uint8Array, methodOrder: readonly string[] = DEFAULT_AUTH_METHODS): TokenPayload {
+export function unpackPayload(
+  bytes: Uint8Array,
+  methodOrder: readonly string[] = DEFAULT_AUTH_METHODS,
+): TokenPayload {
   let decoded: unknown;
   try {
     decoded = decode(bytes);
   } catch {
     throw new MalformedPayload('not msgpack');
   }
-  if (!Array.isArray(decoded) || typeof decoded[0] !== 'number') throw new MalformedPayload('not a versioned payload');
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'number')
+    throw new MalformedPayload('not a versioned payload');
   const [v, ...f] = decoded as [number, ...unknown[]];
   const num = (x: unknown) => {
     if (typeof x !== 'number') throw new MalformedPayload('bad number');
     return x;
   };
-  const base = (expires: unknown, audit: unknown) => ({ userId: unpackId(f[0]), methods: intToMethods(num(f[1]), methodOrder), expiresAt: num(expires), auditIds: unpackAuditIds(audit) });
+  const base = (expires: unknown, audit: unknown) => ({
+    userId: unpackId(f[0]),
+    methods: intToMethods(num(f[1]), methodOrder),
+    expiresAt: num(expires),
+    auditIds: unpackAuditIds(audit),
+  });
   switch (v) {
     case PayloadVersion.unscoped:
       return base(f[2], f[3]);
@@ -175,10 +221,15 @@ export function unpackPayload(bytes: Uint8Array, methodOrder: readonly string[] 
       const scoped = v !== PayloadVersion.federatedUnscoped;
       const o = scoped ? 1 : 0;
       const groups = f[2 + o];
-      if (!Array.isArray(groups) || typeof f[3 + o] !== 'string' || typeof f[4 + o] !== 'string') throw new MalformedPayload('bad federation fields');
+      if (!Array.isArray(groups) || typeof f[3 + o] !== 'string' || typeof f[4 + o] !== 'string')
+        throw new MalformedPayload('bad federation fields');
       const out: TokenPayload = {
         ...base(f[5 + o], f[6 + o]),
-        federated: { groupIds: groups.map(unpackId), identityProviderId: f[3 + o] as string, protocolId: f[4 + o] as string },
+        federated: {
+          groupIds: groups.map(unpackId),
+          identityProviderId: f[3 + o] as string,
+          protocolId: f[4 + o] as string,
+        },
       };
       if (v === PayloadVersion.federatedProjectScoped) out.projectId = unpackId(f[2]);
       if (v === PayloadVersion.federatedDomainScoped) out.domainId = unpackId(f[2]);

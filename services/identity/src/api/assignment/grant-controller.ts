@@ -9,7 +9,12 @@ type Kind = 'project' | 'domain' | 'system';
 
 function parse(req: Req, kind: Kind, who: 'user' | 'group'): { actor: Actor; target: GrantTarget } {
   const actor: Actor = who === 'user' ? { userId: req.params.user_id! } : { groupId: req.params.group_id! };
-  const target: GrantTarget = kind === 'project' ? { projectId: req.params.project_id! } : kind === 'domain' ? { domainId: req.params.domain_id! } : { system: true };
+  const target: GrantTarget =
+    kind === 'project'
+      ? { projectId: req.params.project_id! }
+      : kind === 'domain'
+        ? { domainId: req.params.domain_id! }
+        : { system: true };
   return { actor, target };
 }
 
@@ -19,13 +24,25 @@ async function policyTarget(req: Req, actor: Actor, target: GrantTarget): Promis
 }
 
 function systemAction(verb: string, who: 'user' | 'group'): string {
-  const names: Record<string, string> = { put: 'create_system_grant_for', check: 'check_system_grant_for', delete: 'revoke_system_grant_for', list: 'list_system_grants_for' };
+  const names: Record<string, string> = {
+    put: 'create_system_grant_for',
+    check: 'check_system_grant_for',
+    delete: 'revoke_system_grant_for',
+    list: 'list_system_grants_for',
+  };
   return `identity:${names[verb]}_${who}`;
 }
 
 function handlers(kind: Kind, who: 'user' | 'group', inherited: boolean) {
   const act = (verb: 'put' | 'check' | 'delete' | 'list') =>
-    kind === 'system' ? systemAction(verb, who) : { put: 'identity:create_grant', check: 'identity:check_grant', delete: 'identity:revoke_grant', list: 'identity:list_grants' }[verb];
+    kind === 'system'
+      ? systemAction(verb, who)
+      : {
+          put: 'identity:create_grant',
+          check: 'identity:check_grant',
+          delete: 'identity:revoke_grant',
+          list: 'identity:list_grants',
+        }[verb];
   return {
     async put(req: Req) {
       const { actor, target } = parse(req, kind, who);
@@ -45,8 +62,14 @@ function handlers(kind: Kind, who: 'user' | 'group', inherited: boolean) {
     async list(req: Req) {
       const { actor, target } = parse(req, kind, who);
       req.authorize(act('list'), await policyTarget(req, actor, target));
-      const roles = await req.services.roles.byIds(await req.services.assignments.listGrants(actor, target, inherited));
-      return collection(req, 'roles', roles.map((r) => roleBody(req, r)));
+      const roles = await req.services.roles.byIds(
+        await req.services.assignments.listGrants(actor, target, inherited),
+      );
+      return collection(
+        req,
+        'roles',
+        roles.map((r) => roleBody(req, r)),
+      );
     },
   };
 }

@@ -26,7 +26,9 @@ function assignmentLink(e: AssignmentEntry): string {
   const actor = a.type.startsWith('User') ? `users/${a.actorId}` : `groups/${a.actorId}`;
   if (a.type.endsWith('System')) return `/system/${actor}/roles/${a.roleId}`;
   const target = a.type.endsWith('Project') ? `projects/${a.targetId}` : `domains/${a.targetId}`;
-  return a.inherited ? `/OS-INHERIT/${target}/${actor}/roles/${a.roleId}/inherited_to_projects` : `/${target}/${actor}/roles/${a.roleId}`;
+  return a.inherited
+    ? `/OS-INHERIT/${target}/${actor}/roles/${a.roleId}/inherited_to_projects`
+    : `/${target}/${actor}/roles/${a.roleId}`;
 }
 
 async function render(req: Req, e: AssignmentEntry, names: boolean): Promise<Record<string, unknown>> {
@@ -47,7 +49,12 @@ async function render(req: Req, e: AssignmentEntry, names: boolean): Promise<Rec
   if (names) {
     const domainRef = async (id: string) => ({ id, name: (await s.resources.findDomain(id))?.name });
     const role = await s.roles.find(e.roleId);
-    if (role) body.role = { id: role.id, name: role.name, ...(role.domainId ? { domain: await domainRef(role.domainId) } : {}) };
+    if (role)
+      body.role = {
+        id: role.id,
+        name: role.name,
+        ...(role.domainId ? { domain: await domainRef(role.domainId) } : {}),
+      };
     if (e.userId) {
       const u = await s.users.find(e.userId);
       if (u) body.user = { id: u.id, name: u.name, domain: await domainRef(u.domainId) };
@@ -79,14 +86,20 @@ async function listRoleAssignments(req: Req) {
   if (q('scope.OS-INHERIT:inherited_to') === 'projects') f.inheritedToProjects = true;
   f.effective = flag('effective');
   f.includeSubtree = flag('include_subtree');
-  if (f.includeSubtree && !f.projectId) throw bad('scope.project.id must be specified if include_subtree is also specified');
+  if (f.includeSubtree && !f.projectId)
+    throw bad('scope.project.id must be specified if include_subtree is also specified');
   if (f.projectId && f.domainId) throw bad('Specify a domain or project, not both');
   if (f.userId && f.groupId) throw bad('Specify a user or group, not both');
-  if (f.effective && f.groupId) throw bad('Combining effective and group filter will always result in an empty list.');
-  if (f.effective && f.inheritedToProjects) throw bad('Combining effective, domain and inherited filters will always result in an empty list.');
+  if (f.effective && f.groupId)
+    throw bad('Combining effective and group filter will always result in an empty list.');
+  if (f.effective && f.inheritedToProjects)
+    throw bad('Combining effective, domain and inherited filters will always result in an empty list.');
   let domainTarget = f.domainId ?? null;
   if (f.projectId) domainTarget = (await req.services.resources.findProject(f.projectId))?.domainId ?? null;
-  req.authorize(f.includeSubtree ? 'identity:list_role_assignments_for_tree' : 'identity:list_role_assignments', { target: { domain_id: domainTarget } });
+  req.authorize(
+    f.includeSubtree ? 'identity:list_role_assignments_for_tree' : 'identity:list_role_assignments',
+    { target: { domain_id: domainTarget } },
+  );
   const entries = await req.services.assignments.list(f);
   const names = flag('include_names');
   return collection(req, 'role_assignments', await Promise.all(entries.map((e) => render(req, e, names))));
@@ -94,7 +107,10 @@ async function listRoleAssignments(req: Req) {
 
 async function projectsForUser(req: Req) {
   const u = await req.services.users.get(req.params.user_id!);
-  req.authorize('identity:list_user_projects', { target: { user: { id: u.id, domain_id: u.domainId } }, user_id: u.id });
+  req.authorize('identity:list_user_projects', {
+    target: { user: { id: u.id, domain_id: u.domainId } },
+    user_id: u.id,
+  });
   const projects = await req.services.assignments.projectsForUser(u.id);
   const enabled = queryValue(req, 'enabled');
   const name = queryValue(req, 'name');
@@ -103,7 +119,12 @@ async function projectsForUser(req: Req) {
     req,
     'projects',
     projects
-      .filter((p) => (enabled === undefined || p.enabled === queryTruthy(enabled)) && (name === undefined || p.name === name) && (domainId === undefined || p.domainId === domainId))
+      .filter(
+        (p) =>
+          (enabled === undefined || p.enabled === queryTruthy(enabled)) &&
+          (name === undefined || p.name === name) &&
+          (domainId === undefined || p.domainId === domainId),
+      )
       .map((p) => projectView(req, p)),
   );
 }

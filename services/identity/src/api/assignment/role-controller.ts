@@ -18,21 +18,48 @@ const roleProperties = {
   name: { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' },
   description: { type: ['string', 'null'], maxLength: 255 },
   domain_id: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' },
-  options: { type: 'object', properties: { immutable: { type: ['boolean', 'null'] } }, additionalProperties: false },
+  options: {
+    type: 'object',
+    properties: { immutable: { type: ['boolean', 'null'] } },
+    additionalProperties: false,
+  },
 };
-const createRoleBody: JsonSchema = { type: 'object', required: ['role'], properties: { role: { type: 'object', required: ['name'], properties: roleProperties, additionalProperties: true } } };
-const updateRoleBody: JsonSchema = { type: 'object', required: ['role'], properties: { role: { type: 'object', minProperties: 1, properties: roleProperties, additionalProperties: true } } };
+const createRoleBody: JsonSchema = {
+  type: 'object',
+  required: ['role'],
+  properties: {
+    role: { type: 'object', required: ['name'], properties: roleProperties, additionalProperties: true },
+  },
+};
+const updateRoleBody: JsonSchema = {
+  type: 'object',
+  required: ['role'],
+  properties: {
+    role: { type: 'object', minProperties: 1, properties: roleProperties, additionalProperties: true },
+  },
+};
 
 /** Domain-specific roles answer to the `*_domain_role` rules, as in Keystone. */
-const action = (verb: string, r: { domainId: string | null } | undefined) => `identity:${verb}_${r?.domainId ? 'domain_role' : 'role'}`;
+const action = (verb: string, r: { domainId: string | null } | undefined) =>
+  `identity:${verb}_${r?.domainId ? 'domain_role' : 'role'}`;
 const roleTarget = (r: RoleRecord) => ({ target: { role: { id: r.id, domain_id: r.domainId } } });
 
 async function listRoles(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize(domainId ? 'identity:list_domain_roles' : 'identity:list_roles', domainId ? { target: { domain_id: domainId } } : {});
+  req.authorize(
+    domainId ? 'identity:list_domain_roles' : 'identity:list_roles',
+    domainId ? { target: { domain_id: domainId } } : {},
+  );
   const name = queryValue(req, 'name');
-  const roles = await req.services.roles.list({ domainId: domainId ?? null, ...(name !== undefined ? { name } : {}) });
-  return collection(req, 'roles', roles.map((r) => roleBody(req, r)));
+  const roles = await req.services.roles.list({
+    domainId: domainId ?? null,
+    ...(name !== undefined ? { name } : {}),
+  });
+  return collection(
+    req,
+    'roles',
+    roles.map((r) => roleBody(req, r)),
+  );
 }
 
 async function getRole(req: Req) {
@@ -43,8 +70,15 @@ async function getRole(req: Req) {
 
 async function createRole(req: Req<{ role: Record<string, any> }>) {
   const b = req.body.role;
-  req.authorize(action('create', { domainId: b.domain_id ?? null }), { target: { role: { domain_id: b.domain_id ?? null } } });
-  const r = await req.services.roles.create({ name: b.name, domainId: b.domain_id ?? null, description: b.description ?? '', options: b.options ?? {} });
+  req.authorize(action('create', { domainId: b.domain_id ?? null }), {
+    target: { role: { domain_id: b.domain_id ?? null } },
+  });
+  const r = await req.services.roles.create({
+    name: b.name,
+    domainId: b.domain_id ?? null,
+    description: b.description ?? '',
+    options: b.options ?? {},
+  });
   return { role: roleBody(req, r) };
 }
 
@@ -67,18 +101,27 @@ async function deleteRole(req: Req) {
 }
 
 function inferenceBody(req: Req, prior: RoleRecord, implied: RoleRecord) {
-  return { role_inference: { prior_role: roleRef(req, prior), implies: roleRef(req, implied) }, links: { self: `${req.baseUrl}/v3/roles/${prior.id}/implies/${implied.id}` } };
+  return {
+    role_inference: { prior_role: roleRef(req, prior), implies: roleRef(req, implied) },
+    links: { self: `${req.baseUrl}/v3/roles/${prior.id}/implies/${implied.id}` },
+  };
 }
 
 async function createImplied(req: Req) {
   req.authorize('identity:create_implied_role', {});
-  const { prior, implied } = await req.services.roles.createImplied(req.params.role_id!, req.params.implied_role_id!);
+  const { prior, implied } = await req.services.roles.createImplied(
+    req.params.role_id!,
+    req.params.implied_role_id!,
+  );
   return inferenceBody(req, prior, implied);
 }
 
 async function getImplied(req: Req) {
   req.authorize('identity:get_implied_role', {});
-  const { prior, implied } = await req.services.roles.getImplied(req.params.role_id!, req.params.implied_role_id!);
+  const { prior, implied } = await req.services.roles.getImplied(
+    req.params.role_id!,
+    req.params.implied_role_id!,
+  );
   return inferenceBody(req, prior, implied);
 }
 
@@ -96,7 +139,10 @@ async function listImplied(req: Req) {
   req.authorize('identity:list_implied_roles', {});
   const prior = await req.services.roles.get(req.params.role_id!);
   const implies = await req.services.roles.impliedBy(prior.id);
-  return { role_inference: { prior_role: roleRef(req, prior), implies: implies.map((r) => roleRef(req, r)) }, links: { self: `${req.baseUrl}/v3/roles/${prior.id}/implies` } };
+  return {
+    role_inference: { prior_role: roleRef(req, prior), implies: implies.map((r) => roleRef(req, r)) },
+    links: { self: `${req.baseUrl}/v3/roles/${prior.id}/implies` },
+  };
 }
 
 async function listInferences(req: Req) {
@@ -107,7 +153,9 @@ async function listInferences(req: Req) {
   for (const priorId of priors) {
     const prior = await req.services.roles.find(priorId);
     if (!prior) continue;
-    const implies = await req.services.roles.byIds(rules.filter((r) => r.priorRoleId === priorId).map((r) => r.impliedRoleId));
+    const implies = await req.services.roles.byIds(
+      rules.filter((r) => r.priorRoleId === priorId).map((r) => r.impliedRoleId),
+    );
     out.push({ prior_role: roleRef(req, prior), implies: implies.map((r) => roleRef(req, r)) });
   }
   return { role_inferences: out, links: { self: `${req.baseUrl}/v3/role_inferences` } };

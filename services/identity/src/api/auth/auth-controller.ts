@@ -28,13 +28,19 @@ const SUBJECT = 'x-subject-token';
 function subjectToken(req: Req): string {
   const v = req.headers[SUBJECT];
   const token = Array.isArray(v) ? v[0] : v;
-  if (!token) throw new BadRequestError('Expecting to find X-Subject-Token in request headers. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+  if (!token)
+    throw new BadRequestError(
+      'Expecting to find X-Subject-Token in request headers. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+    );
   return token;
 }
 
 /** Validates the subject token, then checks the caller may see it (token_subject reads its user). */
 async function validateSubject(req: Req, action: string): Promise<ValidatedToken> {
-  const allowExpired = req.query.allow_expired !== undefined && queryTruthy(String(req.query.allow_expired)) && req.query.allow_expired !== '';
+  const allowExpired =
+    req.query.allow_expired !== undefined &&
+    queryTruthy(String(req.query.allow_expired)) &&
+    req.query.allow_expired !== '';
   const v = await req.services.auth.tokens.validate(subjectToken(req), { allowExpired });
   req.authorize(action, { target: { token: { user_id: v.payload.userId } } });
   return v;
@@ -67,8 +73,12 @@ async function revokeToken(req: Req) {
 async function authCatalog(req: Req) {
   req.authorize('identity:get_auth_catalog', {});
   const c = req.credentials;
-  if (!c.projectId) throw new ForbiddenError('A project-scoped token is required to produce a service catalog.');
-  return { catalog: await req.services.auth.renderer.catalog(c.projectId), links: { self: v3Url(req, '/auth/catalog') } };
+  if (!c.projectId)
+    throw new ForbiddenError('A project-scoped token is required to produce a service catalog.');
+  return {
+    catalog: await req.services.auth.renderer.catalog(c.projectId),
+    links: { self: v3Url(req, '/auth/catalog') },
+  };
 }
 
 async function authProjects(req: Req) {
@@ -77,7 +87,14 @@ async function authProjects(req: Req) {
   return collection(
     req,
     'projects',
-    projects.map((p) => ({ id: p.id, name: p.name, domain_id: p.domainId, enabled: p.enabled, is_domain: p.isDomain, links: { self: v3Url(req, `/projects/${p.id}`) } })),
+    projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      domain_id: p.domainId,
+      enabled: p.enabled,
+      is_domain: p.isDomain,
+      links: { self: v3Url(req, `/projects/${p.id}`) },
+    })),
   );
 }
 
@@ -87,7 +104,12 @@ async function authDomains(req: Req) {
   return collection(
     req,
     'domains',
-    domains.map((d) => ({ id: d.id, name: d.name, enabled: d.enabled, links: { self: v3Url(req, `/domains/${d.id}`) } })),
+    domains.map((d) => ({
+      id: d.id,
+      name: d.name,
+      enabled: d.enabled,
+      links: { self: v3Url(req, `/domains/${d.id}`) },
+    })),
   );
 }
 
@@ -125,7 +147,12 @@ async function revokeEvents(req: Req) {
 
 /** Token issue, validation and revocation, `/v3/auth/*` and `/v3/OS-REVOKE/events`. */
 export const authRoutes: Route[] = [
-  route('POST', '/v3/auth/tokens', issueToken, { public: true, body: tokenIssueBody, query: tokenQuery, status: 201 }),
+  route('POST', '/v3/auth/tokens', issueToken, {
+    public: true,
+    body: tokenIssueBody,
+    query: tokenQuery,
+    status: 201,
+  }),
   route('GET', '/v3/auth/tokens', validateToken, { query: tokenQuery }),
   route('HEAD', '/v3/auth/tokens', checkToken, { query: tokenQuery }),
   route('DELETE', '/v3/auth/tokens', revokeToken),

@@ -7,8 +7,18 @@ const ADMIN_OR_SYSTEM_USER_OR_SERVICE_OR_TOKEN_SUBJECT = `${ADMIN_REQUIRED} or (
 
 /** Keystone 22's rules for tokens, `/v3/auth/*` and revocation events. */
 export const authPolicies: RuleDefault[] = [
-  identityRule('check_token', ADMIN_OR_SYSTEM_USER_OR_TOKEN_SUBJECT, ALL_SCOPES, 'rule:admin_or_token_subject'),
-  identityRule('validate_token', ADMIN_OR_SYSTEM_USER_OR_SERVICE_OR_TOKEN_SUBJECT, ALL_SCOPES, 'rule:service_admin_or_token_subject'),
+  identityRule(
+    'check_token',
+    ADMIN_OR_SYSTEM_USER_OR_TOKEN_SUBJECT,
+    ALL_SCOPES,
+    'rule:admin_or_token_subject',
+  ),
+  identityRule(
+    'validate_token',
+    ADMIN_OR_SYSTEM_USER_OR_SERVICE_OR_TOKEN_SUBJECT,
+    ALL_SCOPES,
+    'rule:service_admin_or_token_subject',
+  ),
   identityRule('revoke_token', ADMIN_OR_TOKEN_SUBJECT, ALL_SCOPES, 'rule:admin_or_token_subject'),
   identityRule('get_auth_catalog', '', ALL_SCOPES),
   identityRule('get_auth_projects', '', ALL_SCOPES),

@@ -22,7 +22,12 @@ export const tokenIssueBody: JsonSchema = {
                 user: {
                   type: 'object',
                   anyOf: [{ required: ['id'] }, { required: ['name'] }],
-                  properties: { id: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, domain: { ...idName, anyOf: [{ required: ['id'] }, { required: ['name'] }] } },
+                  properties: {
+                    id: { type: 'string' },
+                    name: { type: 'string' },
+                    password: { type: 'string' },
+                    domain: { ...idName, anyOf: [{ required: ['id'] }, { required: ['name'] }] },
+                  },
                 },
               },
             },
@@ -35,7 +40,11 @@ export const tokenIssueBody: JsonSchema = {
             project: {
               type: 'object',
               anyOf: [{ required: ['id'] }, { required: ['name'] }],
-              properties: { id: { type: 'string' }, name: { type: 'string' }, domain: { ...idName, anyOf: [{ required: ['id'] }, { required: ['name'] }] } },
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                domain: { ...idName, anyOf: [{ required: ['id'] }, { required: ['name'] }] },
+              },
             },
             domain: { ...idName, anyOf: [{ required: ['id'] }, { required: ['name'] }] },
             'OS-TRUST:trust': { type: 'object', properties: { id: { type: 'string' } } },

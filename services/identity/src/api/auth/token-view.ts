@@ -24,7 +24,10 @@ export function keystoneTime(seconds: number): string {
 }
 
 /** The `{"token": {...}}` body of token issue and validation, field for field as Keystone writes it. */
-export function tokenView(p: { methods: string[]; auditIds: string[]; issuedAt: number; expiresAt: number }, n: TokenNames): { token: Record<string, unknown> } {
+export function tokenView(
+  p: { methods: string[]; auditIds: string[]; issuedAt: number; expiresAt: number },
+  n: TokenNames,
+): { token: Record<string, unknown> } {
   const token: Record<string, unknown> = {
     methods: p.methods,
     user: {

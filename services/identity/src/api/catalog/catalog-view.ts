@@ -2,11 +2,25 @@ import type { RegionRecord, StoredEndpoint, StoredService } from '../../db/repos
 import { type IdentityRequest, v3Url } from '../keystone-api';
 
 export function regionView(req: IdentityRequest, r: RegionRecord): Record<string, unknown> {
-  return { ...r.extra, id: r.id, description: r.description, parent_region_id: r.parentRegionId, links: { self: v3Url(req, `/regions/${r.id}`) } };
+  return {
+    ...r.extra,
+    id: r.id,
+    description: r.description,
+    parent_region_id: r.parentRegionId,
+    links: { self: v3Url(req, `/regions/${r.id}`) },
+  };
 }
 
 export function serviceView(req: IdentityRequest, s: StoredService): Record<string, unknown> {
-  return { ...s.extra, id: s.id, type: s.type, name: s.name, ...(s.description !== null ? { description: s.description } : {}), enabled: s.enabled, links: { self: v3Url(req, `/services/${s.id}`) } };
+  return {
+    ...s.extra,
+    id: s.id,
+    type: s.type,
+    name: s.name,
+    ...(s.description !== null ? { description: s.description } : {}),
+    enabled: s.enabled,
+    links: { self: v3Url(req, `/services/${s.id}`) },
+  };
 }
 
 export function endpointView(req: IdentityRequest, e: StoredEndpoint): Record<string, unknown> {

@@ -46,4 +46,3 @@ export function roleView(req: ExtRequest, r: RoleRef): Record<string, unknown> {
     links: { self: v3Url(req, `/roles/${r.id}`) },
   };
 }
-

@@ -22,8 +22,19 @@ export const ALL_SCOPES: ScopeType[] = ['system', 'domain', 'project'];
  * An `identity:<name>` rule default. `deprecated` is the pre-secure-RBAC check string that Keystone
  * still honours (OR-ed in) until `enforce_new_defaults` is on.
  */
-export function identityRule(name: string, checkStr: string, scopeTypes: ScopeType[], deprecated?: string, description?: string): RuleDefault {
-  const r: RuleDefault = { name: `identity:${name}`, checkStr, description: description ?? name.replaceAll('_', ' '), scopeTypes };
+export function identityRule(
+  name: string,
+  checkStr: string,
+  scopeTypes: ScopeType[],
+  deprecated?: string,
+  description?: string,
+): RuleDefault {
+  const r: RuleDefault = {
+    name: `identity:${name}`,
+    checkStr,
+    description: description ?? name.replaceAll('_', ' '),
+    scopeTypes,
+  };
   if (deprecated !== undefined) r.deprecatedRule = { name: `identity:${name}`, checkStr: deprecated };
   return r;
 }
@@ -32,11 +43,27 @@ export function identityRule(name: string, checkStr: string, scopeTypes: ScopeTy
 export const basePolicies: RuleDefault[] = [
   { name: 'admin_required', checkStr: 'role:admin or is_admin:1', description: 'Caller has the admin role.' },
   { name: 'service_role', checkStr: 'role:service', description: 'Caller has the service role.' },
-  { name: 'service_or_admin', checkStr: 'rule:admin_required or rule:service_role', description: 'Caller is a service or an admin.' },
+  {
+    name: 'service_or_admin',
+    checkStr: 'rule:admin_required or rule:service_role',
+    description: 'Caller is a service or an admin.',
+  },
   { name: 'owner', checkStr: OWNER, description: 'Caller is the user the request names.' },
-  { name: 'admin_or_owner', checkStr: 'rule:admin_required or rule:owner', description: 'Caller is an admin or the owner.' },
-  { name: 'token_subject', checkStr: 'user_id:%(target.token.user_id)s', description: 'Caller owns the token.' },
-  { name: 'admin_or_token_subject', checkStr: 'rule:admin_required or rule:token_subject', description: 'Caller is an admin or owns the token.' },
+  {
+    name: 'admin_or_owner',
+    checkStr: 'rule:admin_required or rule:owner',
+    description: 'Caller is an admin or the owner.',
+  },
+  {
+    name: 'token_subject',
+    checkStr: 'user_id:%(target.token.user_id)s',
+    description: 'Caller owns the token.',
+  },
+  {
+    name: 'admin_or_token_subject',
+    checkStr: 'rule:admin_required or rule:token_subject',
+    description: 'Caller is an admin or owns the token.',
+  },
   {
     name: 'service_admin_or_token_subject',
     checkStr: 'rule:service_or_admin or rule:token_subject',

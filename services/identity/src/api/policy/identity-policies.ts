@@ -5,4 +5,9 @@ import { basePolicies } from './base-policies';
 import { corePolicies } from './core-policies';
 
 /** Every policy default of identity, under Keystone's names. */
-export const identityPolicies: RuleDefault[] = [...basePolicies, ...authPolicies, ...corePolicies, ...extensionPolicies];
+export const identityPolicies: RuleDefault[] = [
+  ...basePolicies,
+  ...authPolicies,
+  ...corePolicies,
+  ...extensionPolicies,
+];

@@ -28,7 +28,8 @@ export function identityPolicyCheck(enforcer: PolicyEnforcer): PolicyCheck {
     },
     allowed(action, target, credentials) {
       try {
-        return enforcer.enforce(action, target, identityPolicyCredentials(credentials), scopeOf(credentials)).allowed;
+        return enforcer.enforce(action, target, identityPolicyCredentials(credentials), scopeOf(credentials))
+          .allowed;
       } catch {
         return false;
       }

@@ -15,7 +15,10 @@ const configBody = { type: 'object', required: ['config'], properties: { config:
 async function createConfig(req: Req) {
   req.authorize('identity:create_domain_config', {});
   await req.services.resources.getDomain(req.params.domain_id!);
-  const { config, created } = await req.services.domainConfigs.create(req.params.domain_id!, req.body?.config ?? {});
+  const { config, created } = await req.services.domainConfigs.create(
+    req.params.domain_id!,
+    req.body?.config ?? {},
+  );
   return respond(created ? 201 : 200, { config });
 }
 
@@ -34,7 +37,14 @@ async function getConfig(req: Req) {
 async function updateConfig(req: Req) {
   req.authorize('identity:update_domain_config', {});
   await req.services.resources.getDomain(req.params.domain_id!);
-  return { config: await req.services.domainConfigs.update(req.params.domain_id!, req.body?.config ?? {}, req.params.group, req.params.option) };
+  return {
+    config: await req.services.domainConfigs.update(
+      req.params.domain_id!,
+      req.body?.config ?? {},
+      req.params.group,
+      req.params.option,
+    ),
+  };
 }
 
 async function deleteConfig(req: Req) {

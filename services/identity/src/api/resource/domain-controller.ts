@@ -17,8 +17,15 @@ async function listDomains(req: Req) {
   req.authorize('identity:list_domains', {});
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
-  const domains = await req.services.resources.listDomains({ ...(name !== undefined ? { name } : {}), ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}) });
-  return collection(req, 'domains', domains.map((d) => domainView(req, d)));
+  const domains = await req.services.resources.listDomains({
+    ...(name !== undefined ? { name } : {}),
+    ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}),
+  });
+  return collection(
+    req,
+    'domains',
+    domains.map((d) => domainView(req, d)),
+  );
 }
 
 async function getDomain(req: Req) {

@@ -7,10 +7,22 @@ import { idTree, projectView } from './resource-view';
 import { invalid, tagNotFound } from '../../manager/resource/resource-errors';
 
 type Req<B = any> = IdentityRequest<B, ResourceServices>;
-const PROJECT_FIELDS = ['id', 'name', 'description', 'enabled', 'tags', 'domain_id', 'parent_id', 'is_domain', 'links'];
+const PROJECT_FIELDS = [
+  'id',
+  'name',
+  'description',
+  'enabled',
+  'tags',
+  'domain_id',
+  'parent_id',
+  'is_domain',
+  'links',
+];
 
 const csv = (v: string | undefined) => (v === undefined ? undefined : v.split(',').filter(Boolean));
-const projectTarget = (p: ProjectRecord) => ({ target: { project: { id: p.id, domain_id: p.domainId, parent_id: p.parentId, name: p.name } } });
+const projectTarget = (p: ProjectRecord) => ({
+  target: { project: { id: p.id, domain_id: p.domainId, parent_id: p.parentId, name: p.name } },
+});
 
 async function listProjects(req: Req) {
   const domainId = queryValue(req, 'domain_id');
@@ -29,7 +41,11 @@ async function listProjects(req: Req) {
     ...(q('not-tags') !== undefined ? { notTags: csv(q('not-tags'))! } : {}),
     ...(q('not-tags-any') !== undefined ? { notTagsAny: csv(q('not-tags-any'))! } : {}),
   });
-  return collection(req, 'projects', projects.map((p) => projectView(req, p)));
+  return collection(
+    req,
+    'projects',
+    projects.map((p) => projectView(req, p)),
+  );
 }
 
 async function getProject(req: Req) {
@@ -38,23 +54,39 @@ async function getProject(req: Req) {
   req.authorize('identity:get_project', projectTarget(p));
   const body = projectView(req, p);
   const flag = (n: string) => req.query[n] !== undefined && queryTruthy(String(req.query[n]) || 'true');
-  if (flag('parents_as_list') && flag('parents_as_ids')) throw invalid('Cannot use parents_as_list and parents_as_ids query params at the same time.');
-  if (flag('subtree_as_list') && flag('subtree_as_ids')) throw invalid('Cannot use subtree_as_list and subtree_as_ids query params at the same time.');
-  if (flag('parents_as_list')) body.parents = (await r.parents(p.id)).filter((x) => req.allowed('identity:get_project', projectTarget(x))).map((x) => ({ project: projectView(req, x) }));
+  if (flag('parents_as_list') && flag('parents_as_ids'))
+    throw invalid('Cannot use parents_as_list and parents_as_ids query params at the same time.');
+  if (flag('subtree_as_list') && flag('subtree_as_ids'))
+    throw invalid('Cannot use subtree_as_list and subtree_as_ids query params at the same time.');
+  if (flag('parents_as_list'))
+    body.parents = (await r.parents(p.id))
+      .filter((x) => req.allowed('identity:get_project', projectTarget(x)))
+      .map((x) => ({ project: projectView(req, x) }));
   if (flag('parents_as_ids')) body.parents = idTree(p.id, await r.parents(p.id), 'up');
-  if (flag('subtree_as_list')) body.subtree = (await r.subtree(p.id)).filter((x) => req.allowed('identity:get_project', projectTarget(x))).map((x) => ({ project: projectView(req, x) }));
+  if (flag('subtree_as_list'))
+    body.subtree = (await r.subtree(p.id))
+      .filter((x) => req.allowed('identity:get_project', projectTarget(x)))
+      .map((x) => ({ project: projectView(req, x) }));
   if (flag('subtree_as_ids')) body.subtree = idTree(p.id, await r.subtree(p.id), 'down');
   return { project: body };
 }
 
 async function createProject(req: Req<{ project: Record<string, any> }>) {
   const b = req.body.project;
-  req.authorize('identity:create_project', { target: { project: { domain_id: b.domain_id ?? req.credentials.projectDomainId ?? req.credentials.domainId } } });
+  req.authorize('identity:create_project', {
+    target: {
+      project: { domain_id: b.domain_id ?? req.credentials.projectDomainId ?? req.credentials.domainId },
+    },
+  });
   const p = await req.services.resources.createProject({
     name: b.name,
     description: b.description ?? '',
     enabled: b.enabled ?? true,
-    ...(b.domain_id ? { domainId: b.domain_id } : !b.parent_id ? { domainId: req.credentials.domainId ?? req.credentials.projectDomainId ?? 'default' } : {}),
+    ...(b.domain_id
+      ? { domainId: b.domain_id }
+      : !b.parent_id
+        ? { domainId: req.credentials.domainId ?? req.credentials.projectDomainId ?? 'default' }
+        : {}),
     parentId: b.parent_id ?? null,
     isDomain: b.is_domain ?? false,
     tags: b.tags ?? [],
@@ -87,13 +119,19 @@ async function deleteProject(req: Req) {
   const r = req.services.resources;
   const p = await r.getProject(req.params.project_id!);
   req.authorize('identity:delete_project', projectTarget(p));
-  await r.deleteProject(p.id, req.query.cascade !== undefined && queryTruthy(String(req.query.cascade) || 'true'));
+  await r.deleteProject(
+    p.id,
+    req.query.cascade !== undefined && queryTruthy(String(req.query.cascade) || 'true'),
+  );
 }
 
 async function listTags(req: Req) {
   const p = await req.services.resources.getProject(req.params.project_id!);
   req.authorize('identity:list_project_tags', projectTarget(p));
-  return { tags: p.tags, links: { self: `${req.baseUrl}/v3/projects/${p.id}/tags`, previous: null, next: null } };
+  return {
+    tags: p.tags,
+    links: { self: `${req.baseUrl}/v3/projects/${p.id}/tags`, previous: null, next: null },
+  };
 }
 
 async function checkTag(req: Req) {
@@ -106,14 +144,18 @@ async function replaceTags(req: Req<{ tags: string[] }>) {
   const p = await req.services.resources.getProject(req.params.project_id!);
   req.authorize('identity:update_project_tags', projectTarget(p));
   const updated = await req.services.resources.setTags(p.id, req.body.tags);
-  return { tags: updated.tags, links: { self: `${req.baseUrl}/v3/projects/${p.id}/tags`, previous: null, next: null } };
+  return {
+    tags: updated.tags,
+    links: { self: `${req.baseUrl}/v3/projects/${p.id}/tags`, previous: null, next: null },
+  };
 }
 
 async function addTag(req: Req) {
   const p = await req.services.resources.getProject(req.params.project_id!);
   req.authorize('identity:create_project_tag', projectTarget(p));
   const tag = req.params.tag!;
-  if (tag.length < 1 || tag.length > 255 || /[,/]/.test(tag)) throw invalid(`Invalid input for field 'tag': '${tag}' does not match '${tagSchema.pattern}'`);
+  if (tag.length < 1 || tag.length > 255 || /[,/]/.test(tag))
+    throw invalid(`Invalid input for field 'tag': '${tag}' does not match '${tagSchema.pattern}'`);
   await req.services.resources.addTag(p.id, tag);
 }
 

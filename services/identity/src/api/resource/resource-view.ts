@@ -33,7 +33,11 @@ export function domainView(req: IdentityRequest, d: ProjectRecord): Record<strin
 }
 
 /** `parents_as_ids` / `subtree_as_ids`: nested `{id: {child_id: null}}` maps. */
-export function idTree(rootId: string, all: ProjectRecord[], direction: 'down' | 'up'): Record<string, unknown> | null {
+export function idTree(
+  rootId: string,
+  all: ProjectRecord[],
+  direction: 'down' | 'up',
+): Record<string, unknown> | null {
   if (direction === 'up') {
     // `all` is nearest-first: {parent: {grandparent: null}}
     let tree: Record<string, unknown> | null = null;

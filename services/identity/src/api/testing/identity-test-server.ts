@@ -27,7 +27,12 @@ export interface IdentityTestServer {
 }
 
 /** Serves a slice of identity's routes with Keystone's faults and policies, for tests (no sockets, no real tokens). */
-export function startIdentityTestServer<S>(input: { routes: readonly Route[]; policies: readonly RuleDefault[]; services: S; policyOverrides?: Record<string, string> }): IdentityTestServer {
+export function startIdentityTestServer<S>(input: {
+  routes: readonly Route[];
+  policies: readonly RuleDefault[];
+  services: S;
+  policyOverrides?: Record<string, string>;
+}): IdentityTestServer {
   const tokens = new Map<string, Credentials>();
   const validator: TokenValidator = {
     async validate(token) {
@@ -36,7 +41,10 @@ export function startIdentityTestServer<S>(input: { routes: readonly Route[]; po
       return creds;
     },
   };
-  const enforcer = new PolicyEnforcer({ defaults: [...basePolicies, ...input.policies], overrides: input.policyOverrides });
+  const enforcer = new PolicyEnforcer({
+    defaults: [...basePolicies, ...input.policies],
+    overrides: input.policyOverrides,
+  });
   const app = createHttpServer({
     name: 'identity',
     routes: input.routes,

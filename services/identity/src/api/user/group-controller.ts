@@ -7,14 +7,26 @@ import { groupView, userView } from './user-view';
 
 type Req<B = any> = IdentityRequest<B, UserServices>;
 const GROUP_FIELDS = ['id', 'name', 'domain_id', 'description', 'links'];
-const groupTarget = (g: GroupRecord) => ({ target: { group: { id: g.id, domain_id: g.domainId, name: g.name } } });
+const groupTarget = (g: GroupRecord) => ({
+  target: { group: { id: g.id, domain_id: g.domainId, name: g.name } },
+});
 
 async function listGroups(req: Req) {
   const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_groups', domainId !== undefined ? { target: { group: { domain_id: domainId } } } : {});
+  req.authorize(
+    'identity:list_groups',
+    domainId !== undefined ? { target: { group: { domain_id: domainId } } } : {},
+  );
   const name = queryValue(req, 'name');
-  const groups = await req.services.groups.list({ ...(domainId !== undefined ? { domainId } : {}), ...(name !== undefined ? { name } : {}) });
-  return collection(req, 'groups', groups.map((g) => groupView(req, g)));
+  const groups = await req.services.groups.list({
+    ...(domainId !== undefined ? { domainId } : {}),
+    ...(name !== undefined ? { name } : {}),
+  });
+  return collection(
+    req,
+    'groups',
+    groups.map((g) => groupView(req, g)),
+  );
 }
 
 async function getGroup(req: Req) {
@@ -27,7 +39,12 @@ async function createGroup(req: Req<{ group: Record<string, any> }>) {
   const b = req.body.group;
   const domainId = b.domain_id ?? req.credentials.domainId ?? req.credentials.projectDomainId ?? 'default';
   req.authorize('identity:create_group', { target: { group: { domain_id: domainId } } });
-  const g = await req.services.groups.create({ name: b.name, domainId, description: b.description ?? '', extra: splitExtra(b, GROUP_FIELDS) });
+  const g = await req.services.groups.create({
+    name: b.name,
+    domainId,
+    description: b.description ?? '',
+    extra: splitExtra(b, GROUP_FIELDS),
+  });
   return { group: groupView(req, g) };
 }
 
@@ -56,14 +73,28 @@ async function listMembers(req: Req) {
   const ids = await req.services.groups.memberIds(g.id);
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
-  const users = await req.services.users.list({ ids, ...(name !== undefined ? { name } : {}), ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}) });
-  return collection(req, 'users', users.map((u) => userView(req, u)));
+  const users = await req.services.users.list({
+    ids,
+    ...(name !== undefined ? { name } : {}),
+    ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}),
+  });
+  return collection(
+    req,
+    'users',
+    users.map((u) => userView(req, u)),
+  );
 }
 
 async function memberTarget(req: Req) {
   const g = await req.services.groups.get(req.params.group_id!);
   const u = await req.services.users.get(req.params.user_id!);
-  return { g, u, target: { target: { group: { id: g.id, domain_id: g.domainId }, user: { id: u.id, domain_id: u.domainId } } } };
+  return {
+    g,
+    u,
+    target: {
+      target: { group: { id: g.id, domain_id: g.domainId }, user: { id: u.id, domain_id: u.domainId } },
+    },
+  };
 }
 
 async function addMember(req: Req) {

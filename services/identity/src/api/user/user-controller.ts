@@ -12,7 +12,16 @@ export interface UserServices {
 }
 
 type Req<B = any> = IdentityRequest<B, UserServices>;
-const USER_FIELDS = ['id', 'name', 'domain_id', 'enabled', 'password', 'default_project_id', 'options', 'links'];
+const USER_FIELDS = [
+  'id',
+  'name',
+  'domain_id',
+  'enabled',
+  'password',
+  'default_project_id',
+  'options',
+  'links',
+];
 const userTarget = (u: UserView) => ({ target: { user: { id: u.id, domain_id: u.domainId, name: u.name } } });
 
 async function listUsers(req: Req) {
@@ -25,7 +34,11 @@ async function listUsers(req: Req) {
     ...(name !== undefined ? { name } : {}),
     ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}),
   });
-  return collection(req, 'users', users.map((u) => userView(req, u)));
+  return collection(
+    req,
+    'users',
+    users.map((u) => userView(req, u)),
+  );
 }
 
 async function getUser(req: Req) {
@@ -75,14 +88,22 @@ async function deleteUser(req: Req) {
 
 /** Self-service password change: no policy, the original password is the proof (as upstream). */
 async function changePassword(req: Req<{ user: { original_password: string; password: string } }>) {
-  await req.services.users.changePassword(req.params.user_id!, req.body.user.original_password, req.body.user.password);
+  await req.services.users.changePassword(
+    req.params.user_id!,
+    req.body.user.original_password,
+    req.body.user.password,
+  );
 }
 
 async function groupsForUser(req: Req) {
   const u = await req.services.users.get(req.params.user_id!);
   req.authorize('identity:list_groups_for_user', { ...userTarget(u), user_id: u.id });
   const groups = await req.services.groups.groupsOf(u.id);
-  return collection(req, 'groups', groups.map((g) => groupView(req, g)));
+  return collection(
+    req,
+    'groups',
+    groups.map((g) => groupView(req, g)),
+  );
 }
 
 /** `/v3/users`. */
@@ -92,6 +113,10 @@ export const userRoutes: Route[] = [
   route('GET', '/v3/users/:user_id', getUser),
   route('PATCH', '/v3/users/:user_id', updateUser, { body: updateUserBody }),
   route('DELETE', '/v3/users/:user_id', deleteUser),
-  route('POST', '/v3/users/:user_id/password', changePassword, { body: changePasswordBody, public: true, status: 204 }),
+  route('POST', '/v3/users/:user_id/password', changePassword, {
+    body: changePasswordBody,
+    public: true,
+    status: 204,
+  }),
   route('GET', '/v3/users/:user_id/groups', groupsForUser),
 ];

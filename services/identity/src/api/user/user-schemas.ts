@@ -16,7 +16,10 @@ const userOptions = {
     lock_password: boolOrNull,
     ignore_user_inactivity: boolOrNull,
     multi_factor_auth_enabled: boolOrNull,
-    multi_factor_auth_rules: { type: ['array', 'null'], items: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
+    multi_factor_auth_rules: {
+      type: ['array', 'null'],
+      items: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+    },
   },
 };
 const userProperties = {
@@ -29,15 +32,39 @@ const userProperties = {
   options: userOptions,
 };
 const groupProperties = { description: { type: ['string', 'null'] }, domain_id: id, name: groupName };
-const wrap = (key: string, inner: JsonSchema): JsonSchema => ({ type: 'object', required: [key], properties: { [key]: inner } });
+const wrap = (key: string, inner: JsonSchema): JsonSchema => ({
+  type: 'object',
+  required: [key],
+  properties: { [key]: inner },
+});
 
-export const createUserBody = wrap('user', { type: 'object', required: ['name'], properties: userProperties, additionalProperties: true });
-export const updateUserBody = wrap('user', { type: 'object', minProperties: 1, properties: userProperties, additionalProperties: true });
+export const createUserBody = wrap('user', {
+  type: 'object',
+  required: ['name'],
+  properties: userProperties,
+  additionalProperties: true,
+});
+export const updateUserBody = wrap('user', {
+  type: 'object',
+  minProperties: 1,
+  properties: userProperties,
+  additionalProperties: true,
+});
 export const changePasswordBody = wrap('user', {
   type: 'object',
   required: ['original_password', 'password'],
   properties: { original_password: { type: 'string' }, password: { type: 'string' } },
   additionalProperties: false,
 });
-export const createGroupBody = wrap('group', { type: 'object', required: ['name'], properties: groupProperties, additionalProperties: true });
-export const updateGroupBody = wrap('group', { type: 'object', minProperties: 1, properties: groupProperties, additionalProperties: true });
+export const createGroupBody = wrap('group', {
+  type: 'object',
+  required: ['name'],
+  properties: groupProperties,
+  additionalProperties: true,
+});
+export const updateGroupBody = wrap('group', {
+  type: 'object',
+  minProperties: 1,
+  properties: groupProperties,
+  additionalProperties: true,
+});

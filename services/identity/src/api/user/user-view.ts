@@ -25,5 +25,12 @@ export function userView(req: IdentityRequest, u: UserView): Record<string, unkn
 
 /** Keystone's group body. */
 export function groupView(req: IdentityRequest, g: GroupRecord): Record<string, unknown> {
-  return { ...g.extra, id: g.id, name: g.name, domain_id: g.domainId, description: g.description, links: { self: v3Url(req, `/groups/${g.id}`) } };
+  return {
+    ...g.extra,
+    id: g.id,
+    name: g.name,
+    domain_id: g.domainId,
+    description: g.description,
+    links: { self: v3Url(req, `/groups/${g.id}`) },
+  };
 }

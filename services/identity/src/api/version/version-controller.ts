@@ -12,6 +12,13 @@ export const IDENTITY_V3: ApiVersion = {
 
 /** Version discovery: `/` lists versions (300), `/v3` describes v3. */
 export const versionRoutes: Route[] = [
-  route('GET', '/', (req: IdentityRequest) => versionsReply(req, [IDENTITY_V3], 'keystone'), { public: true }),
-  route('GET', '/v3', (req: IdentityRequest) => respond(200, { version: versionDocument(req, IDENTITY_V3) }), { public: true }),
+  route('GET', '/', (req: IdentityRequest) => versionsReply(req, [IDENTITY_V3], 'keystone'), {
+    public: true,
+  }),
+  route(
+    'GET',
+    '/v3',
+    (req: IdentityRequest) => respond(200, { version: versionDocument(req, IDENTITY_V3) }),
+    { public: true },
+  ),
 ];

@@ -84,7 +84,9 @@ export const initialMigration: Migration = {
     await db.schema
       .createTable('implied_role')
       .addColumn('prior_role_id', 'varchar(64)', (c) => c.notNull().references('role.id').onDelete('cascade'))
-      .addColumn('implied_role_id', 'varchar(64)', (c) => c.notNull().references('role.id').onDelete('cascade'))
+      .addColumn('implied_role_id', 'varchar(64)', (c) =>
+        c.notNull().references('role.id').onDelete('cascade'),
+      )
       .addPrimaryKeyConstraint('implied_role_pk', ['prior_role_id', 'implied_role_id'])
       .execute();
     await db.schema

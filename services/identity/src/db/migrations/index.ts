@@ -1,6 +1,11 @@
 import type { Migration } from '@nimbus/db';
 import { initialMigration } from './0001-initial';
 import { domainConfigMigration } from './0002-domain-config';
+import { endpointFilterMigration } from './0003-endpoint-filter';
 
 /** Identity's migrations, in apply order. */
-export const identityMigrations: Migration[] = [initialMigration, domainConfigMigration];
+export const identityMigrations: Migration[] = [
+  initialMigration,
+  domainConfigMigration,
+  endpointFilterMigration,
+];

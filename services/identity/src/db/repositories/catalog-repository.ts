@@ -21,12 +21,27 @@ export interface RegionRecord {
 }
 
 type ServiceRow = { id: string; type: string; enabled: unknown; extra: string | null };
-type EndpointRow = { id: string; service_id: string; interface: EndpointRecord['interface']; region_id: string | null; url: string; enabled: unknown; extra: string | null };
+type EndpointRow = {
+  id: string;
+  service_id: string;
+  interface: EndpointRecord['interface'];
+  region_id: string | null;
+  url: string;
+  enabled: unknown;
+  extra: string | null;
+};
 type RegionRow = { id: string; description: string; parent_region_id: string | null; extra: string | null };
 
 const toService = (r: ServiceRow): StoredService => {
   const { name, description, ...extra } = fromJson<Record<string, unknown>>(r.extra, {});
-  return { id: r.id, type: r.type, enabled: toBoolean(r.enabled), name: typeof name === 'string' ? name : '', description: typeof description === 'string' ? description : null, extra };
+  return {
+    id: r.id,
+    type: r.type,
+    enabled: toBoolean(r.enabled),
+    name: typeof name === 'string' ? name : '',
+    description: typeof description === 'string' ? description : null,
+    extra,
+  };
 };
 const toEndpoint = (r: EndpointRow): StoredEndpoint => ({
   id: r.id,
@@ -37,18 +52,39 @@ const toEndpoint = (r: EndpointRow): StoredEndpoint => ({
   enabled: toBoolean(r.enabled),
   extra: fromJson(r.extra, {}),
 });
-const toRegion = (r: RegionRow): RegionRecord => ({ id: r.id, description: r.description, parentRegionId: r.parent_region_id, extra: fromJson(r.extra, {}) });
+const toRegion = (r: RegionRow): RegionRecord => ({
+  id: r.id,
+  description: r.description,
+  parentRegionId: r.parent_region_id,
+  extra: fromJson(r.extra, {}),
+});
 
 /** Reads and writes regions, services and endpoints (Keystone keeps a service's name in `extra`). */
 export class CatalogRepository {
   constructor(private readonly db: Database) {}
 
   async createService(s: StoredService): Promise<void> {
-    await this.db.kysely.insertInto('service').values({ id: s.id, type: s.type, enabled: s.enabled, extra: toJson({ ...s.extra, name: s.name, ...(s.description !== null ? { description: s.description } : {}) }) }).execute();
+    await this.db.kysely
+      .insertInto('service')
+      .values({
+        id: s.id,
+        type: s.type,
+        enabled: s.enabled,
+        extra: toJson({
+          ...s.extra,
+          name: s.name,
+          ...(s.description !== null ? { description: s.description } : {}),
+        }),
+      })
+      .execute();
   }
 
   async getService(id: string): Promise<StoredService | undefined> {
-    const r = (await this.db.kysely.selectFrom('service').selectAll().where('id', '=', id).executeTakeFirst()) as ServiceRow | undefined;
+    const r = (await this.db.kysely
+      .selectFrom('service')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as ServiceRow | undefined;
     return r && toService(r);
   }
 
@@ -61,7 +97,15 @@ export class CatalogRepository {
   async updateService(s: StoredService): Promise<void> {
     await this.db.kysely
       .updateTable('service')
-      .set({ type: s.type, enabled: s.enabled, extra: toJson({ ...s.extra, name: s.name, ...(s.description !== null ? { description: s.description } : {}) }) })
+      .set({
+        type: s.type,
+        enabled: s.enabled,
+        extra: toJson({
+          ...s.extra,
+          name: s.name,
+          ...(s.description !== null ? { description: s.description } : {}),
+        }),
+      })
       .where('id', '=', s.id)
       .execute();
   }
@@ -77,17 +121,31 @@ export class CatalogRepository {
     await run(() =>
       this.db.kysely
         .insertInto('endpoint')
-        .values({ id: e.id, service_id: e.serviceId, interface: e.interface, region_id: e.regionId, url: e.url, enabled: e.enabled, extra: toJson(e.extra) })
+        .values({
+          id: e.id,
+          service_id: e.serviceId,
+          interface: e.interface,
+          region_id: e.regionId,
+          url: e.url,
+          enabled: e.enabled,
+          extra: toJson(e.extra),
+        })
         .execute(),
     );
   }
 
   async getEndpoint(id: string): Promise<StoredEndpoint | undefined> {
-    const r = (await this.db.kysely.selectFrom('endpoint').selectAll().where('id', '=', id).executeTakeFirst()) as EndpointRow | undefined;
+    const r = (await this.db.kysely
+      .selectFrom('endpoint')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as EndpointRow | undefined;
     return r && toEndpoint(r);
   }
 
-  async listEndpoints(f: { serviceId?: string; interface?: string; regionId?: string } = {}): Promise<StoredEndpoint[]> {
+  async listEndpoints(
+    f: { serviceId?: string; interface?: string; regionId?: string } = {},
+  ): Promise<StoredEndpoint[]> {
     let q = this.db.kysely.selectFrom('endpoint').selectAll();
     if (f.serviceId !== undefined) q = q.where('service_id', '=', f.serviceId);
     if (f.interface !== undefined) q = q.where('interface', '=', f.interface);
@@ -98,7 +156,14 @@ export class CatalogRepository {
   async updateEndpoint(e: StoredEndpoint): Promise<void> {
     await this.db.kysely
       .updateTable('endpoint')
-      .set({ service_id: e.serviceId, interface: e.interface, region_id: e.regionId, url: e.url, enabled: e.enabled, extra: toJson(e.extra) })
+      .set({
+        service_id: e.serviceId,
+        interface: e.interface,
+        region_id: e.regionId,
+        url: e.url,
+        enabled: e.enabled,
+        extra: toJson(e.extra),
+      })
       .where('id', '=', e.id)
       .execute();
   }
@@ -108,11 +173,25 @@ export class CatalogRepository {
   }
 
   async createRegion(r: RegionRecord): Promise<void> {
-    await run(() => this.db.kysely.insertInto('region').values({ id: r.id, description: r.description, parent_region_id: r.parentRegionId, extra: toJson(r.extra) }).execute());
+    await run(() =>
+      this.db.kysely
+        .insertInto('region')
+        .values({
+          id: r.id,
+          description: r.description,
+          parent_region_id: r.parentRegionId,
+          extra: toJson(r.extra),
+        })
+        .execute(),
+    );
   }
 
   async getRegion(id: string): Promise<RegionRecord | undefined> {
-    const r = (await this.db.kysely.selectFrom('region').selectAll().where('id', '=', id).executeTakeFirst()) as RegionRow | undefined;
+    const r = (await this.db.kysely
+      .selectFrom('region')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as RegionRow | undefined;
     return r && toRegion(r);
   }
 
@@ -123,7 +202,11 @@ export class CatalogRepository {
   }
 
   async updateRegion(r: RegionRecord): Promise<void> {
-    await this.db.kysely.updateTable('region').set({ description: r.description, parent_region_id: r.parentRegionId, extra: toJson(r.extra) }).where('id', '=', r.id).execute();
+    await this.db.kysely
+      .updateTable('region')
+      .set({ description: r.description, parent_region_id: r.parentRegionId, extra: toJson(r.extra) })
+      .where('id', '=', r.id)
+      .execute();
   }
 
   async deleteRegion(id: string): Promise<void> {

@@ -10,7 +10,13 @@ export interface GroupRecord {
 }
 
 type Row = { id: string; name: string; domain_id: string; description: string | null; extra: string | null };
-const toRecord = (r: Row): GroupRecord => ({ id: r.id, name: r.name, domainId: r.domain_id, description: r.description ?? '', extra: fromJson(r.extra, {}) });
+const toRecord = (r: Row): GroupRecord => ({
+  id: r.id,
+  name: r.name,
+  domainId: r.domain_id,
+  description: r.description ?? '',
+  extra: fromJson(r.extra, {}),
+});
 
 /** Reads and writes groups; membership rows live with users (UserRepository). */
 export class GroupRepository {
@@ -18,13 +24,26 @@ export class GroupRepository {
 
   async create(g: GroupRecord): Promise<GroupRecord> {
     await this.db.transaction((t) =>
-      t.insertInto('group').values({ id: g.id, name: g.name, domain_id: g.domainId, description: g.description, extra: toJson(g.extra) }).execute(),
+      t
+        .insertInto('group')
+        .values({
+          id: g.id,
+          name: g.name,
+          domain_id: g.domainId,
+          description: g.description,
+          extra: toJson(g.extra),
+        })
+        .execute(),
     );
     return g;
   }
 
   async get(id: string): Promise<GroupRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('group').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('group')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as Row | undefined;
     return row && toRecord(row);
   }
 
@@ -36,12 +55,16 @@ export class GroupRepository {
     return ((await q.orderBy('id').execute()) as Row[]).map(toRecord);
   }
 
-  async update(id: string, changes: Partial<Pick<GroupRecord, 'name' | 'description' | 'extra'>>): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<GroupRecord, 'name' | 'description' | 'extra'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.description !== undefined) set.description = changes.description;
     if (changes.extra !== undefined) set.extra = toJson(changes.extra);
-    if (Object.keys(set).length) await this.db.transaction((t) => t.updateTable('group').set(set).where('id', '=', id).execute());
+    if (Object.keys(set).length)
+      await this.db.transaction((t) => t.updateTable('group').set(set).where('id', '=', id).execute());
   }
 
   async delete(id: string): Promise<void> {
@@ -50,7 +73,12 @@ export class GroupRepository {
 
   /** Ids of the group's members. */
   async memberIds(groupId: string): Promise<string[]> {
-    const rows = (await this.db.kysely.selectFrom('group_membership').select('user_id').where('group_id', '=', groupId).orderBy('user_id').execute()) as { user_id: string }[];
+    const rows = (await this.db.kysely
+      .selectFrom('group_membership')
+      .select('user_id')
+      .where('group_id', '=', groupId)
+      .orderBy('user_id')
+      .execute()) as { user_id: string }[];
     return rows.map((r) => r.user_id);
   }
 }

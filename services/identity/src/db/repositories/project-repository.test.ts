@@ -11,12 +11,59 @@ for (const dialect of allDialects) {
         await migrate(db, identityMigrations);
         const repo = new ProjectRepository(db);
         const base = { enabled: true, description: '', tags: [] as string[], extra: {} };
-        await repo.create({ ...base, id: DOMAIN_ROOT, name: DOMAIN_ROOT, domainId: DOMAIN_ROOT, parentId: null, isDomain: true });
-        await repo.create({ ...base, id: 'default', name: 'Default', domainId: DOMAIN_ROOT, parentId: null, isDomain: true });
-        await repo.create({ ...base, id: 'a', name: 'A', domainId: 'default', parentId: 'default', isDomain: false, tags: ['blue', 'red'] });
-        await repo.create({ ...base, id: 'b', name: 'B', domainId: 'default', parentId: 'a', isDomain: false, tags: ['blue'] });
-        await repo.create({ ...base, id: 'c', name: 'C', domainId: 'default', parentId: 'b', isDomain: false, enabled: false });
-        await expect(repo.create({ ...base, id: 'x', name: 'A', domainId: 'default', parentId: 'default', isDomain: false })).rejects.toBeInstanceOf(DuplicateEntryError);
+        await repo.create({
+          ...base,
+          id: DOMAIN_ROOT,
+          name: DOMAIN_ROOT,
+          domainId: DOMAIN_ROOT,
+          parentId: null,
+          isDomain: true,
+        });
+        await repo.create({
+          ...base,
+          id: 'default',
+          name: 'Default',
+          domainId: DOMAIN_ROOT,
+          parentId: null,
+          isDomain: true,
+        });
+        await repo.create({
+          ...base,
+          id: 'a',
+          name: 'A',
+          domainId: 'default',
+          parentId: 'default',
+          isDomain: false,
+          tags: ['blue', 'red'],
+        });
+        await repo.create({
+          ...base,
+          id: 'b',
+          name: 'B',
+          domainId: 'default',
+          parentId: 'a',
+          isDomain: false,
+          tags: ['blue'],
+        });
+        await repo.create({
+          ...base,
+          id: 'c',
+          name: 'C',
+          domainId: 'default',
+          parentId: 'b',
+          isDomain: false,
+          enabled: false,
+        });
+        await expect(
+          repo.create({
+            ...base,
+            id: 'x',
+            name: 'A',
+            domainId: 'default',
+            parentId: 'default',
+            isDomain: false,
+          }),
+        ).rejects.toBeInstanceOf(DuplicateEntryError);
 
         expect((await repo.parents('c')).map((p) => p.id)).toEqual(['b', 'a', 'default']);
         expect((await repo.subtree('a')).map((p) => p.id)).toEqual(['b', 'c']);

@@ -51,20 +51,40 @@ export class ProjectRepository {
     await this.db.transaction(async (t) => {
       await t
         .insertInto('project')
-        .values({ id: p.id, name: p.name, domain_id: p.domainId, parent_id: p.parentId, is_domain: p.isDomain, enabled: p.enabled, description: p.description, extra: toJson(p.extra), created_at: createdAt })
+        .values({
+          id: p.id,
+          name: p.name,
+          domain_id: p.domainId,
+          parent_id: p.parentId,
+          is_domain: p.isDomain,
+          enabled: p.enabled,
+          description: p.description,
+          extra: toJson(p.extra),
+          created_at: createdAt,
+        })
         .execute();
-      for (const tag of new Set(p.tags)) await t.insertInto('project_tag').values({ project_id: p.id, name: tag }).execute();
+      for (const tag of new Set(p.tags))
+        await t.insertInto('project_tag').values({ project_id: p.id, name: tag }).execute();
     });
     return { ...p, createdAt };
   }
 
   async get(id: string): Promise<ProjectRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('project')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as Row | undefined;
     return row ? (await this.withTags([row]))[0] : undefined;
   }
 
   async getByName(name: string, domainId: string): Promise<ProjectRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('project').selectAll().where('name', '=', name).where('domain_id', '=', domainId).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('project')
+      .selectAll()
+      .where('name', '=', name)
+      .where('domain_id', '=', domainId)
+      .executeTakeFirst()) as Row | undefined;
     return row ? (await this.withTags([row]))[0] : undefined;
   }
 
@@ -76,10 +96,17 @@ export class ProjectRepository {
     if (f.isDomain !== undefined) q = q.where('is_domain', '=', f.isDomain ? 1 : 0);
     if (f.enabled !== undefined) q = q.where('enabled', '=', f.enabled ? 1 : 0);
     const projects = await this.withTags((await q.orderBy('id').execute()) as Row[]);
-    return projects.filter((p) => (!f.tags || f.tags.every((t) => p.tags.includes(t))) && (!f.tagsAny || f.tagsAny.some((t) => p.tags.includes(t))));
+    return projects.filter(
+      (p) =>
+        (!f.tags || f.tags.every((t) => p.tags.includes(t))) &&
+        (!f.tagsAny || f.tagsAny.some((t) => p.tags.includes(t))),
+    );
   }
 
-  async update(id: string, changes: Partial<Pick<ProjectRecord, 'name' | 'enabled' | 'description' | 'extra' | 'tags'>>): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<ProjectRecord, 'name' | 'enabled' | 'description' | 'extra' | 'tags'>>,
+  ): Promise<void> {
     await this.db.transaction(async (t) => {
       const set: Record<string, unknown> = {};
       if (changes.name !== undefined) set.name = changes.name;
@@ -89,7 +116,8 @@ export class ProjectRepository {
       if (Object.keys(set).length) await t.updateTable('project').set(set).where('id', '=', id).execute();
       if (changes.tags) {
         await t.deleteFrom('project_tag').where('project_id', '=', id).execute();
-        for (const tag of new Set(changes.tags)) await t.insertInto('project_tag').values({ project_id: id, name: tag }).execute();
+        for (const tag of new Set(changes.tags))
+          await t.insertInto('project_tag').values({ project_id: id, name: tag }).execute();
       }
     });
   }
@@ -119,7 +147,12 @@ export class ProjectRepository {
     let frontier = [id];
     const seen = new Set(frontier);
     while (frontier.length) {
-      const rows = (await this.db.kysely.selectFrom('project').selectAll().where('parent_id', 'in', frontier).orderBy('id').execute()) as Row[];
+      const rows = (await this.db.kysely
+        .selectFrom('project')
+        .selectAll()
+        .where('parent_id', 'in', frontier)
+        .orderBy('id')
+        .execute()) as Row[];
       const children = (await this.withTags(rows)).filter((c) => !seen.has(c.id));
       for (const c of children) seen.add(c.id);
       out.push(...children);
@@ -130,7 +163,16 @@ export class ProjectRepository {
 
   private async withTags(rows: Row[]): Promise<ProjectRecord[]> {
     if (rows.length === 0) return [];
-    const tags = (await this.db.kysely.selectFrom('project_tag').select(['project_id', 'name']).where('project_id', 'in', rows.map((r) => r.id)).orderBy('name').execute()) as { project_id: string; name: string }[];
+    const tags = (await this.db.kysely
+      .selectFrom('project_tag')
+      .select(['project_id', 'name'])
+      .where(
+        'project_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('name')
+      .execute()) as { project_id: string; name: string }[];
     const byProject = new Map<string, string[]>();
     for (const t of tags) byProject.set(t.project_id, [...(byProject.get(t.project_id) ?? []), t.name]);
     return rows.map((r) => ({

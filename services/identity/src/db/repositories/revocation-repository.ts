@@ -51,7 +51,12 @@ export class RevocationRepository {
 
   /** Events with an id above `afterId`, oldest first, with the highest id seen. */
   async since(afterId: number): Promise<{ events: RevocationEvent[]; lastId: number }> {
-    const rows = (await this.db.kysely.selectFrom('revocation_event').selectAll().where('id', '>', afterId).orderBy('id').execute()) as Row[];
+    const rows = (await this.db.kysely
+      .selectFrom('revocation_event')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .execute()) as Row[];
     return { events: rows.map(toEvent), lastId: rows.length ? Number(rows[rows.length - 1]!.id) : afterId };
   }
 

@@ -11,20 +11,46 @@ for (const dialect of allDialects) {
       try {
         await migrate(db, identityMigrations);
         const roles = new RoleRepository(db);
-        for (const [id, name] of [['r-admin', 'admin'], ['r-member', 'member'], ['r-reader', 'reader']]) {
+        for (const [id, name] of [
+          ['r-admin', 'admin'],
+          ['r-member', 'member'],
+          ['r-reader', 'reader'],
+        ]) {
           await roles.createRole({ id: id!, name: name!, domainId: null, description: '', options: {} });
         }
-        await roles.createRole({ id: 'r-d-admin', name: 'admin', domainId: 'd1', description: 'domain-specific', options: {} });
-        await expect(roles.createRole({ id: 'dup', name: 'admin', domainId: null, description: '', options: {} })).rejects.toBeInstanceOf(DuplicateEntryError);
-        expect((await roles.listRoles({ domainId: null })).map((r) => r.name)).toEqual(['admin', 'member', 'reader']);
+        await roles.createRole({
+          id: 'r-d-admin',
+          name: 'admin',
+          domainId: 'd1',
+          description: 'domain-specific',
+          options: {},
+        });
+        await expect(
+          roles.createRole({ id: 'dup', name: 'admin', domainId: null, description: '', options: {} }),
+        ).rejects.toBeInstanceOf(DuplicateEntryError);
+        expect((await roles.listRoles({ domainId: null })).map((r) => r.name)).toEqual([
+          'admin',
+          'member',
+          'reader',
+        ]);
         expect((await roles.listRoles({ domainId: 'd1' })).map((r) => r.id)).toEqual(['r-d-admin']);
         expect((await roles.getRole('r-admin'))?.domainId).toBeNull();
 
         await roles.addImpliedRole({ priorRoleId: 'r-admin', impliedRoleId: 'r-member' });
         await roles.addImpliedRole({ priorRoleId: 'r-member', impliedRoleId: 'r-reader' });
-        expect(expandImpliedRoles(['r-admin'], await roles.impliedRoles()).sort()).toEqual(['r-admin', 'r-member', 'r-reader']);
+        expect(expandImpliedRoles(['r-admin'], await roles.impliedRoles()).sort()).toEqual([
+          'r-admin',
+          'r-member',
+          'r-reader',
+        ]);
 
-        const grant = { type: 'UserProject' as const, actorId: 'u1', targetId: 'p1', roleId: 'r-member', inherited: false };
+        const grant = {
+          type: 'UserProject' as const,
+          actorId: 'u1',
+          targetId: 'p1',
+          roleId: 'r-member',
+          inherited: false,
+        };
         await roles.grant(grant);
         await roles.grant(grant);
         await roles.grant({ ...grant, type: 'GroupProject', actorId: 'g1', roleId: 'r-reader' });

@@ -14,7 +14,13 @@ export interface RoleRecord {
   options: Record<string, unknown>;
 }
 
-type RoleRow = { id: string; name: string; domain_id: string; description: string | null; options: string | null };
+type RoleRow = {
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string | null;
+  options: string | null;
+};
 const toRole = (r: RoleRow): RoleRecord => ({
   id: r.id,
   name: r.name,
@@ -29,13 +35,26 @@ export class RoleRepository {
 
   async createRole(r: RoleRecord): Promise<RoleRecord> {
     await this.db.transaction((t) =>
-      t.insertInto('role').values({ id: r.id, name: r.name, domain_id: r.domainId ?? GLOBAL_ROLE_DOMAIN, description: r.description, options: toJson(r.options) }).execute(),
+      t
+        .insertInto('role')
+        .values({
+          id: r.id,
+          name: r.name,
+          domain_id: r.domainId ?? GLOBAL_ROLE_DOMAIN,
+          description: r.description,
+          options: toJson(r.options),
+        })
+        .execute(),
     );
     return r;
   }
 
   async getRole(id: string): Promise<RoleRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('role').selectAll().where('id', '=', id).executeTakeFirst()) as RoleRow | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('role')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as RoleRow | undefined;
     return row && toRole(row);
   }
 
@@ -47,12 +66,16 @@ export class RoleRepository {
     return ((await q.orderBy('name').execute()) as RoleRow[]).map(toRole);
   }
 
-  async updateRole(id: string, changes: Partial<Pick<RoleRecord, 'name' | 'description' | 'options'>>): Promise<void> {
+  async updateRole(
+    id: string,
+    changes: Partial<Pick<RoleRecord, 'name' | 'description' | 'options'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.description !== undefined) set.description = changes.description;
     if (changes.options !== undefined) set.options = toJson(changes.options);
-    if (Object.keys(set).length) await this.db.transaction((t) => t.updateTable('role').set(set).where('id', '=', id).execute());
+    if (Object.keys(set).length)
+      await this.db.transaction((t) => t.updateTable('role').set(set).where('id', '=', id).execute());
   }
 
   /** Deletes every assignment of an actor (user or group) or on a target (project or domain). */
@@ -68,24 +91,51 @@ export class RoleRepository {
   }
 
   async addImpliedRole(rule: ImpliedRole): Promise<void> {
-    await this.db.transaction((t) => t.insertInto('implied_role').values({ prior_role_id: rule.priorRoleId, implied_role_id: rule.impliedRoleId }).execute());
+    await this.db.transaction((t) =>
+      t
+        .insertInto('implied_role')
+        .values({ prior_role_id: rule.priorRoleId, implied_role_id: rule.impliedRoleId })
+        .execute(),
+    );
   }
 
   async removeImpliedRole(rule: ImpliedRole): Promise<void> {
-    await this.db.kysely.deleteFrom('implied_role').where('prior_role_id', '=', rule.priorRoleId).where('implied_role_id', '=', rule.impliedRoleId).execute();
+    await this.db.kysely
+      .deleteFrom('implied_role')
+      .where('prior_role_id', '=', rule.priorRoleId)
+      .where('implied_role_id', '=', rule.impliedRoleId)
+      .execute();
   }
 
   async impliedRoles(): Promise<ImpliedRole[]> {
-    const rows = (await this.db.kysely.selectFrom('implied_role').selectAll().execute()) as { prior_role_id: string; implied_role_id: string }[];
+    const rows = (await this.db.kysely.selectFrom('implied_role').selectAll().execute()) as {
+      prior_role_id: string;
+      implied_role_id: string;
+    }[];
     return rows.map((r) => ({ priorRoleId: r.prior_role_id, impliedRoleId: r.implied_role_id }));
   }
 
   /** Grants a role; granting the same one twice is a no-op, as Keystone's PUT is. */
   async grant(a: Assignment): Promise<void> {
-    const exists = await this.findAssignments({ type: a.type, actorId: a.actorId, targetId: a.targetId, roleId: a.roleId, inherited: a.inherited });
+    const exists = await this.findAssignments({
+      type: a.type,
+      actorId: a.actorId,
+      targetId: a.targetId,
+      roleId: a.roleId,
+      inherited: a.inherited,
+    });
     if (exists.length) return;
     await this.db.transaction((t) =>
-      t.insertInto('assignment').values({ type: a.type, actor_id: a.actorId, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited }).execute(),
+      t
+        .insertInto('assignment')
+        .values({
+          type: a.type,
+          actor_id: a.actorId,
+          target_id: a.targetId,
+          role_id: a.roleId,
+          inherited: a.inherited,
+        })
+        .execute(),
     );
   }
 
@@ -107,7 +157,8 @@ export class RoleRepository {
     let q = this.db.kysely.selectFrom('assignment').selectAll();
     if (f.type !== undefined) q = q.where('type', '=', f.type);
     if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
-    if (f.actorIds !== undefined) q = f.actorIds.length ? q.where('actor_id', 'in', f.actorIds) : q.where('actor_id', '=', '');
+    if (f.actorIds !== undefined)
+      q = f.actorIds.length ? q.where('actor_id', 'in', f.actorIds) : q.where('actor_id', '=', '');
     if (f.targetId !== undefined) q = q.where('target_id', '=', f.targetId);
     if (f.roleId !== undefined) q = q.where('role_id', '=', f.roleId);
     if (f.inherited !== undefined) q = q.where('inherited', '=', f.inherited ? 1 : 0);
@@ -118,6 +169,12 @@ export class RoleRepository {
       role_id: string;
       inherited: unknown;
     }[];
-    return rows.map((r) => ({ type: r.type, actorId: r.actor_id, targetId: r.target_id, roleId: r.role_id, inherited: toBoolean(r.inherited) }));
+    return rows.map((r) => ({
+      type: r.type,
+      actorId: r.actor_id,
+      targetId: r.target_id,
+      roleId: r.role_id,
+      inherited: toBoolean(r.inherited),
+    }));
   }
 }

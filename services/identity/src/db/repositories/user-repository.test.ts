@@ -12,10 +12,32 @@ for (const dialect of allDialects) {
         await migrate(db, identityMigrations);
         const base = { enabled: true, description: '', tags: [] as string[], extra: {} };
         const projects = new ProjectRepository(db);
-        await projects.create({ ...base, id: DOMAIN_ROOT, name: DOMAIN_ROOT, domainId: DOMAIN_ROOT, parentId: null, isDomain: true });
-        await projects.create({ ...base, id: 'default', name: 'Default', domainId: DOMAIN_ROOT, parentId: null, isDomain: true });
+        await projects.create({
+          ...base,
+          id: DOMAIN_ROOT,
+          name: DOMAIN_ROOT,
+          domainId: DOMAIN_ROOT,
+          parentId: null,
+          isDomain: true,
+        });
+        await projects.create({
+          ...base,
+          id: 'default',
+          name: 'Default',
+          domainId: DOMAIN_ROOT,
+          parentId: null,
+          isDomain: true,
+        });
         const users = new UserRepository(db);
-        const user = { id: 'u1', name: 'alice', domainId: 'default', enabled: true, defaultProjectId: null, options: {}, extra: { email: 'a@example.org' } };
+        const user = {
+          id: 'u1',
+          name: 'alice',
+          domainId: 'default',
+          enabled: true,
+          defaultProjectId: null,
+          options: {},
+          extra: { email: 'a@example.org' },
+        };
         await users.create(user, { hash: 'h1', expiresAt: null, selfService: false });
         await expect(users.create({ ...user, id: 'u2' })).rejects.toBeInstanceOf(DuplicateEntryError);
         await users.create({ ...user, id: 'u3', name: 'Alice' });
@@ -31,7 +53,9 @@ for (const dialect of allDialects) {
         await users.clearFailures('u1');
         expect(await users.failures('u1')).toBeUndefined();
 
-        await db.transaction((t) => t.insertInto('group').values({ id: 'g1', name: 'devs', domain_id: 'default' }).execute());
+        await db.transaction((t) =>
+          t.insertInto('group').values({ id: 'g1', name: 'devs', domain_id: 'default' }).execute(),
+        );
         await users.addToGroup('u1', 'g1');
         expect(await users.groupIds('u1')).toEqual(['g1']);
         await users.update('u1', { enabled: false, options: { lock_password: true } });

@@ -47,12 +47,24 @@ const toRecord = (r: Row): UserRecord => ({
 export class UserRepository {
   constructor(private readonly db: Database) {}
 
-  async create(u: Omit<UserRecord, 'createdAt'>, password?: Omit<PasswordRecord, 'createdAt'>): Promise<UserRecord> {
+  async create(
+    u: Omit<UserRecord, 'createdAt'>,
+    password?: Omit<PasswordRecord, 'createdAt'>,
+  ): Promise<UserRecord> {
     const createdAt = nowTimestamp();
     await this.db.transaction(async (t) => {
       await t
         .insertInto('user')
-        .values({ id: u.id, name: u.name, domain_id: u.domainId, enabled: u.enabled, default_project_id: u.defaultProjectId, options: toJson(u.options), extra: toJson(u.extra), created_at: createdAt })
+        .values({
+          id: u.id,
+          name: u.name,
+          domain_id: u.domainId,
+          enabled: u.enabled,
+          default_project_id: u.defaultProjectId,
+          options: toJson(u.options),
+          extra: toJson(u.extra),
+          created_at: createdAt,
+        })
         .execute();
       if (password) await this.addPassword(u.id, password, t as never);
     });
@@ -60,12 +72,21 @@ export class UserRepository {
   }
 
   async get(id: string): Promise<UserRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('user')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()) as Row | undefined;
     return row && toRecord(row);
   }
 
   async getByName(name: string, domainId: string): Promise<UserRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('user').selectAll().where('name', '=', name).where('domain_id', '=', domainId).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('user')
+      .selectAll()
+      .where('name', '=', name)
+      .where('domain_id', '=', domainId)
+      .executeTakeFirst()) as Row | undefined;
     return row && toRecord(row);
   }
 
@@ -77,14 +98,18 @@ export class UserRepository {
     return ((await q.orderBy('id').execute()) as Row[]).map(toRecord);
   }
 
-  async update(id: string, changes: Partial<Pick<UserRecord, 'name' | 'enabled' | 'defaultProjectId' | 'options' | 'extra'>>): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'name' | 'enabled' | 'defaultProjectId' | 'options' | 'extra'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.enabled !== undefined) set.enabled = changes.enabled;
     if (changes.defaultProjectId !== undefined) set.default_project_id = changes.defaultProjectId;
     if (changes.options !== undefined) set.options = toJson(changes.options);
     if (changes.extra !== undefined) set.extra = toJson(changes.extra);
-    if (Object.keys(set).length) await this.db.transaction((t) => t.updateTable('user').set(set).where('id', '=', id).execute());
+    if (Object.keys(set).length)
+      await this.db.transaction((t) => t.updateTable('user').set(set).where('id', '=', id).execute());
   }
 
   async delete(id: string): Promise<void> {
@@ -92,39 +117,76 @@ export class UserRepository {
   }
 
   /** Stores a new current password; older ones stay as history for unique-last-N checks. */
-  async addPassword(userId: string, p: Omit<PasswordRecord, 'createdAt'>, trx = this.db.kysely): Promise<void> {
+  async addPassword(
+    userId: string,
+    p: Omit<PasswordRecord, 'createdAt'>,
+    trx = this.db.kysely,
+  ): Promise<void> {
     await trx
       .insertInto('password')
-      .values({ id: randomUUID(), user_id: userId, hash: p.hash, created_at: nowTimestamp(), expires_at: p.expiresAt, self_service: p.selfService })
+      .values({
+        id: randomUUID(),
+        user_id: userId,
+        hash: p.hash,
+        created_at: nowTimestamp(),
+        expires_at: p.expiresAt,
+        self_service: p.selfService,
+      })
       .execute();
   }
 
   /** Passwords newest first (the first is the current one). */
   async passwords(userId: string): Promise<PasswordRecord[]> {
-    const rows = (await this.db.kysely.selectFrom('password').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute()) as {
+    const rows = (await this.db.kysely
+      .selectFrom('password')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute()) as {
       hash: string;
       created_at: string;
       expires_at: string | null;
       self_service: unknown;
     }[];
-    return rows.map((r) => ({ hash: r.hash, createdAt: r.created_at, expiresAt: r.expires_at, selfService: toBoolean(r.self_service) }));
+    return rows.map((r) => ({
+      hash: r.hash,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      selfService: toBoolean(r.self_service),
+    }));
   }
 
   /** Records a failed login; returns the new count. */
   async recordFailure(userId: string): Promise<number> {
     return this.db.transaction(async (t) => {
-      const row = (await t.selectFrom('login_failure').select('count').where('user_id', '=', userId).executeTakeFirst()) as { count: number } | undefined;
+      const row = (await t
+        .selectFrom('login_failure')
+        .select('count')
+        .where('user_id', '=', userId)
+        .executeTakeFirst()) as { count: number } | undefined;
       const count = (row?.count ?? 0) + 1;
-      if (row) await t.updateTable('login_failure').set({ count, last_failure_at: nowTimestamp() }).where('user_id', '=', userId).execute();
-      else await t.insertInto('login_failure').values({ user_id: userId, count, last_failure_at: nowTimestamp() }).execute();
+      if (row)
+        await t
+          .updateTable('login_failure')
+          .set({ count, last_failure_at: nowTimestamp() })
+          .where('user_id', '=', userId)
+          .execute();
+      else
+        await t
+          .insertInto('login_failure')
+          .values({ user_id: userId, count, last_failure_at: nowTimestamp() })
+          .execute();
       return count;
     });
   }
 
   async failures(userId: string): Promise<{ count: number; lastFailureAt: string } | undefined> {
-    const row = (await this.db.kysely.selectFrom('login_failure').selectAll().where('user_id', '=', userId).executeTakeFirst()) as
-      | { count: number; last_failure_at: string }
-      | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('login_failure')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirst()) as { count: number; last_failure_at: string } | undefined;
     return row && { count: Number(row.count), lastFailureAt: row.last_failure_at };
   }
 
@@ -133,15 +195,26 @@ export class UserRepository {
   }
 
   async addToGroup(userId: string, groupId: string): Promise<void> {
-    await this.db.transaction((t) => t.insertInto('group_membership').values({ user_id: userId, group_id: groupId }).execute());
+    await this.db.transaction((t) =>
+      t.insertInto('group_membership').values({ user_id: userId, group_id: groupId }).execute(),
+    );
   }
 
   async removeFromGroup(userId: string, groupId: string): Promise<void> {
-    await this.db.kysely.deleteFrom('group_membership').where('user_id', '=', userId).where('group_id', '=', groupId).execute();
+    await this.db.kysely
+      .deleteFrom('group_membership')
+      .where('user_id', '=', userId)
+      .where('group_id', '=', groupId)
+      .execute();
   }
 
   async groupIds(userId: string): Promise<string[]> {
-    const rows = (await this.db.kysely.selectFrom('group_membership').select('group_id').where('user_id', '=', userId).orderBy('group_id').execute()) as { group_id: string }[];
+    const rows = (await this.db.kysely
+      .selectFrom('group_membership')
+      .select('group_id')
+      .where('user_id', '=', userId)
+      .orderBy('group_id')
+      .execute()) as { group_id: string }[];
     return rows.map((r) => r.group_id);
   }
 }

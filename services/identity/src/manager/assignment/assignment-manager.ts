@@ -48,7 +48,8 @@ function typeOf(actor: Actor, target: GrantTarget): Assignment['type'] {
 }
 
 const actorIdOf = (a: Actor) => ('userId' in a ? a.userId : a.groupId);
-const targetIdOf = (t: GrantTarget) => ('projectId' in t ? t.projectId : 'domainId' in t ? t.domainId : 'system');
+const targetIdOf = (t: GrantTarget) =>
+  'projectId' in t ? t.projectId : 'domainId' in t ? t.domainId : 'system';
 
 function scopeOf(a: Assignment): GrantTarget {
   if (a.type.endsWith('Project')) return { projectId: a.targetId };
@@ -73,27 +74,55 @@ export class AssignmentManager {
 
   async grant(actor: Actor, target: GrantTarget, roleId: string, inherited = false): Promise<void> {
     await this.validate(actor, target, roleId);
-    await this.store.grant({ type: typeOf(actor, target), actorId: actorIdOf(actor), targetId: targetIdOf(target), roleId, inherited });
+    await this.store.grant({
+      type: typeOf(actor, target),
+      actorId: actorIdOf(actor),
+      targetId: targetIdOf(target),
+      roleId,
+      inherited,
+    });
   }
 
   async check(actor: Actor, target: GrantTarget, roleId: string, inherited = false): Promise<void> {
     await this.validate(actor, target, roleId);
-    const found = await this.store.findAssignments({ type: typeOf(actor, target), actorId: actorIdOf(actor), targetId: targetIdOf(target), roleId, inherited });
+    const found = await this.store.findAssignments({
+      type: typeOf(actor, target),
+      actorId: actorIdOf(actor),
+      targetId: targetIdOf(target),
+      roleId,
+      inherited,
+    });
     if (!found.length) throw this.notFound(actor, target, roleId);
   }
 
   async revoke(actor: Actor, target: GrantTarget, roleId: string, inherited = false): Promise<void> {
     await this.validate(actor, target, roleId);
-    const removed = await this.store.revoke({ type: typeOf(actor, target), actorId: actorIdOf(actor), targetId: targetIdOf(target), roleId, inherited });
+    const removed = await this.store.revoke({
+      type: typeOf(actor, target),
+      actorId: actorIdOf(actor),
+      targetId: targetIdOf(target),
+      roleId,
+      inherited,
+    });
     if (!removed) throw this.notFound(actor, target, roleId);
     const userIds = 'userId' in actor ? [actor.userId] : await this.groups.memberIds(actor.groupId);
-    await this.events.assignmentRemoved({ roleId, userIds, ...('system' in target ? {} : { targetId: targetIdOf(target) }), inherited });
+    await this.events.assignmentRemoved({
+      roleId,
+      userIds,
+      ...('system' in target ? {} : { targetId: targetIdOf(target) }),
+      inherited,
+    });
   }
 
   /** The roles granted directly to the actor on the target (`GET .../roles`). */
   async listGrants(actor: Actor, target: GrantTarget, inherited = false): Promise<string[]> {
     await this.validate(actor, target);
-    const rows = await this.store.findAssignments({ type: typeOf(actor, target), actorId: actorIdOf(actor), targetId: targetIdOf(target), inherited });
+    const rows = await this.store.findAssignments({
+      type: typeOf(actor, target),
+      actorId: actorIdOf(actor),
+      targetId: targetIdOf(target),
+      inherited,
+    });
     return rows.map((r) => r.roleId);
   }
 
@@ -107,19 +136,28 @@ export class AssignmentManager {
       const project = await this.projects.get(scope.projectId);
       if (!project) return [];
       const parents = (await this.projects.parents(project.id)).filter((p) => !p.isDomain).map((p) => p.id);
-      direct = rolesOnProject(userId, groupIds, project.id, { domainId: project.domainId, parentIds: parents }, assignments);
+      direct = rolesOnProject(
+        userId,
+        groupIds,
+        project.id,
+        { domainId: project.domainId, parentIds: parents },
+        assignments,
+      );
     } else if ('domainId' in scope) {
       direct = rolesOnDomain(userId, groupIds, scope.domainId, assignments);
     } else {
       direct = rolesOnSystem(userId, groupIds, assignments);
     }
-    return direct.size ? this.roles.withoutDomainRoles(expandImpliedRoles(direct, await this.roles.rules())) : [];
+    return direct.size
+      ? this.roles.withoutDomainRoles(expandImpliedRoles(direct, await this.roles.rules()))
+      : [];
   }
 
   /** Projects where the user holds any role. */
   async projectsForUser(userId: string): Promise<ProjectRecord[]> {
     const ids = new Set<string>();
-    for (const e of await this.list({ userId, effective: true })) if ('projectId' in e.scope) ids.add(e.scope.projectId);
+    for (const e of await this.list({ userId, effective: true }))
+      if ('projectId' in e.scope) ids.add(e.scope.projectId);
     const out: ProjectRecord[] = [];
     for (const id of ids) {
       const p = await this.projects.get(id);
@@ -131,7 +169,8 @@ export class AssignmentManager {
   /** Domains where the user holds a role on the domain itself. */
   async domainsForUser(userId: string): Promise<ProjectRecord[]> {
     const ids = new Set<string>();
-    for (const e of await this.list({ userId, effective: true })) if ('domainId' in e.scope) ids.add(e.scope.domainId);
+    for (const e of await this.list({ userId, effective: true }))
+      if ('domainId' in e.scope) ids.add(e.scope.domainId);
     const out: ProjectRecord[] = [];
     for (const id of ids) {
       const d = await this.projects.get(id);
@@ -159,20 +198,40 @@ export class AssignmentManager {
     const raw = await this.store.findAssignments(f.effective || !f.groupId ? {} : { actorId: f.groupId });
     const entries: AssignmentEntry[] = [];
     if (!f.effective) {
-      for (const a of raw) entries.push({ roleId: a.roleId, ...(a.type.startsWith('User') ? { userId: a.actorId } : { groupId: a.actorId }), scope: scopeOf(a), inherited: a.inherited, source: a });
+      for (const a of raw)
+        entries.push({
+          roleId: a.roleId,
+          ...(a.type.startsWith('User') ? { userId: a.actorId } : { groupId: a.actorId }),
+          scope: scopeOf(a),
+          inherited: a.inherited,
+          source: a,
+        });
     } else {
       const rules = await this.roles.rules();
       for (const a of raw) {
-        const users = a.type.startsWith('User') ? [{ userId: a.actorId }] : (await this.groups.memberIds(a.actorId)).map((userId) => ({ userId, viaGroupId: a.actorId }));
+        const users = a.type.startsWith('User')
+          ? [{ userId: a.actorId }]
+          : (await this.groups.memberIds(a.actorId)).map((userId) => ({ userId, viaGroupId: a.actorId }));
         const scopes: GrantTarget[] = [];
         if (!a.inherited) scopes.push(scopeOf(a));
-        else if (a.type.endsWith('Domain')) for (const p of await this.projects.list({ domainId: a.targetId, isDomain: false })) scopes.push({ projectId: p.id });
-        else if (a.type.endsWith('Project')) for (const p of await this.projects.subtree(a.targetId)) scopes.push({ projectId: p.id });
+        else if (a.type.endsWith('Domain'))
+          for (const p of await this.projects.list({ domainId: a.targetId, isDomain: false }))
+            scopes.push({ projectId: p.id });
+        else if (a.type.endsWith('Project'))
+          for (const p of await this.projects.subtree(a.targetId)) scopes.push({ projectId: p.id });
         const roleIds = await this.roles.withoutDomainRoles(expandImpliedRoles([a.roleId], rules));
         for (const u of users)
           for (const scope of scopes)
             for (const roleId of roleIds) {
-              entries.push({ roleId, userId: u.userId, scope, inherited: false, source: a, ...('viaGroupId' in u ? { viaGroupId: u.viaGroupId } : {}), ...(roleId !== a.roleId ? { priorRoleId: a.roleId } : {}) });
+              entries.push({
+                roleId,
+                userId: u.userId,
+                scope,
+                inherited: false,
+                source: a,
+                ...('viaGroupId' in u ? { viaGroupId: u.viaGroupId } : {}),
+                ...(roleId !== a.roleId ? { priorRoleId: a.roleId } : {}),
+              });
             }
       }
     }
@@ -189,11 +248,17 @@ export class AssignmentManager {
   }
 
   /** The domains of a grant's actor, target and role, as grant policies read them. */
-  async policyContext(actor: Actor, target: GrantTarget, roleId: string | undefined): Promise<Record<string, unknown>> {
+  async policyContext(
+    actor: Actor,
+    target: GrantTarget,
+    roleId: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const t: Record<string, unknown> = {};
-    if ('userId' in actor) t.user = { id: actor.userId, domain_id: (await this.users.get(actor.userId))?.domainId };
+    if ('userId' in actor)
+      t.user = { id: actor.userId, domain_id: (await this.users.get(actor.userId))?.domainId };
     else t.group = { id: actor.groupId, domain_id: (await this.groups.get(actor.groupId))?.domainId };
-    if ('projectId' in target) t.project = { id: target.projectId, domain_id: (await this.projects.get(target.projectId))?.domainId };
+    if ('projectId' in target)
+      t.project = { id: target.projectId, domain_id: (await this.projects.get(target.projectId))?.domainId };
     if ('domainId' in target) t.domain = { id: target.domainId };
     if (roleId) t.role = { id: roleId, domain_id: (await this.roles.find(roleId))?.domainId ?? null };
     return t;
@@ -201,29 +266,45 @@ export class AssignmentManager {
 
   private async validate(actor: Actor, target: GrantTarget, roleId?: string): Promise<void> {
     if (roleId !== undefined && !(await this.roles.find(roleId))) throw roleNotFound(roleId);
-    if ('userId' in actor && !(await this.users.get(actor.userId))) throw new NotFoundError(`Could not find user: ${actor.userId}.`, { code: 'IDENTITY_USER_NOT_FOUND' });
-    if ('groupId' in actor && !(await this.groups.get(actor.groupId))) throw new NotFoundError(`Could not find group: ${actor.groupId}.`, { code: 'IDENTITY_GROUP_NOT_FOUND' });
+    if ('userId' in actor && !(await this.users.get(actor.userId)))
+      throw new NotFoundError(`Could not find user: ${actor.userId}.`, { code: 'IDENTITY_USER_NOT_FOUND' });
+    if ('groupId' in actor && !(await this.groups.get(actor.groupId)))
+      throw new NotFoundError(`Could not find group: ${actor.groupId}.`, {
+        code: 'IDENTITY_GROUP_NOT_FOUND',
+      });
     let targetDomainId: string | undefined;
     if ('projectId' in target) {
       const p = await this.projects.get(target.projectId);
-      if (!p || p.isDomain) throw new NotFoundError(`Could not find project: ${target.projectId}.`, { code: 'IDENTITY_PROJECT_NOT_FOUND' });
+      if (!p || p.isDomain)
+        throw new NotFoundError(`Could not find project: ${target.projectId}.`, {
+          code: 'IDENTITY_PROJECT_NOT_FOUND',
+        });
       targetDomainId = p.domainId;
     } else if ('domainId' in target) {
       const d = await this.projects.get(target.domainId);
-      if (!d?.isDomain) throw new NotFoundError(`Could not find domain: ${target.domainId}.`, { code: 'IDENTITY_DOMAIN_NOT_FOUND' });
+      if (!d?.isDomain)
+        throw new NotFoundError(`Could not find domain: ${target.domainId}.`, {
+          code: 'IDENTITY_DOMAIN_NOT_FOUND',
+        });
       targetDomainId = d.id;
     }
     if (roleId !== undefined) {
       const role = await this.roles.get(roleId);
       if (role.domainId !== null && role.domainId !== targetDomainId) {
-        throw new ForbiddenError(`Project ${targetIdOf(target)} must be in the same domain as the role ${roleId} being assigned.`, { code: 'IDENTITY_ROLE_DOMAIN_MISMATCH' });
+        throw new ForbiddenError(
+          `Project ${targetIdOf(target)} must be in the same domain as the role ${roleId} being assigned.`,
+          { code: 'IDENTITY_ROLE_DOMAIN_MISMATCH' },
+        );
       }
     }
   }
 
   private notFound(actor: Actor, target: GrantTarget, roleId: string): NotFoundError {
-    return new NotFoundError(`Could not find role assignment with role: ${roleId}, user or group: ${actorIdOf(actor)}, project, domain, or system: ${targetIdOf(target)}.`, {
-      code: 'IDENTITY_ASSIGNMENT_NOT_FOUND',
-    });
+    return new NotFoundError(
+      `Could not find role assignment with role: ${roleId}, user or group: ${actorIdOf(actor)}, project, domain, or system: ${targetIdOf(target)}.`,
+      {
+        code: 'IDENTITY_ASSIGNMENT_NOT_FOUND',
+      },
+    );
   }
 }

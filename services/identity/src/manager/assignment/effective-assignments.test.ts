@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type Assignment, rolesOnDomain, rolesOnProject, rolesOnSystem } from './effective-assignments';
 import { expandImpliedRoles, wouldCreateCycle } from './role-inference';
 
-const a = (type: Assignment['type'], actorId: string, targetId: string, roleId: string, inherited = false): Assignment => ({ type, actorId, targetId, roleId, inherited });
+const a = (
+  type: Assignment['type'],
+  actorId: string,
+  targetId: string,
+  roleId: string,
+  inherited = false,
+): Assignment => ({ type, actorId, targetId, roleId, inherited });
 
 describe('effective role assignments', () => {
   const lineage = { domainId: 'd1', parentIds: ['parent', 'grandparent'] };
@@ -18,8 +24,16 @@ describe('effective role assignments', () => {
   ];
 
   it('combines direct, group and inherited grants on a project', () => {
-    expect([...rolesOnProject('alice', ['devs'], 'p1', lineage, assignments)].sort()).toEqual(['auditor', 'domain-wide', 'member', 'reader']);
-    expect([...rolesOnProject('alice', [], 'p1', lineage, assignments)].sort()).toEqual(['auditor', 'member']);
+    expect([...rolesOnProject('alice', ['devs'], 'p1', lineage, assignments)].sort()).toEqual([
+      'auditor',
+      'domain-wide',
+      'member',
+      'reader',
+    ]);
+    expect([...rolesOnProject('alice', [], 'p1', lineage, assignments)].sort()).toEqual([
+      'auditor',
+      'member',
+    ]);
   });
 
   it('does not apply inherited grants to their own target, nor direct domain grants to projects', () => {

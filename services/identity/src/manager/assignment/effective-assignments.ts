@@ -31,7 +31,13 @@ export interface ProjectLineage {
  * The roles a user effectively holds on one project, as Keystone computes them for a token:
  * direct and group grants on the project, plus inherited grants on its domain and ancestors.
  */
-export function rolesOnProject(userId: string, groupIds: readonly string[], projectId: string, lineage: ProjectLineage, assignments: readonly Assignment[]): Set<string> {
+export function rolesOnProject(
+  userId: string,
+  groupIds: readonly string[],
+  projectId: string,
+  lineage: ProjectLineage,
+  assignments: readonly Assignment[],
+): Set<string> {
   const actors = new Set([userId, ...groupIds]);
   const roles = new Set<string>();
   for (const a of assignments) {
@@ -46,17 +52,36 @@ export function rolesOnProject(userId: string, groupIds: readonly string[], proj
 }
 
 /** The roles a user holds on a domain (inherited grants apply to its projects, not to it). */
-export function rolesOnDomain(userId: string, groupIds: readonly string[], domainId: string, assignments: readonly Assignment[]): Set<string> {
+export function rolesOnDomain(
+  userId: string,
+  groupIds: readonly string[],
+  domainId: string,
+  assignments: readonly Assignment[],
+): Set<string> {
   const actors = new Set([userId, ...groupIds]);
   const roles = new Set<string>();
   for (const a of assignments) {
-    if (actors.has(a.actorId) && !a.inherited && (a.type === 'UserDomain' || a.type === 'GroupDomain') && a.targetId === domainId) roles.add(a.roleId);
+    if (
+      actors.has(a.actorId) &&
+      !a.inherited &&
+      (a.type === 'UserDomain' || a.type === 'GroupDomain') &&
+      a.targetId === domainId
+    )
+      roles.add(a.roleId);
   }
   return roles;
 }
 
 /** The roles a user holds on the system. */
-export function rolesOnSystem(userId: string, groupIds: readonly string[], assignments: readonly Assignment[]): Set<string> {
+export function rolesOnSystem(
+  userId: string,
+  groupIds: readonly string[],
+  assignments: readonly Assignment[],
+): Set<string> {
   const actors = new Set([userId, ...groupIds]);
-  return new Set(assignments.filter((a) => actors.has(a.actorId) && (a.type === 'UserSystem' || a.type === 'GroupSystem')).map((a) => a.roleId));
+  return new Set(
+    assignments
+      .filter((a) => actors.has(a.actorId) && (a.type === 'UserSystem' || a.type === 'GroupSystem'))
+      .map((a) => a.roleId),
+  );
 }

@@ -23,6 +23,10 @@ export function expandImpliedRoles(roleIds: Iterable<string>, rules: readonly Im
 }
 
 /** True when adding `prior → implied` would create a cycle (Keystone answers 403/409 to it). */
-export function wouldCreateCycle(priorRoleId: string, impliedRoleId: string, rules: readonly ImpliedRole[]): boolean {
+export function wouldCreateCycle(
+  priorRoleId: string,
+  impliedRoleId: string,
+  rules: readonly ImpliedRole[],
+): boolean {
   return priorRoleId === impliedRoleId || expandImpliedRoles([impliedRoleId], rules).includes(priorRoleId);
 }

@@ -38,7 +38,10 @@ export class RoleManager {
 
   /** Global roles, or one domain's roles when `domainId` is given (Keystone's default filter). */
   list(f: { name?: string; domainId?: string | null } = {}): Promise<RoleRecord[]> {
-    return this.roles.listRoles({ domainId: f.domainId ?? null, ...(f.name !== undefined ? { name: f.name } : {}) });
+    return this.roles.listRoles({
+      domainId: f.domainId ?? null,
+      ...(f.name !== undefined ? { name: f.name } : {}),
+    });
   }
 
   /** Roles with this name, global and domain-specific. */
@@ -69,27 +72,47 @@ export class RoleManager {
     return this.rolesCache;
   }
 
-  async create(input: { id?: string; name: string; domainId: string | null; description: string; options: Record<string, unknown> }): Promise<RoleRecord> {
+  async create(input: {
+    id?: string;
+    name: string;
+    domainId: string | null;
+    description: string;
+    options: Record<string, unknown>;
+  }): Promise<RoleRecord> {
     try {
-      const created = await this.roles.createRole({ ...input, id: input.id ?? randomUUID().replaceAll('-', '') });
+      const created = await this.roles.createRole({
+        ...input,
+        id: input.id ?? randomUUID().replaceAll('-', ''),
+      });
       this.rolesCache = undefined;
       return created;
     } catch (err) {
       if (err instanceof DuplicateEntryError) {
-        throw new ConflictError(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}${input.domainId ? ` at domain ID ${input.domainId}` : ''}.`);
+        throw new ConflictError(
+          `Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}${input.domainId ? ` at domain ID ${input.domainId}` : ''}.`,
+        );
       }
       throw err;
     }
   }
 
-  async update(id: string, changes: Partial<Pick<RoleRecord, 'name' | 'description' | 'options'>>): Promise<RoleRecord> {
+  async update(
+    id: string,
+    changes: Partial<Pick<RoleRecord, 'name' | 'description' | 'options'>>,
+  ): Promise<RoleRecord> {
     const before = await this.get(id);
     this.refuseImmutable(before, changes.options);
     try {
-      await this.roles.updateRole(id, { ...changes, ...(changes.options ? { options: pruneNulls({ ...before.options, ...changes.options }) } : {}) });
+      await this.roles.updateRole(id, {
+        ...changes,
+        ...(changes.options ? { options: pruneNulls({ ...before.options, ...changes.options }) } : {}),
+      });
       this.rolesCache = undefined;
     } catch (err) {
-      if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store role - Duplicate entry found with name ${changes.name}.`);
+      if (err instanceof DuplicateEntryError)
+        throw new ConflictError(
+          `Conflict occurred attempting to store role - Duplicate entry found with name ${changes.name}.`,
+        );
       throw err;
     }
     return this.get(id);
@@ -97,7 +120,11 @@ export class RoleManager {
 
   async delete(id: string): Promise<void> {
     const r = await this.get(id);
-    if (r.options.immutable === true) throw new ForbiddenError(`Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`, { code: 'IDENTITY_IMMUTABLE' });
+    if (r.options.immutable === true)
+      throw new ForbiddenError(
+        `Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`,
+        { code: 'IDENTITY_IMMUTABLE' },
+      );
     await this.roles.deleteRole(id);
     this.rulesCache = undefined;
     this.rolesCache = undefined;
@@ -110,14 +137,27 @@ export class RoleManager {
     return this.rulesCache;
   }
 
-  async createImplied(priorId: string, impliedId: string): Promise<{ prior: RoleRecord; implied: RoleRecord }> {
+  async createImplied(
+    priorId: string,
+    impliedId: string,
+  ): Promise<{ prior: RoleRecord; implied: RoleRecord }> {
     const implied = await this.get(impliedId);
     const prior = await this.get(priorId);
-    if (PROHIBITED_IMPLIED.includes(implied.name)) throw new ForbiddenError(`${impliedId} cannot be an implied roles.`, { code: 'IDENTITY_INVALID_IMPLIED_ROLE' });
-    if (prior.domainId === null && implied.domainId !== null) throw new ForbiddenError('Global role cannot imply a domain-specific role', { code: 'IDENTITY_INVALID_IMPLIED_ROLE' });
+    if (PROHIBITED_IMPLIED.includes(implied.name))
+      throw new ForbiddenError(`${impliedId} cannot be an implied roles.`, {
+        code: 'IDENTITY_INVALID_IMPLIED_ROLE',
+      });
+    if (prior.domainId === null && implied.domainId !== null)
+      throw new ForbiddenError('Global role cannot imply a domain-specific role', {
+        code: 'IDENTITY_INVALID_IMPLIED_ROLE',
+      });
     const rules = await this.rules();
-    if (rules.some((r) => r.priorRoleId === priorId && r.impliedRoleId === impliedId)) return { prior, implied };
-    if (wouldCreateCycle(priorId, impliedId, rules)) throw new ForbiddenError(`${impliedId} cannot be an implied roles.`, { code: 'IDENTITY_INVALID_IMPLIED_ROLE' });
+    if (rules.some((r) => r.priorRoleId === priorId && r.impliedRoleId === impliedId))
+      return { prior, implied };
+    if (wouldCreateCycle(priorId, impliedId, rules))
+      throw new ForbiddenError(`${impliedId} cannot be an implied roles.`, {
+        code: 'IDENTITY_INVALID_IMPLIED_ROLE',
+      });
     await this.roles.addImpliedRole({ priorRoleId: priorId, impliedRoleId: impliedId });
     this.rulesCache = undefined;
     return { prior, implied };
@@ -127,7 +167,9 @@ export class RoleManager {
     const prior = await this.get(priorId);
     const implied = await this.get(impliedId);
     if (!(await this.rules()).some((r) => r.priorRoleId === priorId && r.impliedRoleId === impliedId)) {
-      throw new NotFoundError(`${priorId} does not imply ${impliedId}.`, { code: 'IDENTITY_IMPLIED_ROLE_NOT_FOUND' });
+      throw new NotFoundError(`${priorId} does not imply ${impliedId}.`, {
+        code: 'IDENTITY_IMPLIED_ROLE_NOT_FOUND',
+      });
     }
     return { prior, implied };
   }
@@ -142,12 +184,18 @@ export class RoleManager {
   /** Roles directly implied by `priorId`. */
   async impliedBy(priorId: string): Promise<RoleRecord[]> {
     await this.get(priorId);
-    return this.byIds((await this.rules()).filter((r) => r.priorRoleId === priorId).map((r) => r.impliedRoleId));
+    return this.byIds(
+      (await this.rules()).filter((r) => r.priorRoleId === priorId).map((r) => r.impliedRoleId),
+    );
   }
 
   private refuseImmutable(role: RoleRecord, options: Record<string, unknown> | undefined): void {
     const unsettingImmutable = options && 'immutable' in options && options.immutable !== true;
-    if (role.options.immutable === true && !unsettingImmutable) throw new ForbiddenError(`Unable to update immutable role resource: \`${role.id}. Set resource option "immutable" to false first.`, { code: 'IDENTITY_IMMUTABLE' });
+    if (role.options.immutable === true && !unsettingImmutable)
+      throw new ForbiddenError(
+        `Unable to update immutable role resource: \`${role.id}. Set resource option "immutable" to false first.`,
+        { code: 'IDENTITY_IMMUTABLE' },
+      );
   }
 }
 

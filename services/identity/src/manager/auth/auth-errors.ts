@@ -18,10 +18,14 @@ export function expectingToFind(attribute: string, target: string): BadRequestEr
 
 /** Keystone's AuthMethodNotSupported (401). */
 export function methodNotSupported(): UnauthorizedError {
-  return new UnauthorizedError('Attempted to authenticate with an unsupported method.', { code: 'IDENTITY_AUTH_METHOD_UNSUPPORTED' });
+  return new UnauthorizedError('Attempted to authenticate with an unsupported method.', {
+    code: 'IDENTITY_AUTH_METHOD_UNSUPPORTED',
+  });
 }
 
 /** Keystone's ForbiddenAction (403). */
 export function forbiddenAction(action: string): ForbiddenError {
-  return new ForbiddenError(`You are not authorized to perform the requested action: ${action}.`, { code: 'IDENTITY_FORBIDDEN_ACTION' });
+  return new ForbiddenError(`You are not authorized to perform the requested action: ${action}.`, {
+    code: 'IDENTITY_FORBIDDEN_ACTION',
+  });
 }

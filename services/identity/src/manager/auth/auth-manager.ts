@@ -60,11 +60,18 @@ export class AuthManager {
     const methods = [...new Set(auth.identity.methods)];
     if (methods.length === 0) throw authFailed();
     for (const m of methods) if (auth.identity[m] === undefined) throw expectingToFind(m, 'identity');
-    for (const m of methods) if (!this.options.methods.includes(m) || !['password', 'token', 'application_credential', 'totp'].includes(m)) throw methodNotSupported();
+    for (const m of methods)
+      if (
+        !this.options.methods.includes(m) ||
+        !['password', 'token', 'application_credential', 'totp'].includes(m)
+      )
+        throw methodNotSupported();
     let result: Authenticated | undefined;
     const merge = (next: Authenticated) => {
       if (result && result.user.id !== next.user.id) throw authFailed();
-      result = result ? { ...result, ...next, methods: [...new Set([...result.methods, ...next.methods])] } : next;
+      result = result
+        ? { ...result, ...next, methods: [...new Set([...result.methods, ...next.methods])] }
+        : next;
     };
     for (const m of methods) merge(await this.runMethod(m, auth));
     return result!;
@@ -83,21 +90,39 @@ export class AuthManager {
         // An invalid token here is Keystone's TokenNotFound (404), not a 401.
         const parent = await this.tokens.validate(id.token!.id);
         const p = parent.payload;
-        if (p.trustId) throw forbiddenAction('Using trust-scoped token to create another token. Create a new trust-scoped token instead');
-        if (p.applicationCredentialId) throw forbiddenAction('Using an application credential token to create another token');
+        if (p.trustId)
+          throw forbiddenAction(
+            'Using trust-scoped token to create another token. Create a new trust-scoped token instead',
+          );
+        if (p.applicationCredentialId)
+          throw forbiddenAction('Using an application credential token to create another token');
         if (p.accessTokenId) throw forbiddenAction("Using method 'token' is not allowed for OAuth1 tokens");
-        if (!this.options.allowRescopeScopedToken && (p.projectId || p.domainId || p.system)) throw forbiddenAction('rescope a scoped token');
+        if (!this.options.allowRescopeScopedToken && (p.projectId || p.domainId || p.system))
+          throw forbiddenAction('rescope a scoped token');
         const user = await this.directory.user(p.userId);
         if (!user) throw authFailed();
-        return { user, methods: [...p.methods.filter((m) => m !== 'token'), 'token'], expiresAt: p.expiresAt, parentAuditIds: p.auditIds, parent: p };
+        return {
+          user,
+          methods: [...p.methods.filter((m) => m !== 'token'), 'token'],
+          expiresAt: p.expiresAt,
+          parentAuditIds: p.auditIds,
+          parent: p,
+        };
       }
       case 'application_credential': {
         const ac = id.application_credential!;
         if (typeof ac.secret !== 'string') throw authFailed();
-        const identity = await this.appCreds.authenticate({ ...ac, secret: ac.secret } as Parameters<ApplicationCredentialAuth['authenticate']>[0]);
+        const identity = await this.appCreds.authenticate({ ...ac, secret: ac.secret } as Parameters<
+          ApplicationCredentialAuth['authenticate']
+        >[0]);
         const user = await this.directory.user(identity.userId);
         if (!user?.enabled || !user.domainEnabled) throw authFailed();
-        return { user, methods: ['application_credential'], appCred: identity, ...(identity.expiresAt !== null ? { expiresAt: identity.expiresAt } : {}) };
+        return {
+          user,
+          methods: ['application_credential'],
+          appCred: identity,
+          ...(identity.expiresAt !== null ? { expiresAt: identity.expiresAt } : {}),
+        };
       }
       default: {
         const u = id.totp?.user;
@@ -106,19 +131,28 @@ export class AuthManager {
         if (!user?.enabled || !user.domainEnabled) throw authFailed();
         const now = this.now();
         const secrets = await this.directory.totpSecrets(user.id);
-        if (!secrets.some((s) => verifyTotp(s, u.passcode!, now, this.options.totpPreviousWindows))) throw authFailed();
+        if (!secrets.some((s) => verifyTotp(s, u.passcode!, now, this.options.totpPreviousWindows)))
+          throw authFailed();
         return { user, methods: ['totp'] };
       }
     }
   }
 
   private async scopeAndIssue(auth: AuthRequest, who: Authenticated): Promise<Issued> {
-    const base = { userId: who.user.id, methods: who.methods, ...(who.expiresAt !== undefined ? { expiresAt: who.expiresAt } : {}), ...(who.parentAuditIds ? { parentAuditIds: who.parentAuditIds } : {}) };
+    const base = {
+      userId: who.user.id,
+      methods: who.methods,
+      ...(who.expiresAt !== undefined ? { expiresAt: who.expiresAt } : {}),
+      ...(who.parentAuditIds ? { parentAuditIds: who.parentAuditIds } : {}),
+    };
     const scope = auth.scope;
-    const explicitUnscoped = scope === 'unscoped' || (typeof scope === 'object' && scope !== null && 'unscoped' in scope);
+    const explicitUnscoped =
+      scope === 'unscoped' || (typeof scope === 'object' && scope !== null && 'unscoped' in scope);
     const s = typeof scope === 'object' && scope !== null && !explicitUnscoped ? scope : undefined;
     if (s) {
-      const kinds = (['project', 'domain', 'OS-TRUST:trust', 'system'] as const).filter((k) => s[k] !== undefined);
+      const kinds = (['project', 'domain', 'OS-TRUST:trust', 'system'] as const).filter(
+        (k) => s[k] !== undefined,
+      );
       if (kinds.length !== 1) throw expectingToFind('project, domain, OS-TRUST:trust or system', 'scope');
     } else if (typeof scope === 'string' && scope !== 'unscoped') {
       throw expectingToFind('project, domain, OS-TRUST:trust or system', 'scope');
@@ -140,7 +174,10 @@ export class AuthManager {
       if (!trustId) throw expectingToFind('trust_id', 'trust');
       const trust = await this.trusts.authorize(trustId, who.user.id);
       if (trust.projectId) await this.lookupProjectById(trust.projectId);
-      const expiresAt = trust.expiresAt === null ? base.expiresAt : Math.min(trust.expiresAt, base.expiresAt ?? Number.POSITIVE_INFINITY);
+      const expiresAt =
+        trust.expiresAt === null
+          ? base.expiresAt
+          : Math.min(trust.expiresAt, base.expiresAt ?? Number.POSITIVE_INFINITY);
       return this.tokens.issue({
         ...base,
         ...(expiresAt !== undefined ? { expiresAt } : {}),
@@ -154,7 +191,11 @@ export class AuthManager {
       return this.tokens.issue({ ...base, projectId: p.id });
     }
     if (s?.domain) {
-      const d = s.domain.id ? await this.directory.domain(s.domain.id) : s.domain.name ? await this.directory.domainByName(s.domain.name) : undefined;
+      const d = s.domain.id
+        ? await this.directory.domain(s.domain.id)
+        : s.domain.name
+          ? await this.directory.domainByName(s.domain.name)
+          : undefined;
       if (!s.domain.id && !s.domain.name) throw expectingToFind('id or name', 'scope/domain');
       if (!d?.enabled) throw authFailed();
       await this.requireRoles(who.user.id, { domainId: d.id });
@@ -175,7 +216,11 @@ export class AuthManager {
     }
     if (!explicitUnscoped && !who.parent && who.user.defaultProjectId) {
       const p = await this.directory.project(who.user.defaultProjectId);
-      if (p?.enabled && p.domainEnabled && (await this.directory.roleIds(who.user.id, { projectId: p.id })).length > 0) {
+      if (
+        p?.enabled &&
+        p.domainEnabled &&
+        (await this.directory.roleIds(who.user.id, { projectId: p.id })).length > 0
+      ) {
         return this.tokens.issue({ ...base, projectId: p.id });
       }
     }
@@ -186,11 +231,19 @@ export class AuthManager {
     if ((await this.directory.roleIds(userId, scope)).length === 0) throw authFailed();
   }
 
-  private async lookupProject(ref: { id?: string; name?: string; domain?: { id?: string; name?: string } }): Promise<AuthProject> {
+  private async lookupProject(ref: {
+    id?: string;
+    name?: string;
+    domain?: { id?: string; name?: string };
+  }): Promise<AuthProject> {
     if (!ref.id && !ref.name) throw expectingToFind('id or name', 'scope/project');
     if (ref.id && !ref.name) return this.lookupProjectById(ref.id);
     if (!ref.domain) throw expectingToFind('domain', 'project');
-    const d = ref.domain.id ? await this.directory.domain(ref.domain.id) : ref.domain.name ? await this.directory.domainByName(ref.domain.name) : undefined;
+    const d = ref.domain.id
+      ? await this.directory.domain(ref.domain.id)
+      : ref.domain.name
+        ? await this.directory.domainByName(ref.domain.name)
+        : undefined;
     if (!d?.enabled) throw authFailed();
     const p = await this.directory.projectByName(ref.name!, d.id);
     if (!p?.enabled) throw authFailed();

@@ -32,15 +32,26 @@ export class LocalTokenValidator implements TokenValidator {
     const key = `${options.includeCatalog ? 'c' : 'n'}${options.allowExpired ? 'e' : 'v'}${token}`;
     const t = this.now();
     const hit = this.cache.get(key);
-    if (hit && hit.generation === this.revocations.generation && hit.until > t && (options.allowExpired || hit.credentials.expiresAt.getTime() > t)) return hit.credentials;
+    if (
+      hit &&
+      hit.generation === this.revocations.generation &&
+      hit.until > t &&
+      (options.allowExpired || hit.credentials.expiresAt.getTime() > t)
+    )
+      return hit.credentials;
     try {
       const v = await this.tokens.validate(token, { allowExpired: options.allowExpired ?? false });
-      const credentials = this.renderer.credentials(await this.renderer.describe(v, options.includeCatalog ?? false));
+      const credentials = this.renderer.credentials(
+        await this.renderer.describe(v, options.includeCatalog ?? false),
+      );
       if (this.cache.size >= this.maxEntries) this.cache.clear();
       this.cache.set(key, { credentials, generation: this.revocations.generation, until: t + this.ttlMs });
       return credentials;
     } catch (err) {
-      if (err instanceof TokenNotFound) throw new UnauthorizedError('The request you have made requires authentication.', { code: 'IDENTITY_TOKEN_INVALID' });
+      if (err instanceof TokenNotFound)
+        throw new UnauthorizedError('The request you have made requires authentication.', {
+          code: 'IDENTITY_TOKEN_INVALID',
+        });
       throw err;
     }
   }

@@ -3,6 +3,7 @@ import type { AssignmentManager } from '../assignment/assignment-manager';
 import { expandImpliedRoles } from '../assignment/role-inference';
 import type { RoleManager } from '../assignment/role-manager';
 import type { CatalogManager } from '../catalog/catalog-manager';
+import type { EndpointFilterManager } from '../catalog/endpoint-filter-manager';
 import type { CredentialManager } from '../ext/credential-manager';
 import type { ResourceManager } from '../resource/resource-manager';
 import type { UserManager, UserView } from '../user/user-manager';
@@ -15,6 +16,7 @@ export interface DirectoryManagers {
   roles: RoleManager;
   assignments: AssignmentManager;
   catalog: CatalogManager;
+  endpointFilter: EndpointFilterManager;
   credentials: CredentialManager;
 }
 
@@ -23,11 +25,28 @@ export function managerDirectory(m: DirectoryManagers): AuthDirectory {
   const domainOf = async (id: string) => m.resources.findDomain(id);
   const toUser = async (u: UserView): Promise<AuthUser> => {
     const d = await domainOf(u.domainId);
-    return { id: u.id, name: u.name, domainId: u.domainId, domainName: d?.name ?? '', enabled: u.enabled, domainEnabled: d?.enabled ?? false, defaultProjectId: u.defaultProjectId, passwordExpiresAt: u.passwordExpiresAt };
+    return {
+      id: u.id,
+      name: u.name,
+      domainId: u.domainId,
+      domainName: d?.name ?? '',
+      enabled: u.enabled,
+      domainEnabled: d?.enabled ?? false,
+      defaultProjectId: u.defaultProjectId,
+      passwordExpiresAt: u.passwordExpiresAt,
+    };
   };
   const toProject = async (p: ProjectRecord): Promise<AuthProject> => {
     const d = p.isDomain ? p : await domainOf(p.domainId);
-    return { id: p.id, name: p.name, domainId: p.isDomain ? p.id : p.domainId, domainName: d?.name ?? '', enabled: p.enabled, domainEnabled: d?.enabled ?? false, isDomain: p.isDomain };
+    return {
+      id: p.id,
+      name: p.name,
+      domainId: p.isDomain ? p.id : p.domainId,
+      domainName: d?.name ?? '',
+      enabled: p.enabled,
+      domainEnabled: d?.enabled ?? false,
+      isDomain: p.isDomain,
+    };
   };
   return {
     async passwordLogin(ref, password) {
@@ -60,13 +79,18 @@ export function managerDirectory(m: DirectoryManagers): AuthDirectory {
     async expandRoles(ids) {
       return expandImpliedRoles(ids, await m.roles.rules());
     },
-    catalog: (projectId) => m.catalog.catalogFor(projectId ? { projectId } : {}),
+    async catalog(projectId) {
+      if (!projectId) return m.catalog.catalogFor({});
+      return m.catalog.catalogFor({ projectId }, await m.endpointFilter.endpointIdsForProject(projectId));
+    },
     async projectsForUser(userId) {
       const list = await Promise.all((await m.assignments.projectsForUser(userId)).map(toProject));
       return list.filter((p) => p.enabled && p.domainEnabled);
     },
     async domainsForUser(userId) {
-      return (await m.assignments.domainsForUser(userId)).filter((d) => d.enabled).map((d) => ({ id: d.id, name: d.name, enabled: d.enabled }));
+      return (await m.assignments.domainsForUser(userId))
+        .filter((d) => d.enabled)
+        .map((d) => ({ id: d.id, name: d.name, enabled: d.enabled }));
     },
     async totpSecrets(userId) {
       return (await m.credentials.list({ userId, type: 'totp' })).map((c) => c.blob);

@@ -28,7 +28,9 @@ export class TokenRenderer {
     private readonly trusts: TrustAuth,
     private readonly appCreds: ApplicationCredentialAuth,
     private readonly adminProject: AdminProject,
-    private readonly serviceProviders: () => Promise<{ id: string; auth_url: string; sp_url: string }[]> = async () => [],
+    private readonly serviceProviders: () => Promise<
+      { id: string; auth_url: string; sp_url: string }[]
+    > = async () => [],
   ) {}
 
   async describe(v: ValidatedToken, includeCatalog: boolean): Promise<DescribedToken> {
@@ -39,16 +41,26 @@ export class TokenRenderer {
     const user = await this.directory.user(effectiveUserId);
     if (!user) throw new TokenNotFound();
     const names: TokenNames = {
-      user: { id: user.id, name: user.name, domain: { id: user.domainId, name: user.domainName }, passwordExpiresAt: user.passwordExpiresAt },
+      user: {
+        id: user.id,
+        name: user.name,
+        domain: { id: user.domainId, name: user.domainName },
+        passwordExpiresAt: user.passwordExpiresAt,
+      },
       roles: await this.directory.roles(v.roleIds),
     };
     if (p.projectId) {
       const project = await this.directory.project(p.projectId);
       if (!project) throw new TokenNotFound();
-      names.project = { id: project.id, name: project.name, domain: { id: project.domainId, name: project.domainName } };
+      names.project = {
+        id: project.id,
+        name: project.name,
+        domain: { id: project.domainId, name: project.domainName },
+      };
       names.isDomain = project.isDomain;
       if (this.adminProject.name && this.adminProject.domainName) {
-        names.isAdminProject = project.name === this.adminProject.name && project.domainName === this.adminProject.domainName;
+        names.isAdminProject =
+          project.name === this.adminProject.name && project.domainName === this.adminProject.domainName;
       }
     }
     if (p.domainId) {
@@ -57,13 +69,25 @@ export class TokenRenderer {
       names.domain = { id: domain.id, name: domain.name };
     }
     if (p.system) names.system = true;
-    if (trust) names.trust = { id: trust.id, impersonation: trust.impersonation, trustorUserId: trust.trustorUserId, trusteeUserId: trust.trusteeUserId };
+    if (trust)
+      names.trust = {
+        id: trust.id,
+        impersonation: trust.impersonation,
+        trustorUserId: trust.trustorUserId,
+        trusteeUserId: trust.trusteeUserId,
+      };
     if (p.applicationCredentialId) {
       const ac = await this.appCreds.identity(p.applicationCredentialId);
       if (!ac) throw new TokenNotFound();
-      names.applicationCredential = { id: ac.id, name: ac.name, restricted: !ac.unrestricted, ...(ac.accessRules ? { accessRules: ac.accessRules } : {}) };
+      names.applicationCredential = {
+        id: ac.id,
+        name: ac.name,
+        restricted: !ac.unrestricted,
+        ...(ac.accessRules ? { accessRules: ac.accessRules } : {}),
+      };
     }
-    if (includeCatalog && (p.projectId || p.domainId || p.system)) names.catalog = await this.catalog(p.projectId);
+    if (includeCatalog && (p.projectId || p.domainId || p.system))
+      names.catalog = await this.catalog(p.projectId);
     const sps = await this.serviceProviders();
     if (sps.length) names.serviceProviders = sps;
     return { validated: v, names, effectiveUserId };
@@ -72,7 +96,10 @@ export class TokenRenderer {
   /** Keystone's `{"token": {...}}` body. */
   body(d: DescribedToken): { token: Record<string, unknown> } {
     const p = d.validated.payload;
-    return tokenView({ methods: p.methods, auditIds: p.auditIds, issuedAt: d.validated.issuedAt, expiresAt: p.expiresAt }, d.names);
+    return tokenView(
+      { methods: p.methods, auditIds: p.auditIds, issuedAt: d.validated.issuedAt, expiresAt: p.expiresAt },
+      d.names,
+    );
   }
 
   /** The credentials other services authorize with. */
@@ -104,13 +131,27 @@ export class TokenRenderer {
       c.domainName = n.domain.name;
     }
     if (n.system) c.systemScope = 'all';
-    if (n.trust) c.trust = { id: n.trust.id, trustorUserId: n.trust.trustorUserId, trusteeUserId: n.trust.trusteeUserId, impersonation: n.trust.impersonation };
+    if (n.trust)
+      c.trust = {
+        id: n.trust.id,
+        trustorUserId: n.trust.trustorUserId,
+        trusteeUserId: n.trust.trusteeUserId,
+        impersonation: n.trust.impersonation,
+      };
     if (n.applicationCredential) {
       c.applicationCredential = {
         id: n.applicationCredential.id,
         name: n.applicationCredential.name,
         restricted: n.applicationCredential.restricted,
-        ...(n.applicationCredential.accessRules ? { accessRules: n.applicationCredential.accessRules as { service: string; method: string; path: string }[] } : {}),
+        ...(n.applicationCredential.accessRules
+          ? {
+              accessRules: n.applicationCredential.accessRules as {
+                service: string;
+                method: string;
+                path: string;
+              }[],
+            }
+          : {}),
       };
     }
     if (n.catalog) c.catalog = n.catalog;

@@ -7,7 +7,11 @@ import type { AuthDirectory } from './auth-directory';
  * user, project and domain must still exist and be enabled, and the roles the token carries are
  * the ones held now (a trust's or an application credential's roles for such tokens).
  */
-export function tokenSubjects(directory: AuthDirectory, trusts: TrustAuth, appCreds: ApplicationCredentialAuth): TokenSubjects {
+export function tokenSubjects(
+  directory: AuthDirectory,
+  trusts: TrustAuth,
+  appCreds: ApplicationCredentialAuth,
+): TokenSubjects {
   return {
     async user(id) {
       const u = await directory.user(id);
@@ -23,7 +27,8 @@ export function tokenSubjects(directory: AuthDirectory, trusts: TrustAuth, appCr
     },
     async roleIds(payload) {
       if (payload.trustId) return (await trusts.scope(payload.trustId))?.roleIds ?? [];
-      if (payload.applicationCredentialId) return (await appCreds.identity(payload.applicationCredentialId))?.roleIds ?? [];
+      if (payload.applicationCredentialId)
+        return (await appCreds.identity(payload.applicationCredentialId))?.roleIds ?? [];
       if (payload.projectId) return directory.roleIds(payload.userId, { projectId: payload.projectId });
       if (payload.domainId) return directory.roleIds(payload.userId, { domainId: payload.domainId });
       if (payload.system) return directory.roleIds(payload.userId, { system: true });

@@ -35,7 +35,12 @@ export function totpCode(key: Buffer, step: number, digits = 6): string {
  * True when `passcode` is the code of a base32 secret for the current 30 s window or one of the
  * `previousWindows` before it (Keystone's `[totp] included_previous_windows`, default 1).
  */
-export function verifyTotp(secret: string, passcode: string, nowSeconds: number, previousWindows = 1): boolean {
+export function verifyTotp(
+  secret: string,
+  passcode: string,
+  nowSeconds: number,
+  previousWindows = 1,
+): boolean {
   const key = decodeBase32(secret);
   if (!key || key.length === 0) return false;
   const step = Math.floor(nowSeconds / 30);

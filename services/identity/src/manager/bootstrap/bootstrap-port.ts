@@ -17,5 +17,10 @@ export interface BootstrapPort {
   /** The service's id (found by type and name). */
   ensureService(type: string, name: string): Promise<string>;
   /** Creates the endpoint or updates its URL when it changed. */
-  ensureEndpoint(serviceId: string, iface: 'public' | 'internal' | 'admin', url: string, regionId: string): Promise<void>;
+  ensureEndpoint(
+    serviceId: string,
+    iface: 'public' | 'internal' | 'admin',
+    url: string,
+    regionId: string,
+  ): Promise<void>;
 }

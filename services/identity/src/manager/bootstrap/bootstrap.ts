@@ -42,7 +42,11 @@ export function generatePassword(): string {
  */
 export async function bootstrap(port: BootstrapPort, input: BootstrapInput): Promise<BootstrapResult> {
   await port.ensureDomain('default', 'Default');
-  const adminProjectId = await port.ensureProject('admin', 'default', 'Bootstrap project for initializing the cloud.');
+  const adminProjectId = await port.ensureProject(
+    'admin',
+    'default',
+    'Bootstrap project for initializing the cloud.',
+  );
   const serviceProjectId = await port.ensureProject('service', 'default', 'Project of the service users.');
   const admin = await port.ensureRole('admin');
   const member = await port.ensureRole('member');
@@ -67,7 +71,8 @@ export async function bootstrap(port: BootstrapPort, input: BootstrapInput): Pro
   await port.ensureRegion(input.regionId);
   for (const e of input.endpoints) {
     const serviceId = await port.ensureService(e.type, e.name);
-    for (const iface of ['public', 'internal', 'admin'] as const) await port.ensureEndpoint(serviceId, iface, e.url, input.regionId);
+    for (const iface of ['public', 'internal', 'admin'] as const)
+      await port.ensureEndpoint(serviceId, iface, e.url, input.regionId);
   }
   return { adminUserId: adminUser.id, adminProjectId, adminCreated: adminUser.created, newServicePasswords };
 }

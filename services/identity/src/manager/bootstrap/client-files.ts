@@ -14,11 +14,26 @@ export interface AdminAccess {
  * an `openrc` into the data directory, readable by the owner only, and returns how to use them.
  */
 export function writeClientFiles(dataDir: string, access: AdminAccess): string {
-  const auth = { auth_url: access.authUrl, username: 'admin', password: access.password, user_domain_name: 'Default' };
+  const auth = {
+    auth_url: access.authUrl,
+    username: 'admin',
+    password: access.password,
+    user_domain_name: 'Default',
+  };
   const clouds = {
     clouds: {
-      nimbus: { auth: { ...auth, project_name: 'admin', project_domain_name: 'Default' }, region_name: access.regionId, identity_api_version: 3, interface: 'public' },
-      'nimbus-system': { auth: { ...auth, system_scope: 'all' }, region_name: access.regionId, identity_api_version: 3, interface: 'public' },
+      nimbus: {
+        auth: { ...auth, project_name: 'admin', project_domain_name: 'Default' },
+        region_name: access.regionId,
+        identity_api_version: 3,
+        interface: 'public',
+      },
+      'nimbus-system': {
+        auth: { ...auth, system_scope: 'all' },
+        region_name: access.regionId,
+        identity_api_version: 3,
+        interface: 'public',
+      },
     },
   };
   const cloudsPath = join(dataDir, 'clouds.yaml');

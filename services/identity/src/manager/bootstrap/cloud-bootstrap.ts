@@ -18,7 +18,9 @@ export interface CloudBootstrapInput {
 function existingAdminPassword(dataDir: string): string | undefined {
   const path = join(dataDir, 'clouds.yaml');
   if (!existsSync(path)) return undefined;
-  const doc = parse(readFileSync(path, 'utf8')) as { clouds?: { nimbus?: { auth?: { password?: string } } } } | null;
+  const doc = parse(readFileSync(path, 'utf8')) as {
+    clouds?: { nimbus?: { auth?: { password?: string } } };
+  } | null;
   return doc?.clouds?.nimbus?.auth?.password;
 }
 
@@ -28,9 +30,12 @@ function existingAdminPassword(dataDir: string): string | undefined {
  * into the data directory, all readable by the owner only. Returns how to use them.
  */
 export async function bootstrapCloud(port: BootstrapPort, input: CloudBootstrapInput): Promise<string> {
-  const adminPassword = input.configuredAdminPassword || existingAdminPassword(input.dataDir) || generatePassword();
+  const adminPassword =
+    input.configuredAdminPassword || existingAdminPassword(input.dataDir) || generatePassword();
   const usersFile = join(input.dataDir, 'service-users.yaml');
-  const known = existsSync(usersFile) ? ((parse(readFileSync(usersFile, 'utf8')) as Record<string, string> | null) ?? {}) : {};
+  const known = existsSync(usersFile)
+    ? ((parse(readFileSync(usersFile, 'utf8')) as Record<string, string> | null) ?? {})
+    : {};
   const identity = input.endpoints.find((e) => e.type === 'identity');
   if (!identity) throw new Error('bootstrap needs the identity endpoint');
   const result = await bootstrap(port, {
@@ -44,5 +49,9 @@ export async function bootstrapCloud(port: BootstrapPort, input: CloudBootstrapI
     writeFileSync(usersFile, stringify({ ...known, ...result.newServicePasswords }), { mode: 0o600 });
     chmodSync(usersFile, 0o600);
   }
-  return writeClientFiles(input.dataDir, { authUrl: identity.catalogUrl, password: adminPassword, regionId: input.regionId });
+  return writeClientFiles(input.dataDir, {
+    authUrl: identity.catalogUrl,
+    password: adminPassword,
+    regionId: input.regionId,
+  });
 }

@@ -6,16 +6,29 @@ import type { UserManager } from '../user/user-manager';
 import type { BootstrapPort } from './bootstrap-port';
 
 /** The bootstrap's idempotent writes over identity's managers. */
-export function managerBootstrapPort(m: { resources: ResourceManager; users: UserManager; roles: RoleManager; assignments: AssignmentManager; catalog: CatalogManager }): BootstrapPort {
+export function managerBootstrapPort(m: {
+  resources: ResourceManager;
+  users: UserManager;
+  roles: RoleManager;
+  assignments: AssignmentManager;
+  catalog: CatalogManager;
+}): BootstrapPort {
   return {
     async ensureDomain(id, name) {
-      if (!(await m.resources.findDomain(id))) await m.resources.createDomain({ id, name, description: 'The default domain' });
+      if (!(await m.resources.findDomain(id)))
+        await m.resources.createDomain({ id, name, description: 'The default domain' });
     },
     async ensureProject(name, domainId, description) {
-      return ((await m.resources.findProjectByName(name, domainId)) ?? (await m.resources.createProject({ name, domainId, description }))).id;
+      return (
+        (await m.resources.findProjectByName(name, domainId)) ??
+        (await m.resources.createProject({ name, domainId, description }))
+      ).id;
     },
     async ensureRole(name) {
-      return ((await m.roles.list({ name }))[0] ?? (await m.roles.create({ name, domainId: null, description: '', options: {} }))).id;
+      return (
+        (await m.roles.list({ name }))[0] ??
+        (await m.roles.create({ name, domainId: null, description: '', options: {} }))
+      ).id;
     },
     async ensureImpliedRole(prior, implied) {
       await m.roles.createImplied(prior, implied);
@@ -29,6 +42,7 @@ export function managerBootstrapPort(m: { resources: ResourceManager; users: Use
     ensureSystemGrant: (userId, roleId) => m.assignments.grant({ userId }, { system: true }, roleId),
     ensureRegion: (id) => m.catalog.ensureRegion(id),
     ensureService: (type, name) => m.catalog.ensureService(type, name),
-    ensureEndpoint: (serviceId, iface, url, regionId) => m.catalog.ensureEndpoint(serviceId, iface, url, regionId),
+    ensureEndpoint: (serviceId, iface, url, regionId) =>
+      m.catalog.ensureEndpoint(serviceId, iface, url, regionId),
   };
 }

@@ -35,7 +35,12 @@ export function fillEndpointUrl(url: string, scope: CatalogScope): string | unde
   let missing = false;
   const out = url.replace(TEMPLATE, (_m, a: string | undefined, b: string | undefined) => {
     const key = a ?? b ?? '';
-    const value = key === 'project_id' || key === 'tenant_id' ? scope.projectId : key === 'user_id' ? scope.userId : undefined;
+    const value =
+      key === 'project_id' || key === 'tenant_id'
+        ? scope.projectId
+        : key === 'user_id'
+          ? scope.userId
+          : undefined;
     if (value === undefined) missing = true;
     return value ?? '';
   });
@@ -46,7 +51,11 @@ export function fillEndpointUrl(url: string, scope: CatalogScope): string | unde
  * The catalog as a token carries it: enabled services with their enabled endpoints, templates
  * filled for the scope, services without endpoints left out, as Keystone renders it.
  */
-export function buildCatalog(services: readonly ServiceRecord[], endpoints: readonly EndpointRecord[], scope: CatalogScope): CatalogEntry[] {
+export function buildCatalog(
+  services: readonly ServiceRecord[],
+  endpoints: readonly EndpointRecord[],
+  scope: CatalogScope,
+): CatalogEntry[] {
   const catalog: CatalogEntry[] = [];
   for (const s of services) {
     if (!s.enabled) continue;

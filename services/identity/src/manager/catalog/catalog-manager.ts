@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogEntry } from '@nimbus/auth';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '@nimbus/errors';
-import type { CatalogRepository, RegionRecord, StoredEndpoint, StoredService } from '../../db/repositories/catalog-repository';
+import type {
+  CatalogRepository,
+  RegionRecord,
+  StoredEndpoint,
+  StoredService,
+} from '../../db/repositories/catalog-repository';
 import { buildCatalog } from './build-catalog';
 
 const newId = () => randomUUID().replaceAll('-', '');
-const notFound = (kind: string, id: string) => new NotFoundError(`Could not find ${kind}: ${id}.`, { code: `IDENTITY_${kind.toUpperCase()}_NOT_FOUND` });
+const notFound = (kind: string, id: string) =>
+  new NotFoundError(`Could not find ${kind}: ${id}.`, { code: `IDENTITY_${kind.toUpperCase()}_NOT_FOUND` });
 const expecting = (attribute: string, target: string) =>
-  new BadRequestError(`Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`, {
-    code: 'IDENTITY_VALIDATION',
-  });
+  new BadRequestError(
+    `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`,
+    {
+      code: 'IDENTITY_VALIDATION',
+    },
+  );
 
 /**
  * Regions (a hierarchy without cycles), services and their endpoints, and the catalog a token
@@ -22,9 +31,15 @@ export class CatalogManager {
   constructor(private readonly repo: CatalogRepository) {}
 
   /** The catalog of a token (templates filled for its project and user). */
-  async catalogFor(scope: { projectId?: string; userId?: string }): Promise<CatalogEntry[]> {
+  async catalogFor(
+    scope: { projectId?: string; userId?: string },
+    onlyEndpointIds?: ReadonlySet<string>,
+  ): Promise<CatalogEntry[]> {
     this.cache ??= { services: await this.repo.listServices(), endpoints: await this.repo.listEndpoints() };
-    return buildCatalog(this.cache.services, this.cache.endpoints, scope);
+    const endpoints = onlyEndpointIds
+      ? this.cache.endpoints.filter((e) => onlyEndpointIds.has(e.id))
+      : this.cache.endpoints;
+    return buildCatalog(this.cache.services, endpoints, scope);
   }
 
   // Regions --------------------------------------------------------------------------------------
@@ -39,22 +54,39 @@ export class CatalogManager {
     return this.repo.listRegions(f);
   }
 
-  async createRegion(input: { id?: string; description?: string | null; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+  async createRegion(input: {
+    id?: string;
+    description?: string | null;
+    parentRegionId?: string | null;
+    extra?: Record<string, unknown>;
+  }): Promise<RegionRecord> {
     const id = input.id ?? newId();
-    if (await this.repo.getRegion(id)) throw new ConflictError(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
+    if (await this.repo.getRegion(id))
+      throw new ConflictError(`Conflict occurred attempting to store region - Duplicate ID, ${id}.`);
     if (input.parentRegionId) await this.getRegion(input.parentRegionId);
-    const r: RegionRecord = { id, description: input.description ?? '', parentRegionId: input.parentRegionId ?? null, extra: input.extra ?? {} };
+    const r: RegionRecord = {
+      id,
+      description: input.description ?? '',
+      parentRegionId: input.parentRegionId ?? null,
+      extra: input.extra ?? {},
+    };
     await this.repo.createRegion(r);
     return r;
   }
 
-  async updateRegion(id: string, changes: { description?: string | null; parentRegionId?: string | null; extra?: Record<string, unknown> }): Promise<RegionRecord> {
+  async updateRegion(
+    id: string,
+    changes: { description?: string | null; parentRegionId?: string | null; extra?: Record<string, unknown> },
+  ): Promise<RegionRecord> {
     const before = await this.getRegion(id);
     const parent = changes.parentRegionId === undefined ? before.parentRegionId : changes.parentRegionId;
     if (parent) {
       await this.getRegion(parent);
       for (let p: string | null = parent; p; p = (await this.repo.getRegion(p))?.parentRegionId ?? null) {
-        if (p === id) throw new BadRequestError(`Circular reference or a repeated entry found in region tree - ${id}.`, { code: 'IDENTITY_CIRCULAR_REGION' });
+        if (p === id)
+          throw new BadRequestError(`Circular reference or a repeated entry found in region tree - ${id}.`, {
+            code: 'IDENTITY_CIRCULAR_REGION',
+          });
       }
     }
     const after: RegionRecord = {
@@ -71,10 +103,15 @@ export class CatalogManager {
   async deleteRegion(id: string): Promise<void> {
     await this.getRegion(id);
     const tree = [id];
-    for (let i = 0; i < tree.length; i++) for (const c of await this.repo.listRegions({ parentRegionId: tree[i]! })) if (!tree.includes(c.id)) tree.push(c.id);
+    for (let i = 0; i < tree.length; i++)
+      for (const c of await this.repo.listRegions({ parentRegionId: tree[i]! }))
+        if (!tree.includes(c.id)) tree.push(c.id);
     const endpoints = await this.repo.listEndpoints();
     if (endpoints.some((e) => e.regionId !== null && tree.includes(e.regionId))) {
-      throw new ForbiddenError(`Unable to delete region ${id} because it or its child regions have associated endpoints.`, { code: 'IDENTITY_REGION_IN_USE' });
+      throw new ForbiddenError(
+        `Unable to delete region ${id} because it or its child regions have associated endpoints.`,
+        { code: 'IDENTITY_REGION_IN_USE' },
+      );
     }
     for (const r of tree.reverse()) await this.repo.deleteRegion(r);
   }
@@ -88,11 +125,26 @@ export class CatalogManager {
   }
 
   listServices(f: { type?: string; name?: string } = {}): Promise<StoredService[]> {
-    return this.repo.listServices(f.type !== undefined ? { type: f.type } : {}).then((l) => l.filter((s) => f.name === undefined || s.name === f.name));
+    return this.repo
+      .listServices(f.type !== undefined ? { type: f.type } : {})
+      .then((l) => l.filter((s) => f.name === undefined || s.name === f.name));
   }
 
-  async createService(input: { type: string; name?: string; description?: string | null; enabled?: boolean; extra?: Record<string, unknown> }): Promise<StoredService> {
-    const s: StoredService = { id: newId(), type: input.type, name: input.name ?? '', description: input.description ?? null, enabled: input.enabled ?? true, extra: input.extra ?? {} };
+  async createService(input: {
+    type: string;
+    name?: string;
+    description?: string | null;
+    enabled?: boolean;
+    extra?: Record<string, unknown>;
+  }): Promise<StoredService> {
+    const s: StoredService = {
+      id: newId(),
+      type: input.type,
+      name: input.name ?? '',
+      description: input.description ?? null,
+      enabled: input.enabled ?? true,
+      extra: input.extra ?? {},
+    };
     await this.repo.createService(s);
     this.cache = undefined;
     return s;
@@ -120,7 +172,9 @@ export class CatalogManager {
     return e;
   }
 
-  listEndpoints(f: { serviceId?: string; interface?: string; regionId?: string } = {}): Promise<StoredEndpoint[]> {
+  listEndpoints(
+    f: { serviceId?: string; interface?: string; regionId?: string } = {},
+  ): Promise<StoredEndpoint[]> {
     return this.repo.listEndpoints(f);
   }
 
@@ -158,14 +212,21 @@ export class CatalogManager {
     return found ? found.id : (await this.createService({ type, name })).id;
   }
 
-  async ensureEndpoint(serviceId: string, iface: StoredEndpoint['interface'], url: string, regionId: string): Promise<void> {
+  async ensureEndpoint(
+    serviceId: string,
+    iface: StoredEndpoint['interface'],
+    url: string,
+    regionId: string,
+  ): Promise<void> {
     const found = (await this.repo.listEndpoints({ serviceId, interface: iface, regionId }))[0];
-    if (!found) await this.createEndpoint({ serviceId, interface: iface, url, regionId, enabled: true, extra: {} });
+    if (!found)
+      await this.createEndpoint({ serviceId, interface: iface, url, regionId, enabled: true, extra: {} });
     else if (found.url !== url) await this.updateEndpoint(found.id, { url });
   }
 
   private async assertRefs(serviceId: string, regionId: string | null): Promise<void> {
     if (!(await this.repo.getService(serviceId))) throw expecting('endpoint service_id', 'service table');
-    if (regionId !== null && !(await this.repo.getRegion(regionId))) throw expecting('endpoint region_id', 'region table');
+    if (regionId !== null && !(await this.repo.getRegion(regionId)))
+      throw expecting('endpoint region_id', 'region table');
   }
 }

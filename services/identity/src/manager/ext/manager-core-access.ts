@@ -23,8 +23,20 @@ export interface CoreManagers {
 
 /** ExtensionCoreAccess over identity's managers, token issue included (EC2 and S3 tokens). */
 export function managerCoreAccess(m: CoreManagers): ExtensionCoreAccess {
-  const project = (p: { id: string; name: string; domainId: string; enabled: boolean; isDomain: boolean }) => ({ id: p.id, name: p.name, domainId: p.domainId, enabled: p.enabled, isDomain: p.isDomain });
-  const role = (r: { id: string; name: string; domainId: string | null; description: string; options: Record<string, unknown> }) => ({ ...r });
+  const project = (p: {
+    id: string;
+    name: string;
+    domainId: string;
+    enabled: boolean;
+    isDomain: boolean;
+  }) => ({ id: p.id, name: p.name, domainId: p.domainId, enabled: p.enabled, isDomain: p.isDomain });
+  const role = (r: {
+    id: string;
+    name: string;
+    domainId: string | null;
+    description: string;
+    options: Record<string, unknown>;
+  }) => ({ ...r });
   return {
     async getUser(id) {
       const u = await m.users.find(id);
@@ -69,7 +81,9 @@ export function managerCoreAccess(m: CoreManagers): ExtensionCoreAccess {
         methods: request.methods,
         projectId: request.projectId,
         ...(request.trustId ? { trustId: request.trustId } : {}),
-        ...(request.applicationCredentialId ? { applicationCredentialId: request.applicationCredentialId } : {}),
+        ...(request.applicationCredentialId
+          ? { applicationCredentialId: request.applicationCredentialId }
+          : {}),
         ...(request.accessTokenId ? { accessTokenId: request.accessTokenId } : {}),
       });
       const described = await m.renderer.describe(await m.tokens.described(issued), true);

@@ -2,12 +2,16 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '@
 
 /** Keystone's DomainNotFound / ProjectNotFound (404). */
 export function notFound(kind: 'domain' | 'project', id: string): NotFoundError {
-  return new NotFoundError(`Could not find ${kind}: ${id}.`, { code: `IDENTITY_${kind.toUpperCase()}_NOT_FOUND` });
+  return new NotFoundError(`Could not find ${kind}: ${id}.`, {
+    code: `IDENTITY_${kind.toUpperCase()}_NOT_FOUND`,
+  });
 }
 
 /** Keystone's Conflict (409): `Conflict occurred attempting to store <type> - <details>.` */
 export function conflict(type: string, details: string): ConflictError {
-  return new ConflictError(`Conflict occurred attempting to store ${type} - ${details}.`, { code: 'IDENTITY_CONFLICT' });
+  return new ConflictError(`Conflict occurred attempting to store ${type} - ${details}.`, {
+    code: 'IDENTITY_CONFLICT',
+  });
 }
 
 /** Keystone's ValidationError with a message of its own (400). */

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateEntryError } from '@nimbus/db';
-import { DOMAIN_ROOT, type ProjectFilter, type ProjectRecord, type ProjectRepository } from '../../db/repositories/project-repository';
+import {
+  DOMAIN_ROOT,
+  type ProjectFilter,
+  type ProjectRecord,
+  type ProjectRepository,
+} from '../../db/repositories/project-repository';
 import type { IdentityEvents } from '../identity-events';
 import { conflict, forbidden, invalid, notFound, tagNotFound } from './resource-errors';
 
@@ -18,7 +23,9 @@ export interface ProjectInput {
 }
 
 /** Fields an update may change. */
-export type ProjectChanges = Partial<Pick<ProjectRecord, 'name' | 'description' | 'enabled' | 'tags' | 'extra'>> & { domainId?: string; parentId?: string | null; isDomain?: boolean };
+export type ProjectChanges = Partial<
+  Pick<ProjectRecord, 'name' | 'description' | 'enabled' | 'tags' | 'extra'>
+> & { domainId?: string; parentId?: string | null; isDomain?: boolean };
 
 /** Keystone's `[resource]` limits. */
 export interface ResourceOptions {
@@ -61,10 +68,22 @@ export class ResourceManager {
     return this.projects.list({ ...f, domainId: DOMAIN_ROOT, isDomain: true });
   }
 
-  async createDomain(input: Omit<ProjectInput, 'domainId' | 'parentId' | 'isDomain'>): Promise<ProjectRecord> {
+  async createDomain(
+    input: Omit<ProjectInput, 'domainId' | 'parentId' | 'isDomain'>,
+  ): Promise<ProjectRecord> {
     await this.ensureRoot();
     return this.insert(
-      { id: input.id ?? newId(), name: input.name, domainId: DOMAIN_ROOT, parentId: null, isDomain: true, enabled: input.enabled ?? true, description: input.description ?? '', tags: input.tags ?? [], extra: input.extra ?? {} },
+      {
+        id: input.id ?? newId(),
+        name: input.name,
+        domainId: DOMAIN_ROOT,
+        parentId: null,
+        isDomain: true,
+        enabled: input.enabled ?? true,
+        description: input.description ?? '',
+        tags: input.tags ?? [],
+        extra: input.extra ?? {},
+      },
       'domain',
     );
   }
@@ -108,16 +127,20 @@ export class ResourceManager {
   }
 
   /** Projects, domains acting as projects included when `isDomain` is asked for (Keystone lists only `is_domain=false` by default). */
-  listProjects(f: ProjectFilter & { notTags?: string[]; notTagsAny?: string[]; ids?: readonly string[] } = {}): Promise<ProjectRecord[]> {
+  listProjects(
+    f: ProjectFilter & { notTags?: string[]; notTagsAny?: string[]; ids?: readonly string[] } = {},
+  ): Promise<ProjectRecord[]> {
     const { notTags, notTagsAny, ids, ...filter } = f;
-    return this.projects.list({ isDomain: false, ...filter }).then((list) =>
-      list.filter(
-        (p) =>
-          (!ids || ids.includes(p.id)) &&
-          (!notTags || !notTags.every((t) => p.tags.includes(t))) &&
-          (!notTagsAny || !notTagsAny.some((t) => p.tags.includes(t))),
-      ),
-    );
+    return this.projects
+      .list({ isDomain: false, ...filter })
+      .then((list) =>
+        list.filter(
+          (p) =>
+            (!ids || ids.includes(p.id)) &&
+            (!notTags || !notTags.every((t) => p.tags.includes(t))) &&
+            (!notTagsAny || !notTagsAny.some((t) => p.tags.includes(t))),
+        ),
+      );
   }
 
   async createProject(input: ProjectInput): Promise<ProjectRecord> {
@@ -131,24 +154,43 @@ export class ResourceManager {
       if (!parent || parent.id === DOMAIN_ROOT) throw notFound('project', input.parentId);
     }
     const domainId = input.domainId ?? (parent ? (parent.isDomain ? parent.id : parent.domainId) : undefined);
-    if (!domainId) throw invalid('Expecting to find domain_id in project. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+    if (!domainId)
+      throw invalid(
+        'Expecting to find domain_id in project. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+      );
     const domain = await this.findDomain(domainId);
     if (!domain) throw notFound('domain', domainId);
     parent ??= domain;
     if (parent.isDomain && parent.id !== domain.id) {
-      throw invalid(`Cannot create project, the parent (${parent.id}) is acting as a domain, but this project's domain id (${domain.id}) does not match the parent's id.`);
+      throw invalid(
+        `Cannot create project, the parent (${parent.id}) is acting as a domain, but this project's domain id (${domain.id}) does not match the parent's id.`,
+      );
     }
     if (!parent.isDomain && parent.domainId !== domain.id) {
-      throw invalid(`Cannot create project, since it specifies its domain_id ${domain.id}, but specifies a parent in a different domain (${parent.domainId}).`);
+      throw invalid(
+        `Cannot create project, since it specifies its domain_id ${domain.id}, but specifies a parent in a different domain (${parent.domainId}).`,
+      );
     }
     if (!parent.isDomain) {
       const chain = [parent, ...(await this.projects.parents(parent.id)).filter((p) => !p.isDomain)];
       const disabled = chain.find((p) => !p.enabled);
-      if (disabled) throw invalid(`cannot create a project in a branch containing a disabled project: ${disabled.id}`);
-      if (chain.length + 1 > this.options.maxProjectTreeDepth) throw forbidden(`Max hierarchy depth reached for ${parent.id} branch.`);
+      if (disabled)
+        throw invalid(`cannot create a project in a branch containing a disabled project: ${disabled.id}`);
+      if (chain.length + 1 > this.options.maxProjectTreeDepth)
+        throw forbidden(`Max hierarchy depth reached for ${parent.id} branch.`);
     }
     return this.insert(
-      { id: input.id ?? newId(), name: input.name, domainId: domain.id, parentId: parent.id, isDomain: false, enabled: input.enabled ?? true, description: input.description ?? '', tags: input.tags ?? [], extra: input.extra ?? {} },
+      {
+        id: input.id ?? newId(),
+        name: input.name,
+        domainId: domain.id,
+        parentId: parent.id,
+        isDomain: false,
+        enabled: input.enabled ?? true,
+        description: input.description ?? '',
+        tags: input.tags ?? [],
+        extra: input.extra ?? {},
+      },
       'project',
     );
   }
@@ -158,7 +200,8 @@ export class ResourceManager {
     if (before.isDomain) return this.updateDomain(id, changes);
     if (changes.enabled === false && before.enabled) {
       const enabledBelow = (await this.projects.subtree(id)).some((p) => p.enabled);
-      if (enabledBelow) throw forbidden(`Cannot disable project ${id} since its subtree contains enabled projects.`);
+      if (enabledBelow)
+        throw forbidden(`Cannot disable project ${id} since its subtree contains enabled projects.`);
     }
     if (changes.enabled === true && !before.enabled) {
       const disabledAbove = (await this.projects.parents(id)).some((p) => !p.isDomain && !p.enabled);
@@ -172,14 +215,20 @@ export class ResourceManager {
   async deleteProject(id: string, cascade = false): Promise<void> {
     const p = await this.getProject(id);
     if (p.isDomain) {
-      if (p.enabled) throw invalid(`cannot delete an enabled project acting as a domain. Please disable the project ${id} first.`);
+      if (p.enabled)
+        throw invalid(
+          `cannot delete an enabled project acting as a domain. Please disable the project ${id} first.`,
+        );
       return this.deleteDomain(id);
     }
     const subtree = await this.projects.subtree(id);
     if (subtree.length && !cascade) {
-      throw forbidden(`Cannot delete the project ${id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`);
+      throw forbidden(
+        `Cannot delete the project ${id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`,
+      );
     }
-    if (cascade && subtree.some((c) => c.enabled)) throw forbidden(`Cannot delete project ${id} since its subtree contains enabled projects.`);
+    if (cascade && subtree.some((c) => c.enabled))
+      throw forbidden(`Cannot delete project ${id} since its subtree contains enabled projects.`);
     for (const c of subtree.reverse()) {
       await this.projects.delete(c.id);
       await this.events.projectDeleted(c.id);
@@ -225,13 +274,26 @@ export class ResourceManager {
   private async ensureRoot(): Promise<void> {
     if (await this.projects.get(DOMAIN_ROOT)) return;
     try {
-      await this.projects.create({ id: DOMAIN_ROOT, name: DOMAIN_ROOT, domainId: DOMAIN_ROOT, parentId: null, isDomain: true, enabled: false, description: '', tags: [], extra: {} });
+      await this.projects.create({
+        id: DOMAIN_ROOT,
+        name: DOMAIN_ROOT,
+        domainId: DOMAIN_ROOT,
+        parentId: null,
+        isDomain: true,
+        enabled: false,
+        description: '',
+        tags: [],
+        extra: {},
+      });
     } catch (err) {
       if (!(err instanceof DuplicateEntryError)) throw err;
     }
   }
 
-  private async insert(p: Omit<ProjectRecord, 'createdAt'>, kind: 'project' | 'domain'): Promise<ProjectRecord> {
+  private async insert(
+    p: Omit<ProjectRecord, 'createdAt'>,
+    kind: 'project' | 'domain',
+  ): Promise<ProjectRecord> {
     try {
       return await this.projects.create(p);
     } catch (err) {
@@ -247,17 +309,35 @@ export class ResourceManager {
     }
   }
 
-  private async applyUpdate(before: ProjectRecord, changes: ProjectChanges, kind: 'project' | 'domain'): Promise<ProjectRecord> {
-    if (changes.domainId !== undefined && changes.domainId !== before.domainId && kind === 'project') throw invalid('Cannot change Domain ID');
-    if (changes.parentId !== undefined && changes.parentId !== before.parentId) throw forbidden('Update of `parent_id` is not allowed.');
-    if (changes.isDomain !== undefined && changes.isDomain !== before.isDomain) throw invalid('Update of `is_domain` is not allowed.');
+  private async applyUpdate(
+    before: ProjectRecord,
+    changes: ProjectChanges,
+    kind: 'project' | 'domain',
+  ): Promise<ProjectRecord> {
+    if (changes.domainId !== undefined && changes.domainId !== before.domainId && kind === 'project')
+      throw invalid('Cannot change Domain ID');
+    if (changes.parentId !== undefined && changes.parentId !== before.parentId)
+      throw forbidden('Update of `parent_id` is not allowed.');
+    if (changes.isDomain !== undefined && changes.isDomain !== before.isDomain)
+      throw invalid('Update of `is_domain` is not allowed.');
     const { name, description, enabled, tags, extra } = changes;
-    const set = { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(enabled !== undefined ? { enabled } : {}), ...(tags !== undefined ? { tags } : {}), ...(extra !== undefined ? { extra: { ...before.extra, ...extra } } : {}) };
+    const set = {
+      ...(name !== undefined ? { name } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(enabled !== undefined ? { enabled } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+      ...(extra !== undefined ? { extra: { ...before.extra, ...extra } } : {}),
+    };
     try {
       await this.projects.update(before.id, set);
     } catch (err) {
       if (err instanceof DuplicateEntryError) {
-        throw conflict('project', kind === 'domain' ? `it is not permitted to have two projects acting as domains with the same name: ${name}` : `it is not permitted to have two projects with either the same name or same id in the same domain: name is ${name}, project id ${before.id}`);
+        throw conflict(
+          'project',
+          kind === 'domain'
+            ? `it is not permitted to have two projects acting as domains with the same name: ${name}`
+            : `it is not permitted to have two projects with either the same name or same id in the same domain: name is ${name}, project id ${before.id}`,
+        );
       }
       throw err;
     }

@@ -43,15 +43,26 @@ export interface RevocableToken {
 /** True when `event` revokes `token`, by Keystone's matching rules. */
 export function revokes(event: RevocationEvent, token: RevocableToken): boolean {
   if (token.issuedAt > event.issuedBefore) return false;
-  if (event.userId !== undefined && event.userId !== token.userId && event.userId !== token.trustorId && event.userId !== token.trusteeId) return false;
+  if (
+    event.userId !== undefined &&
+    event.userId !== token.userId &&
+    event.userId !== token.trustorId &&
+    event.userId !== token.trusteeId
+  )
+    return false;
   if (event.projectId !== undefined && event.projectId !== token.projectId) return false;
   if (event.domainId !== undefined && !token.domainIds.includes(event.domainId)) return false;
   if (event.roleId !== undefined && !token.roleIds.includes(event.roleId)) return false;
   if (event.trustId !== undefined && event.trustId !== token.trustId) return false;
   if (event.consumerId !== undefined && event.consumerId !== token.consumerId) return false;
   if (event.accessTokenId !== undefined && event.accessTokenId !== token.accessTokenId) return false;
-  if (event.applicationCredentialId !== undefined && event.applicationCredentialId !== token.applicationCredentialId) return false;
+  if (
+    event.applicationCredentialId !== undefined &&
+    event.applicationCredentialId !== token.applicationCredentialId
+  )
+    return false;
   if (event.auditId !== undefined && event.auditId !== token.auditIds[0]) return false;
-  if (event.auditChainId !== undefined && event.auditChainId !== token.auditIds[token.auditIds.length - 1]) return false;
+  if (event.auditChainId !== undefined && event.auditChainId !== token.auditIds[token.auditIds.length - 1])
+    return false;
   return true;
 }

@@ -41,7 +41,9 @@ describe('RevocationIndex', () => {
   it('revokes trust tokens with either party, and by project or domain', () => {
     const idx = new RevocationIndex();
     idx.add({ userId: 'trustor', issuedBefore: 150, revokedAt: 150 });
-    expect(idx.isRevoked(token({ userId: 'trustee', trustorId: 'trustor', trusteeId: 'trustee', trustId: 't1' }))).toBe(true);
+    expect(
+      idx.isRevoked(token({ userId: 'trustee', trustorId: 'trustor', trusteeId: 'trustee', trustId: 't1' })),
+    ).toBe(true);
     idx.add({ projectId: 'p9', issuedBefore: 150, revokedAt: 150 });
     expect(idx.isRevoked(token({ userId: 'carol', projectId: 'p9' }))).toBe(true);
     idx.add({ domainId: 'd2', issuedBefore: 150, revokedAt: 150 });

@@ -23,7 +23,9 @@ export class RevocationIndex {
   isRevoked(token: RevocableToken): boolean {
     const candidates = [
       ...(this.byAudit.get(token.auditIds[0] ?? '') ?? []),
-      ...(token.auditIds.length > 1 ? (this.byAudit.get(token.auditIds[token.auditIds.length - 1]!) ?? []) : []),
+      ...(token.auditIds.length > 1
+        ? (this.byAudit.get(token.auditIds[token.auditIds.length - 1]!) ?? [])
+        : []),
       ...(this.byUser.get(token.userId) ?? []),
       ...(token.trustorId ? (this.byUser.get(token.trustorId) ?? []) : []),
       ...(token.trusteeId ? (this.byUser.get(token.trusteeId) ?? []) : []),

@@ -4,7 +4,13 @@ import { identityMigrations } from '../../db/migrations/index';
 import { RevocationRepository } from '../../db/repositories/revocation-repository';
 import { RevocationManager } from './revocation-manager';
 
-const token = (issuedAt: number, userId = 'u1') => ({ userId, domainIds: ['default'], roleIds: [], auditIds: ['a1'], issuedAt });
+const token = (issuedAt: number, userId = 'u1') => ({
+  userId,
+  domainIds: ['default'],
+  roleIds: [],
+  auditIds: ['a1'],
+  issuedAt,
+});
 
 for (const dialect of allDialects) {
   describe(`RevocationManager on ${dialect}`, () => {

@@ -11,10 +11,22 @@ function setup() {
   const repo = new KeyRepository(join(mkdtempSync(join(tmpdir(), 'nimbus-tp-')), 'keys'));
   repo.setup();
   const fernet = repo.fernet();
-  const state = { userEnabled: true, projectEnabled: true, domainEnabled: true, roles: ['member'], now: 1_000_000 };
+  const state = {
+    userEnabled: true,
+    projectEnabled: true,
+    domainEnabled: true,
+    roles: ['member'],
+    now: 1_000_000,
+  };
   const subjects: TokenSubjects = {
-    user: async (id) => (id === 'u1' ? { id, enabled: state.userEnabled, domainId: 'default', domainEnabled: state.domainEnabled } : undefined),
-    project: async (id) => (id === 'p1' ? { id, enabled: state.projectEnabled, domainId: 'default', domainEnabled: state.domainEnabled } : undefined),
+    user: async (id) =>
+      id === 'u1'
+        ? { id, enabled: state.userEnabled, domainId: 'default', domainEnabled: state.domainEnabled }
+        : undefined,
+    project: async (id) =>
+      id === 'p1'
+        ? { id, enabled: state.projectEnabled, domainId: 'default', domainEnabled: state.domainEnabled }
+        : undefined,
     domain: async (id) => (id === 'default' ? { id, enabled: state.domainEnabled } : undefined),
     roleIds: async () => state.roles,
   };
@@ -40,7 +52,13 @@ describe('TokenProvider', () => {
   it('rescoping keeps the audit chain and never extends the lifetime', () => {
     const { provider } = setup();
     const parent = provider.issue({ userId: 'u1', methods: ['password'] });
-    const child = provider.issue({ userId: 'u1', methods: ['password', 'token'], projectId: 'p1', expiresAt: parent.payload.expiresAt + 999, parentAuditIds: parent.payload.auditIds });
+    const child = provider.issue({
+      userId: 'u1',
+      methods: ['password', 'token'],
+      projectId: 'p1',
+      expiresAt: parent.payload.expiresAt + 999,
+      parentAuditIds: parent.payload.auditIds,
+    });
     expect(child.payload.auditIds[1]).toBe(parent.payload.auditIds[0]);
     expect(child.payload.expiresAt).toBe(parent.payload.expiresAt);
   });
@@ -78,6 +96,7 @@ describe('TokenProvider', () => {
 
   it('treats garbage as not found', async () => {
     const { provider } = setup();
-    for (const bad of ['', 'x'.repeat(100), 'gAAAAA'.repeat(30)]) await expect(provider.validate(bad)).rejects.toBeInstanceOf(TokenNotFound);
+    for (const bad of ['', 'x'.repeat(100), 'gAAAAA'.repeat(30)])
+      await expect(provider.validate(bad)).rejects.toBeInstanceOf(TokenNotFound);
   });
 });

@@ -6,9 +6,13 @@ import type { TokenPayload } from '../../token/token-payload';
 /** What validation needs to read about the token's subjects (the managers implement it). */
 export interface TokenSubjects {
   /** The user, or undefined when deleted. */
-  user(id: string): Promise<{ id: string; enabled: boolean; domainId: string; domainEnabled: boolean } | undefined>;
+  user(
+    id: string,
+  ): Promise<{ id: string; enabled: boolean; domainId: string; domainEnabled: boolean } | undefined>;
   /** The project, or undefined when deleted. */
-  project(id: string): Promise<{ id: string; enabled: boolean; domainId: string; domainEnabled: boolean } | undefined>;
+  project(
+    id: string,
+  ): Promise<{ id: string; enabled: boolean; domainId: string; domainEnabled: boolean } | undefined>;
   /** The domain, or undefined when deleted. */
   domain(id: string): Promise<{ id: string; enabled: boolean } | undefined>;
   /** Role ids the user holds in the token's scope (implied roles included); empty means none. */
@@ -59,13 +63,18 @@ export class TokenProvider {
    * Issues a token. `parentAuditIds` continues an audit chain when a token is rescoped with the
    * `token` method; `expiresAt` may only shorten the lifetime (rescoped tokens keep the parent's).
    */
-  issue(p: Omit<TokenPayload, 'expiresAt' | 'auditIds'> & { expiresAt?: number; parentAuditIds?: string[] }): { token: string; payload: TokenPayload } {
+  issue(
+    p: Omit<TokenPayload, 'expiresAt' | 'auditIds'> & { expiresAt?: number; parentAuditIds?: string[] },
+  ): { token: string; payload: TokenPayload } {
     const { parentAuditIds, ...rest } = p;
     const maxExpiry = this.now() + this.options.expirationSeconds;
     const payload: TokenPayload = {
       ...rest,
       expiresAt: Math.min(p.expiresAt ?? maxExpiry, maxExpiry),
-      auditIds: [newAuditId(), ...(parentAuditIds?.length ? [parentAuditIds[parentAuditIds.length - 1]!] : [])],
+      auditIds: [
+        newAuditId(),
+        ...(parentAuditIds?.length ? [parentAuditIds[parentAuditIds.length - 1]!] : []),
+      ],
     };
     return { token: this.formatter.create(payload), payload };
   }
@@ -102,8 +111,10 @@ export class TokenProvider {
       const domain = await this.subjects.domain(payload.domainId);
       if (!domain?.enabled) throw new TokenNotFound();
     }
-    const roleIds = payload.projectId || payload.domainId || payload.system ? await this.subjects.roleIds(payload) : [];
-    if ((payload.projectId || payload.domainId || payload.system) && roleIds.length === 0) throw new TokenNotFound();
+    const roleIds =
+      payload.projectId || payload.domainId || payload.system ? await this.subjects.roleIds(payload) : [];
+    if ((payload.projectId || payload.domainId || payload.system) && roleIds.length === 0)
+      throw new TokenNotFound();
     const revoked = this.revocations.isRevoked({
       userId: payload.userId,
       projectId: payload.projectId,

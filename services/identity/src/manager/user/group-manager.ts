@@ -33,21 +33,36 @@ export class GroupManager {
 
   async create(input: Omit<GroupRecord, 'id'>): Promise<GroupRecord> {
     const d = await this.projects.get(input.domainId);
-    if (!d?.isDomain) throw new NotFoundError(`Could not find domain: ${input.domainId}.`, { code: 'IDENTITY_DOMAIN_NOT_FOUND' });
+    if (!d?.isDomain)
+      throw new NotFoundError(`Could not find domain: ${input.domainId}.`, {
+        code: 'IDENTITY_DOMAIN_NOT_FOUND',
+      });
     try {
       return await this.groups.create({ ...input, id: randomUUID().replaceAll('-', '') });
     } catch (err) {
-      if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${input.domainId}.`);
+      if (err instanceof DuplicateEntryError)
+        throw new ConflictError(
+          `Conflict occurred attempting to store group - Duplicate entry found with name ${input.name} at domain ID ${input.domainId}.`,
+        );
       throw err;
     }
   }
 
-  async update(id: string, changes: Partial<Pick<GroupRecord, 'name' | 'description' | 'extra'>>): Promise<GroupRecord> {
+  async update(
+    id: string,
+    changes: Partial<Pick<GroupRecord, 'name' | 'description' | 'extra'>>,
+  ): Promise<GroupRecord> {
     const before = await this.get(id);
     try {
-      await this.groups.update(id, { ...changes, ...(changes.extra ? { extra: { ...before.extra, ...changes.extra } } : {}) });
+      await this.groups.update(id, {
+        ...changes,
+        ...(changes.extra ? { extra: { ...before.extra, ...changes.extra } } : {}),
+      });
     } catch (err) {
-      if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store group - Duplicate entry found with name ${changes.name} at domain ID ${before.domainId}.`);
+      if (err instanceof DuplicateEntryError)
+        throw new ConflictError(
+          `Conflict occurred attempting to store group - Duplicate entry found with name ${changes.name} at domain ID ${before.domainId}.`,
+        );
       throw err;
     }
     return this.get(id);
@@ -80,7 +95,9 @@ export class GroupManager {
     await this.get(groupId);
     if (!(await this.users.get(userId))) throw userNotFound(userId);
     if (!(await this.users.groupIds(userId)).includes(groupId)) {
-      throw new NotFoundError(`User '${userId}' not found in group '${groupId}'`, { code: 'IDENTITY_NOT_A_MEMBER' });
+      throw new NotFoundError(`User '${userId}' not found in group '${groupId}'`, {
+        code: 'IDENTITY_NOT_A_MEMBER',
+      });
     }
   }
 

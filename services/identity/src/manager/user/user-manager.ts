@@ -6,7 +6,14 @@ import type { UserRecord, UserRepository } from '../../db/repositories/user-repo
 import type { PasswordHasher } from '../../password/password-hasher';
 import { authFailed } from '../auth/auth-errors';
 import type { IdentityEvents } from '../identity-events';
-import { checkMinimumAge, checkNewPassword, checkNotExpired, isLockedOut, passwordExpiresAt, type SecurityCompliance } from './security-compliance';
+import {
+  checkMinimumAge,
+  checkNewPassword,
+  checkNotExpired,
+  isLockedOut,
+  passwordExpiresAt,
+  type SecurityCompliance,
+} from './security-compliance';
 
 /** A user with its current password's expiry (seconds since the epoch, or null). */
 export interface UserView extends UserRecord {
@@ -73,7 +80,9 @@ export class UserManager {
     return u && this.withExpiry(u);
   }
 
-  async list(f: { domainId?: string; name?: string; enabled?: boolean; ids?: readonly string[] } = {}): Promise<UserView[]> {
+  async list(
+    f: { domainId?: string; name?: string; enabled?: boolean; ids?: readonly string[] } = {},
+  ): Promise<UserView[]> {
     const { ids, ...filter } = f;
     const list = (await this.users.list(filter)).filter((u) => !ids || ids.includes(u.id));
     return Promise.all(list.map((u) => this.withExpiry(u)));
@@ -87,24 +96,41 @@ export class UserManager {
     if (typeof input.password === 'string') {
       await checkNewPassword(this.compliance, input.password, [], async () => false);
       const expires = this.expiryFor(input.options ?? {}, now, false);
-      password = { hash: await this.hasher.hash(input.password), expiresAt: expires === undefined ? null : iso(expires), selfService: false };
+      password = {
+        hash: await this.hasher.hash(input.password),
+        expiresAt: expires === undefined ? null : iso(expires),
+        selfService: false,
+      };
     }
     try {
       const u = await this.users.create(
-        { id, name: input.name, domainId: input.domainId, enabled: input.enabled ?? true, defaultProjectId: input.defaultProjectId ?? null, options: input.options ?? {}, extra: input.extra ?? {} },
+        {
+          id,
+          name: input.name,
+          domainId: input.domainId,
+          enabled: input.enabled ?? true,
+          defaultProjectId: input.defaultProjectId ?? null,
+          options: input.options ?? {},
+          extra: input.extra ?? {},
+        },
         password,
       );
       return this.withExpiry(u);
     } catch (err) {
-      if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${input.domainId}.`);
+      if (err instanceof DuplicateEntryError)
+        throw new ConflictError(
+          `Conflict occurred attempting to store user - Duplicate entry found with name ${input.name} at domain ID ${input.domainId}.`,
+        );
       throw err;
     }
   }
 
   async update(id: string, changes: Partial<UserInput>): Promise<UserView> {
     const before = await this.get(id);
-    if (changes.domainId !== undefined && changes.domainId !== before.domainId) throw new BadRequestError('Cannot change Domain ID', { code: 'IDENTITY_VALIDATION' });
-    const options = changes.options !== undefined ? pruneNulls({ ...before.options, ...changes.options }) : undefined;
+    if (changes.domainId !== undefined && changes.domainId !== before.domainId)
+      throw new BadRequestError('Cannot change Domain ID', { code: 'IDENTITY_VALIDATION' });
+    const options =
+      changes.options !== undefined ? pruneNulls({ ...before.options, ...changes.options }) : undefined;
     try {
       await this.users.update(id, {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -114,10 +140,14 @@ export class UserManager {
         ...(changes.extra !== undefined ? { extra: pruneNulls({ ...before.extra, ...changes.extra }) } : {}),
       });
     } catch (err) {
-      if (err instanceof DuplicateEntryError) throw new ConflictError(`Conflict occurred attempting to store user - Duplicate entry found with name ${changes.name} at domain ID ${before.domainId}.`);
+      if (err instanceof DuplicateEntryError)
+        throw new ConflictError(
+          `Conflict occurred attempting to store user - Duplicate entry found with name ${changes.name} at domain ID ${before.domainId}.`,
+        );
       throw err;
     }
-    if (typeof changes.password === 'string') await this.setPassword(id, changes.password, false, options ?? before.options);
+    if (typeof changes.password === 'string')
+      await this.setPassword(id, changes.password, false, options ?? before.options);
     if (before.enabled && changes.enabled === false) await this.events.userDisabled(id);
     return this.get(id);
   }
@@ -133,7 +163,11 @@ export class UserManager {
     const u = await this.get(id);
     const [current] = await this.users.passwords(id);
     if (!(await this.hasher.verify(original, current?.hash))) throw authFailed();
-    if (u.options.lock_password === true) throw new ForbiddenError(`You are not authorized to perform the requested action: update_user_password.`, { code: 'IDENTITY_PASSWORD_LOCKED' });
+    if (u.options.lock_password === true)
+      throw new ForbiddenError(
+        `You are not authorized to perform the requested action: update_user_password.`,
+        { code: 'IDENTITY_PASSWORD_LOCKED' },
+      );
     if (current?.selfService) checkMinimumAge(this.compliance, seconds(current.createdAt), this.now());
     await this.setPassword(id, password, true, u.options);
   }
@@ -151,7 +185,14 @@ export class UserManager {
     const now = this.now();
     const ignoreLockout = user.options.ignore_lockout_failure_attempts === true;
     const failures = await this.users.failures(user.id);
-    if (!ignoreLockout && isLockedOut(this.compliance, failures && { count: failures.count, lastFailureAt: seconds(failures.lastFailureAt)! }, now)) {
+    if (
+      !ignoreLockout &&
+      isLockedOut(
+        this.compliance,
+        failures && { count: failures.count, lastFailureAt: seconds(failures.lastFailureAt)! },
+        now,
+      )
+    ) {
       await this.hasher.verify(password, await this.dummy());
       throw authFailed();
     }
@@ -159,7 +200,8 @@ export class UserManager {
     if (!(await this.hasher.verify(password, current?.hash))) {
       if (this.compliance.lockoutFailureAttempts && !ignoreLockout) {
         // A lockout that has run its course starts counting again.
-        if (failures && failures.count >= this.compliance.lockoutFailureAttempts) await this.users.clearFailures(user.id);
+        if (failures && failures.count >= this.compliance.lockoutFailureAttempts)
+          await this.users.clearFailures(user.id);
         await this.users.recordFailure(user.id);
       }
       throw authFailed();
@@ -167,7 +209,8 @@ export class UserManager {
     if (failures) await this.users.clearFailures(user.id);
     const domain = await this.projects.get(user.domainId);
     if (!user.enabled || !domain?.enabled) throw authFailed();
-    if (user.options.ignore_password_expiry !== true) checkNotExpired(seconds(current?.expiresAt), now, user.id);
+    if (user.options.ignore_password_expiry !== true)
+      checkNotExpired(seconds(current?.expiresAt), now, user.id);
     return this.withExpiry(user);
   }
 
@@ -175,23 +218,37 @@ export class UserManager {
     if (ref.id) return this.users.get(ref.id);
     if (!ref.name || !ref.domain) return undefined;
     let domainId = ref.domain.id;
-    if (!domainId && ref.domain.name) domainId = (await this.projects.getByName(ref.domain.name, DOMAIN_ROOT))?.id;
+    if (!domainId && ref.domain.name)
+      domainId = (await this.projects.getByName(ref.domain.name, DOMAIN_ROOT))?.id;
     return domainId ? this.users.getByName(ref.name, domainId) : undefined;
   }
 
-  private async setPassword(id: string, password: string, selfService: boolean, options: Record<string, unknown>): Promise<void> {
+  private async setPassword(
+    id: string,
+    password: string,
+    selfService: boolean,
+    options: Record<string, unknown>,
+  ): Promise<void> {
     // Only self-service changes are held to the password history; an admin reset is not (as upstream).
     const history = selfService ? (await this.users.passwords(id)).map((p) => p.hash) : [];
     await checkNewPassword(this.compliance, password, history, (p, h) => this.hasher.verify(p, h));
     const expires = this.expiryFor(options, this.now(), selfService);
-    await this.users.addPassword(id, { hash: await this.hasher.hash(password), expiresAt: expires === undefined ? null : iso(expires), selfService });
+    await this.users.addPassword(id, {
+      hash: await this.hasher.hash(password),
+      expiresAt: expires === undefined ? null : iso(expires),
+      selfService,
+    });
     await this.users.clearFailures(id);
     await this.events.passwordChanged(id);
   }
 
   private expiryFor(options: Record<string, unknown>, now: number, selfService: boolean): number | undefined {
-    const c = options.ignore_change_password_upon_first_use === true ? { ...this.compliance, changePasswordUponFirstUse: false } : this.compliance;
-    if (options.ignore_password_expiry === true && !(c.changePasswordUponFirstUse && !selfService)) return undefined;
+    const c =
+      options.ignore_change_password_upon_first_use === true
+        ? { ...this.compliance, changePasswordUponFirstUse: false }
+        : this.compliance;
+    if (options.ignore_password_expiry === true && !(c.changePasswordUponFirstUse && !selfService))
+      return undefined;
     return passwordExpiresAt(c, now, selfService);
   }
 
@@ -202,7 +259,8 @@ export class UserManager {
 
   private async requireDomain(id: string): Promise<void> {
     const d = await this.projects.get(id);
-    if (!d?.isDomain) throw new NotFoundError(`Could not find domain: ${id}.`, { code: 'IDENTITY_DOMAIN_NOT_FOUND' });
+    if (!d?.isDomain)
+      throw new NotFoundError(`Could not find domain: ${id}.`, { code: 'IDENTITY_DOMAIN_NOT_FOUND' });
   }
 
   private dummy(): Promise<string> {

@@ -34,7 +34,6 @@ export interface ExtTestServer {
   close(): Promise<void>;
 }
 
-
 /** Starts the extension routes in-process (no sockets) for tests. */
 export async function startExtTestServer(): Promise<ExtTestServer> {
   const db = await openTestDatabase('sqlite', 'identity');

@@ -6,7 +6,9 @@ import { authFailed } from '../auth-errors';
 export class FakeAuthDirectory implements AuthDirectory {
   readonly users = new Map<string, AuthUser & { password: string }>();
   readonly projects = new Map<string, AuthProject>();
-  readonly domains = new Map<string, AuthDomain>([['default', { id: 'default', name: 'Default', enabled: true }]]);
+  readonly domains = new Map<string, AuthDomain>([
+    ['default', { id: 'default', name: 'Default', enabled: true }],
+  ]);
   /** `${userId}|${scopeKey}` → role ids. */
   readonly grants = new Map<string, string[]>();
   readonly roleNames = new Map<string, string>([
@@ -15,14 +17,43 @@ export class FakeAuthDirectory implements AuthDirectory {
     ['r-reader', 'reader'],
   ]);
   readonly totp = new Map<string, string[]>();
-  readonly catalogEntries: CatalogEntry[] = [{ id: 's1', type: 'identity', name: 'keystone', endpoints: [{ id: 'e1', interface: 'public', region: 'RegionOne', region_id: 'RegionOne', url: 'http://x/v3' }] }];
+  readonly catalogEntries: CatalogEntry[] = [
+    {
+      id: 's1',
+      type: 'identity',
+      name: 'keystone',
+      endpoints: [
+        { id: 'e1', interface: 'public', region: 'RegionOne', region_id: 'RegionOne', url: 'http://x/v3' },
+      ],
+    },
+  ];
 
   addUser(id: string, password: string, extra: Partial<AuthUser> = {}): void {
-    this.users.set(id, { id, name: id, domainId: 'default', domainName: 'Default', enabled: true, domainEnabled: true, defaultProjectId: null, passwordExpiresAt: null, password, ...extra });
+    this.users.set(id, {
+      id,
+      name: id,
+      domainId: 'default',
+      domainName: 'Default',
+      enabled: true,
+      domainEnabled: true,
+      defaultProjectId: null,
+      passwordExpiresAt: null,
+      password,
+      ...extra,
+    });
   }
 
   addProject(id: string, extra: Partial<AuthProject> = {}): void {
-    this.projects.set(id, { id, name: id, domainId: 'default', domainName: 'Default', enabled: true, domainEnabled: true, isDomain: false, ...extra });
+    this.projects.set(id, {
+      id,
+      name: id,
+      domainId: 'default',
+      domainName: 'Default',
+      enabled: true,
+      domainEnabled: true,
+      isDomain: false,
+      ...extra,
+    });
   }
 
   grant(userId: string, scope: RoleScope, roleIds: string[]): void {
