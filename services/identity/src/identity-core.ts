@@ -29,6 +29,7 @@ import { AssignmentManager } from './manager/assignment/assignment-manager';
 import { RoleManager } from './manager/assignment/role-manager';
 import { AuthManager } from './manager/auth/auth-manager';
 import { LocalTokenValidator } from './manager/auth/local-token-validator';
+import { cachingDirectory } from './manager/auth/caching-directory';
 import { managerDirectory } from './manager/auth/manager-directory';
 import { tokenSubjects } from './manager/auth/token-subjects';
 import { TokenRenderer } from './manager/auth/token-renderer';
@@ -54,6 +55,19 @@ export interface IdentityCoreInput {
   db: Database;
   dataDir: string;
   logger: Logger;
+}
+
+/** A function whose answer is reused for `ms` milliseconds. */
+function shortLived<T>(fn: () => Promise<T>, ms = 1000): () => Promise<T> {
+  let at = 0;
+  let value: Promise<T> | undefined;
+  return () => {
+    if (!value || Date.now() - at > ms) {
+      at = Date.now();
+      value = fn();
+    }
+    return value;
+  };
 }
 
 /** Loads `policy.yaml` overrides (rule name → check string), when the file exists. */
@@ -179,27 +193,24 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     endpointFilter,
     credentials: extensions.credentials,
   });
-  const tokens = new TokenProvider(
-    new TokenFormatter(cachedKeys(keys), auth.methods),
-    revocations.index,
-    tokenSubjects(directory, extensions.trustAuth, extensions.applicationCredentialAuth),
-    {
+  // Two sets of token machinery over the same keys and revocations: issue reads the directory
+  // as it is now; validation (every API call of every service) reads it through a short cache.
+  const formatter = new TokenFormatter(cachedKeys(keys), auth.methods);
+  const adminProject = { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null };
+  const machinery = (dir: typeof directory, serviceProviders: () => Promise<{ id: string; auth_url: string; sp_url: string }[]>) => ({
+    tokens: new TokenProvider(formatter, revocations.index, tokenSubjects(dir, extensions.trustAuth, extensions.applicationCredentialAuth), {
       expirationSeconds: token.expiration,
       allowExpiredWindowSeconds: token.allow_expired_window,
-    },
-  );
-  const renderer = new TokenRenderer(
-    directory,
-    extensions.trustAuth,
-    extensions.applicationCredentialAuth,
-    { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null },
-    () => extensions.serviceProvidersForToken(),
-  );
-  tokensRef = tokens;
-  rendererRef = renderer;
+    }),
+    renderer: new TokenRenderer(dir, extensions.trustAuth, extensions.applicationCredentialAuth, adminProject, serviceProviders),
+  });
+  const fresh = machinery(directory, () => extensions.serviceProvidersForToken());
+  const cached = machinery(cachingDirectory(directory, () => revocations.generation), shortLived(() => extensions.serviceProvidersForToken()));
+  tokensRef = fresh.tokens;
+  rendererRef = fresh.renderer;
   const authManager = new AuthManager(
     directory,
-    tokens,
+    fresh.tokens,
     extensions.applicationCredentialAuth,
     extensions.trustAuth,
     {
@@ -208,7 +219,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       totpPreviousWindows: auth.totp_included_previous_windows,
     },
   );
-  const validator = new LocalTokenValidator(tokens, renderer, revocations);
+  const validator = new LocalTokenValidator(cached.tokens, cached.renderer, revocations);
   const enforcer = new PolicyEnforcer({
     defaults: identityPolicies,
     overrides: policyOverrides(resolve(dataDir, pol.policy_file)),
@@ -227,7 +238,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       catalog,
       endpointFilter,
       extensions,
-      auth: { manager: authManager, tokens, renderer, revocations, directory },
+      auth: { manager: authManager, tokens: cached.tokens, renderer: cached.renderer, issue: fresh, revocations, directory },
     },
     revocations,
     validator,
