@@ -193,24 +193,27 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     endpointFilter,
     credentials: extensions.credentials,
   });
-  // Two sets of token machinery over the same keys and revocations: issue reads the directory
-  // as it is now; validation (every API call of every service) reads it through a short cache.
-  const formatter = new TokenFormatter(cachedKeys(keys), auth.methods);
-  const adminProject = { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null };
-  const machinery = (dir: typeof directory, serviceProviders: () => Promise<{ id: string; auth_url: string; sp_url: string }[]>) => ({
-    tokens: new TokenProvider(formatter, revocations.index, tokenSubjects(dir, extensions.trustAuth, extensions.applicationCredentialAuth), {
-      expirationSeconds: token.expiration,
-      allowExpiredWindowSeconds: token.allow_expired_window,
-    }),
-    renderer: new TokenRenderer(dir, extensions.trustAuth, extensions.applicationCredentialAuth, adminProject, serviceProviders),
-  });
-  const fresh = machinery(directory, () => extensions.serviceProvidersForToken());
-  const cached = machinery(cachingDirectory(directory, () => revocations.generation), shortLived(() => extensions.serviceProvidersForToken()));
-  tokensRef = fresh.tokens;
-  rendererRef = fresh.renderer;
+  // Token issue and validation (every API call of every service) read the directory through a
+  // short cache, dropped on every revocation and every write to identity (see invalidatingWrites).
+  const cachedDirectory = cachingDirectory(directory, () => revocations.generation);
+  const tokens = new TokenProvider(
+    new TokenFormatter(cachedKeys(keys), auth.methods),
+    revocations.index,
+    tokenSubjects(cachedDirectory, extensions.trustAuth, extensions.applicationCredentialAuth),
+    { expirationSeconds: token.expiration, allowExpiredWindowSeconds: token.allow_expired_window },
+  );
+  const renderer = new TokenRenderer(
+    cachedDirectory,
+    extensions.trustAuth,
+    extensions.applicationCredentialAuth,
+    { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null },
+    shortLived(() => extensions.serviceProvidersForToken()),
+  );
+  tokensRef = tokens;
+  rendererRef = renderer;
   const authManager = new AuthManager(
-    directory,
-    fresh.tokens,
+    cachedDirectory,
+    tokens,
     extensions.applicationCredentialAuth,
     extensions.trustAuth,
     {
@@ -219,7 +222,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       totpPreviousWindows: auth.totp_included_previous_windows,
     },
   );
-  const validator = new LocalTokenValidator(cached.tokens, cached.renderer, revocations);
+  const validator = new LocalTokenValidator(tokens, renderer, revocations);
   const enforcer = new PolicyEnforcer({
     defaults: identityPolicies,
     overrides: policyOverrides(resolve(dataDir, pol.policy_file)),
@@ -238,7 +241,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       catalog,
       endpointFilter,
       extensions,
-      auth: { manager: authManager, tokens: cached.tokens, renderer: cached.renderer, issue: fresh, revocations, directory },
+      auth: { manager: authManager, tokens, renderer, revocations, directory },
     },
     revocations,
     validator,

@@ -1,5 +1,6 @@
 import { keystoneFaults } from '@nimbus/http';
 import { defaultOptions, defineService } from '@nimbus/service';
+import { invalidatingWrites } from './api/invalidating-writes';
 import { identityRoutes } from './api/routes';
 import { identityPolicyCheck } from './api/policy/identity-policy-check';
 import { identityOptionGroups, identityOptions } from './conf/options';
@@ -39,7 +40,7 @@ export const identityService = defineService({
     prune.unref();
     return {
       http: {
-        routes: identityRoutes,
+        routes: invalidatingWrites(identityRoutes, () => core.revocations.invalidateCaches()),
         faults: keystoneFaults,
         policy: identityPolicyCheck(core.enforcer),
         services: core.services,

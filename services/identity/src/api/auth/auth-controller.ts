@@ -16,8 +16,6 @@ export interface AuthServices {
     manager: AuthManager;
     tokens: TokenProvider;
     renderer: TokenRenderer;
-    /** Issue's own machinery, reading the directory without the validation cache. */
-    issue: { tokens: TokenProvider; renderer: TokenRenderer };
     revocations: RevocationManager;
     directory: AuthDirectory;
   };
@@ -51,9 +49,9 @@ async function validateSubject(req: Req, action: string): Promise<ValidatedToken
 async function issueToken(req: Req<{ auth: AuthRequest }>) {
   const { auth } = req.services;
   const issued = await auth.manager.issue(req.body.auth);
-  const v = await auth.issue.tokens.described(issued);
-  const described = await auth.issue.renderer.describe(v, req.query.nocatalog === undefined);
-  return respond(201, auth.issue.renderer.body(described), { 'x-subject-token': issued.token });
+  const v = await auth.tokens.described(issued);
+  const described = await auth.renderer.describe(v, req.query.nocatalog === undefined);
+  return respond(201, auth.renderer.body(described), { 'x-subject-token': issued.token });
 }
 
 async function validateToken(req: Req) {

@@ -14,7 +14,12 @@ describe('cachingDirectory', () => {
     };
     let gen = 0;
     let t = 0;
-    const d = cachingDirectory(inner, () => gen, 1000, () => t);
+    const d = cachingDirectory(
+      inner,
+      () => gen,
+      1000,
+      () => t,
+    );
     await d.user('alice');
     await d.user('alice');
     expect(calls).toBe(1);

@@ -7,7 +7,12 @@ import type { AuthDirectory } from './auth-directory';
  * membership removed), so a disabled user or a revoked role is never served from the cache;
  * other changes (a rename, a new grant) show within `ttlMs`.
  */
-export function cachingDirectory(inner: AuthDirectory, generation: () => number, ttlMs = 1000, now: () => number = Date.now): AuthDirectory {
+export function cachingDirectory(
+  inner: AuthDirectory,
+  generation: () => number,
+  ttlMs = 1000,
+  now: () => number = Date.now,
+): AuthDirectory {
   let seen = generation();
   let cache = new Map<string, { at: number; value: Promise<unknown> }>();
   const memo =
@@ -32,10 +37,14 @@ export function cachingDirectory(inner: AuthDirectory, generation: () => number,
     passwordLogin: (ref, password) => inner.passwordLogin(ref, password),
     user: memo('user', (id: string) => inner.user(id)),
     project: memo('project', (id: string) => inner.project(id)),
-    projectByName: memo('projectByName', (name: string, domainId: string) => inner.projectByName(name, domainId)),
+    projectByName: memo('projectByName', (name: string, domainId: string) =>
+      inner.projectByName(name, domainId),
+    ),
     domain: memo('domain', (id: string) => inner.domain(id)),
     domainByName: memo('domainByName', (name: string) => inner.domainByName(name)),
-    roleIds: memo('roleIds', (userId: string, scope: Parameters<AuthDirectory['roleIds']>[1]) => inner.roleIds(userId, scope)),
+    roleIds: memo('roleIds', (userId: string, scope: Parameters<AuthDirectory['roleIds']>[1]) =>
+      inner.roleIds(userId, scope),
+    ),
     roles: memo('roles', (ids: readonly string[]) => inner.roles(ids)),
     expandRoles: memo('expandRoles', (ids: readonly string[]) => inner.expandRoles(ids)),
     catalog: memo('catalog', (projectId: string | undefined) => inner.catalog(projectId)),
