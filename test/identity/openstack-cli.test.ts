@@ -13,13 +13,30 @@ describe('openstack CLI against identity', () => {
   let env: Record<string, string>;
 
   const os = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run('openstack', [...args, ...(args.includes('delete') || args.includes('revoke') || args.includes('set') || args.includes('add') || args.includes('remove') ? [] : ['-f', 'json'])], { env, timeout: 60_000 });
+    const { stdout } = await run(
+      'openstack',
+      [
+        ...args,
+        ...(args.includes('delete') ||
+        args.includes('revoke') ||
+        args.includes('set') ||
+        args.includes('add') ||
+        args.includes('remove')
+          ? []
+          : ['-f', 'json']),
+      ],
+      { env, timeout: 60_000 },
+    );
     return stdout.trim() ? JSON.parse(stdout) : undefined;
   };
 
   beforeAll(async () => {
     cloud = await startTestCloud([identityService], { identity: { password_hash_rounds: 4 } });
-    env = { ...process.env, OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'), OS_CLOUD: 'nimbus' } as Record<string, string>;
+    env = {
+      ...process.env,
+      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
+      OS_CLOUD: 'nimbus',
+    } as Record<string, string>;
   });
   afterAll(async () => {
     await cloud?.stop();
@@ -29,7 +46,10 @@ describe('openstack CLI against identity', () => {
     const t = await os('token', 'issue');
     expect(t.project_id).toMatch(/^[0-9a-f]{32}$/);
     await os('token', 'revoke', t.id);
-    const check = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, { method: 'HEAD', headers: { 'x-auth-token': (await os('token', 'issue')).id, 'x-subject-token': t.id } });
+    const check = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
+      method: 'HEAD',
+      headers: { 'x-auth-token': (await os('token', 'issue')).id, 'x-subject-token': t.id },
+    });
     expect(check.status).toBe(404);
   });
 
@@ -38,7 +58,17 @@ describe('openstack CLI against identity', () => {
     expect(domain.name).toBe('cli-domain');
     const project = await os('project', 'create', 'cli-project', '--domain', 'cli-domain');
     expect(project.domain_id).toBe(domain.id);
-    const user = await os('user', 'create', 'cli-user', '--domain', 'cli-domain', '--password', 'Secr3t-pass', '--project', project.id);
+    const user = await os(
+      'user',
+      'create',
+      'cli-user',
+      '--domain',
+      'cli-domain',
+      '--password',
+      'Secr3t-pass',
+      '--project',
+      project.id,
+    );
     const group = await os('group', 'create', 'cli-group', '--domain', 'cli-domain');
     const role = await os('role', 'create', 'cli-role');
     await os('group', 'add', 'user', group.id, user.id);
@@ -53,7 +83,9 @@ describe('openstack CLI against identity', () => {
     expect((await os('project', 'show', project.id)).description).toBe('changed');
     await os('user', 'set', '--email', 'cli@example.com', user.id);
     expect((await os('user', 'show', user.id)).email).toBe('cli@example.com');
-    expect((await os('project', 'list', '--domain', domain.id)).map((p: any) => p.Name)).toEqual(['cli-project']);
+    expect((await os('project', 'list', '--domain', domain.id)).map((p: any) => p.Name)).toEqual([
+      'cli-project',
+    ]);
     expect((await os('group', 'list', '--domain', domain.id)).map((g: any) => g.Name)).toEqual(['cli-group']);
     expect((await os('role', 'list')).map((r: any) => r.Name)).toContain('cli-role');
 
@@ -69,8 +101,18 @@ describe('openstack CLI against identity', () => {
 
   it('logs in with an application credential', async () => {
     const ac = await os('application', 'credential', 'create', 'cli-ac', '--secret', 'ac-secret-1');
-    const acEnv = { ...process.env, OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: `${cloud.url('identity')}/v3`, OS_APPLICATION_CREDENTIAL_ID: ac.id, OS_APPLICATION_CREDENTIAL_SECRET: 'ac-secret-1', OS_IDENTITY_API_VERSION: '3' };
-    const { stdout } = await run('openstack', ['token', 'issue', '-f', 'json'], { env: acEnv as Record<string, string>, timeout: 60_000 });
+    const acEnv = {
+      ...process.env,
+      OS_AUTH_TYPE: 'v3applicationcredential',
+      OS_AUTH_URL: `${cloud.url('identity')}/v3`,
+      OS_APPLICATION_CREDENTIAL_ID: ac.id,
+      OS_APPLICATION_CREDENTIAL_SECRET: 'ac-secret-1',
+      OS_IDENTITY_API_VERSION: '3',
+    };
+    const { stdout } = await run('openstack', ['token', 'issue', '-f', 'json'], {
+      env: acEnv as Record<string, string>,
+      timeout: 60_000,
+    });
     expect(JSON.parse(stdout).project_id).toBe(ac.project_id);
   });
 
@@ -83,9 +125,28 @@ describe('openstack CLI against identity', () => {
     const endpoints = await os('endpoint', 'list', '--service', 'identity');
     expect(endpoints.map((e: any) => e.Interface).sort()).toEqual(['admin', 'internal', 'public']);
     const service = await os('service', 'create', '--name', 'cli-svc', 'cli-type');
-    const registered = await os('registered', 'limit', 'create', '--service', service.id, '--default-limit', '10', 'widgets');
+    const registered = await os(
+      'registered',
+      'limit',
+      'create',
+      '--service',
+      service.id,
+      '--default-limit',
+      '10',
+      'widgets',
+    );
     expect(registered.default_limit).toBe(10);
-    const limit = await os('limit', 'create', '--service', service.id, '--project', 'admin', '--resource-limit', '5', 'widgets');
+    const limit = await os(
+      'limit',
+      'create',
+      '--service',
+      service.id,
+      '--project',
+      'admin',
+      '--resource-limit',
+      '5',
+      'widgets',
+    );
     expect(limit.resource_limit).toBe(5);
     expect((await os('limit', 'list')).length).toBe(1);
     await os('limit', 'delete', limit.id);
