@@ -136,9 +136,9 @@ describe('identity scale-out (PostgreSQL, RabbitMQ, remote validation)', () => {
       (await fetch(`${url(c, 'probe')}/v1/whoami`, { headers: { 'x-auth-token': token } })).status;
     expect(await onB()).toBe(200);
     expect(await onC()).toBe(200);
-    const who = await (
+    const who = (await (
       await fetch(`${url(c, 'probe')}/v1/whoami`, { headers: { 'x-auth-token': token } })
-    ).json();
+    ).json()) as { roles: string[] };
     expect(who.roles).toEqual(expect.arrayContaining(['admin', 'member', 'reader']));
 
     const revoked = await fetch(`${url(a, 'identity')}/v3/auth/tokens`, {
