@@ -57,13 +57,15 @@ export interface IdentityCoreInput {
   logger: Logger;
 }
 
-/** A function whose answer is reused for `ms` milliseconds. */
-function shortLived<T>(fn: () => Promise<T>, ms = 1000): () => Promise<T> {
+/** A function whose answer is reused for `ms` milliseconds, or until `generation()` moves. */
+function shortLived<T>(fn: () => Promise<T>, generation: () => number, ms = 1000): () => Promise<T> {
   let at = 0;
+  let seen = -1;
   let value: Promise<T> | undefined;
   return () => {
-    if (!value || Date.now() - at > ms) {
+    if (!value || Date.now() - at > ms || generation() !== seen) {
       at = Date.now();
+      seen = generation();
       value = fn();
     }
     return value;
@@ -207,7 +209,10 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     extensions.trustAuth,
     extensions.applicationCredentialAuth,
     { name: resource.admin_project_name || null, domainName: resource.admin_project_domain_name || null },
-    shortLived(() => extensions.serviceProvidersForToken()),
+    shortLived(
+      () => extensions.serviceProvidersForToken(),
+      () => revocations.generation,
+    ),
   );
   tokensRef = tokens;
   rendererRef = renderer;
