@@ -1,0 +1,177 @@
+import { type Database, nowTimestamp, toBoolean } from '@nimbus/db';
+
+/** An image as the image service stores it. */
+export interface ImageRecord {
+  id: string;
+  name: string | null;
+  status: string;
+  visibility: 'public' | 'private' | 'shared' | 'community';
+  protected: boolean;
+  osHidden: boolean;
+  owner: string | null;
+  size: number | null;
+  virtualSize: number | null;
+  diskFormat: string | null;
+  containerFormat: string | null;
+  minDisk: number;
+  minRam: number;
+  checksum: string | null;
+  osHashAlgo: string | null;
+  osHashValue: string | null;
+  /** Where the data lives in its store (`file:///...`), never shown. */
+  location: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Additional properties, all strings. */
+  properties: Record<string, string>;
+  tags: string[];
+}
+
+type Row = {
+  id: string;
+  name: string | null;
+  status: string;
+  visibility: ImageRecord['visibility'];
+  protected: unknown;
+  os_hidden: unknown;
+  owner: string | null;
+  size: string | number | null;
+  virtual_size: string | number | null;
+  disk_format: string | null;
+  container_format: string | null;
+  min_disk: number;
+  min_ram: number;
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  location: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+
+const COLUMNS: Record<string, string> = {
+  name: 'name',
+  status: 'status',
+  visibility: 'visibility',
+  protected: 'protected',
+  osHidden: 'os_hidden',
+  owner: 'owner',
+  size: 'size',
+  virtualSize: 'virtual_size',
+  diskFormat: 'disk_format',
+  containerFormat: 'container_format',
+  minDisk: 'min_disk',
+  minRam: 'min_ram',
+  checksum: 'checksum',
+  osHashAlgo: 'os_hash_algo',
+  osHashValue: 'os_hash_value',
+  location: 'location',
+};
+
+/** Reads and writes images with their properties and tags; deleted images are kept as rows. */
+export class ImageRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(i: Omit<ImageRecord, 'createdAt' | 'updatedAt'>): Promise<ImageRecord> {
+    const now = nowTimestamp();
+    const row: Record<string, unknown> = { id: i.id, created_at: now, updated_at: now };
+    for (const [field, column] of Object.entries(COLUMNS)) row[column] = (i as unknown as Record<string, unknown>)[field];
+    await this.db.transaction(async (t) => {
+      await t.insertInto('image').values(row).execute();
+      for (const [name, value] of Object.entries(i.properties)) await t.insertInto('image_property').values({ image_id: i.id, name, value }).execute();
+      for (const value of new Set(i.tags)) await t.insertInto('image_tag').values({ image_id: i.id, value }).execute();
+    });
+    return { ...i, createdAt: now, updatedAt: now };
+  }
+
+  /** A live image (deleted ones are not found). */
+  async get(id: string): Promise<ImageRecord | undefined> {
+    const row = (await this.db.kysely.selectFrom('image').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()) as Row | undefined;
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  /** Whether an id was ever used (ids of deleted images cannot be reused, as upstream). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.kysely.selectFrom('image').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
+  /** Live images a project can see: its own, public, community, and those shared with it; everything for admins (`projectId` undefined). */
+  async listVisible(projectId: string | undefined): Promise<ImageRecord[]> {
+    let q = this.db.kysely.selectFrom('image').selectAll().where('deleted_at', 'is', null);
+    if (projectId !== undefined) {
+      const shared = this.db.kysely.selectFrom('image_member').select('image_id').where('member', '=', projectId);
+      q = q.where((eb) => eb.or([eb('owner', '=', projectId), eb('visibility', 'in', ['public', 'community']), eb('id', 'in', shared)]));
+    }
+    return this.hydrate((await q.execute()) as Row[]);
+  }
+
+  async update(id: string, changes: Partial<Omit<ImageRecord, 'id' | 'createdAt' | 'updatedAt'>>): Promise<void> {
+    const set: Record<string, unknown> = { updated_at: nowTimestamp() };
+    for (const [field, column] of Object.entries(COLUMNS)) if (field in changes) set[column] = (changes as Record<string, unknown>)[field];
+    await this.db.transaction(async (t) => {
+      await t.updateTable('image').set(set).where('id', '=', id).execute();
+      if (changes.properties) {
+        await t.deleteFrom('image_property').where('image_id', '=', id).execute();
+        for (const [name, value] of Object.entries(changes.properties)) await t.insertInto('image_property').values({ image_id: id, name, value }).execute();
+      }
+      if (changes.tags) {
+        await t.deleteFrom('image_tag').where('image_id', '=', id).execute();
+        for (const value of new Set(changes.tags)) await t.insertInto('image_tag').values({ image_id: id, value }).execute();
+      }
+    });
+  }
+
+  /**
+   * Moves an image from one status to another only if it is still in `from` (compare-and-set):
+   * two uploads racing for a queued image cannot both win.
+   */
+  async transition(id: string, from: readonly string[], to: string, extra: Partial<ImageRecord> = {}): Promise<boolean> {
+    const set: Record<string, unknown> = { status: to, updated_at: nowTimestamp() };
+    for (const [field, column] of Object.entries(COLUMNS)) if (field in extra) set[column] = (extra as Record<string, unknown>)[field];
+    const r = await this.db.kysely.updateTable('image').set(set).where('id', '=', id).where('status', 'in', from).where('deleted_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async markDeleted(id: string): Promise<void> {
+    const now = nowTimestamp();
+    await this.db.kysely.updateTable('image').set({ status: 'deleted', deleted_at: now, updated_at: now, location: null }).where('id', '=', id).execute();
+  }
+
+  /** Bytes of image data a project stores (live images). */
+  async usage(owner: string): Promise<{ bytes: number; count: number }> {
+    const rows = (await this.db.kysely.selectFrom('image').select(['size']).where('owner', '=', owner).where('deleted_at', 'is', null).execute()) as { size: string | number | null }[];
+    return { bytes: rows.reduce((s, r) => s + (num(r.size) ?? 0), 0), count: rows.length };
+  }
+
+  private async hydrate(rows: Row[]): Promise<ImageRecord[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    const props = (await this.db.kysely.selectFrom('image_property').selectAll().where('image_id', 'in', ids).execute()) as { image_id: string; name: string; value: string }[];
+    const tags = (await this.db.kysely.selectFrom('image_tag').selectAll().where('image_id', 'in', ids).orderBy('value').execute()) as { image_id: string; value: string }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      visibility: r.visibility,
+      protected: toBoolean(r.protected),
+      osHidden: toBoolean(r.os_hidden),
+      owner: r.owner,
+      size: num(r.size),
+      virtualSize: num(r.virtual_size),
+      diskFormat: r.disk_format,
+      containerFormat: r.container_format,
+      minDisk: Number(r.min_disk),
+      minRam: Number(r.min_ram),
+      checksum: r.checksum,
+      osHashAlgo: r.os_hash_algo,
+      osHashValue: r.os_hash_value,
+      location: r.location,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      properties: Object.fromEntries(props.filter((p) => p.image_id === r.id).map((p) => [p.name, p.value])),
+      tags: tags.filter((t) => t.image_id === r.id).map((t) => t.value),
+    }));
+  }
+}

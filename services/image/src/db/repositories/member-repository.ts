@@ -1,0 +1,44 @@
+import { type Database, nowTimestamp } from '@nimbus/db';
+
+/** A project an image is shared with, and whether it accepted. */
+export interface MemberRecord {
+  imageId: string;
+  member: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = { image_id: string; member: string; status: MemberRecord['status']; created_at: string; updated_at: string };
+const toRecord = (r: Row): MemberRecord => ({ imageId: r.image_id, member: r.member, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at });
+
+/** Reads and writes image members. */
+export class MemberRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(imageId: string, member: string): Promise<MemberRecord> {
+    const now = nowTimestamp();
+    await this.db.kysely.insertInto('image_member').values({ image_id: imageId, member, status: 'pending', created_at: now, updated_at: now }).execute();
+    return { imageId, member, status: 'pending', createdAt: now, updatedAt: now };
+  }
+
+  async get(imageId: string, member: string): Promise<MemberRecord | undefined> {
+    const r = (await this.db.kysely.selectFrom('image_member').selectAll().where('image_id', '=', imageId).where('member', '=', member).executeTakeFirst()) as Row | undefined;
+    return r && toRecord(r);
+  }
+
+  async list(f: { imageId?: string; member?: string }): Promise<MemberRecord[]> {
+    let q = this.db.kysely.selectFrom('image_member').selectAll();
+    if (f.imageId !== undefined) q = q.where('image_id', '=', f.imageId);
+    if (f.member !== undefined) q = q.where('member', '=', f.member);
+    return ((await q.orderBy('created_at').execute()) as Row[]).map(toRecord);
+  }
+
+  async setStatus(imageId: string, member: string, status: MemberRecord['status']): Promise<void> {
+    await this.db.kysely.updateTable('image_member').set({ status, updated_at: nowTimestamp() }).where('image_id', '=', imageId).where('member', '=', member).execute();
+  }
+
+  async delete(imageId: string, member: string): Promise<void> {
+    await this.db.kysely.deleteFrom('image_member').where('image_id', '=', imageId).where('member', '=', member).execute();
+  }
+}

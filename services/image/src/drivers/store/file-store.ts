@@ -1,0 +1,45 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type ImageStore, type StoredData, StoreNotFound } from './store-api';
+
+/**
+ * The `file` store: one file per image under a directory, written to a temporary name and
+ * renamed into place once complete, so a failed or cut upload never leaves a partial image.
+ */
+export class FileStore implements ImageStore {
+  readonly id = 'file';
+
+  constructor(private readonly directory: string) {}
+
+  async add(imageId: string, data: Readable): Promise<StoredData> {
+    await mkdir(this.directory, { recursive: true, mode: 0o750 });
+    const final = join(this.directory, imageId);
+    const partial = `${final}.partial`;
+    try {
+      await pipeline(data, createWriteStream(partial, { mode: 0o640 }));
+      await rename(partial, final);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+    return { location: pathToFileURL(final).href, size: (await stat(final)).size };
+  }
+
+  async get(location: string, range?: { start: number; end: number }): Promise<Readable> {
+    const path = fileURLToPath(location);
+    try {
+      await stat(path);
+    } catch {
+      throw new StoreNotFound(`no data at ${location}`);
+    }
+    return createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {});
+  }
+
+  async delete(location: string): Promise<void> {
+    await rm(fileURLToPath(location), { force: true });
+  }
+}
