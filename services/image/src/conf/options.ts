@@ -2,13 +2,36 @@ import { defineOptions, opt } from '@nimbus/config';
 
 /** Glance's `[DEFAULT]` image options, under `[image]`. */
 export const imageOptions = defineOptions('image', 'Image service (Glance v2).', {
-  image_size_cap: opt.int({ default: 1_099_511_627_776, min: 1, help: 'Largest image accepted, in bytes (1 TiB as upstream).' }),
-  limit_param_default: opt.int({ default: 25, min: 1, help: 'Images a list returns when the request names no limit.' }),
+  image_size_cap: opt.int({
+    default: 1_099_511_627_776,
+    min: 1,
+    help: 'Largest image accepted, in bytes (1 TiB as upstream).',
+  }),
+  limit_param_default: opt.int({
+    default: 25,
+    min: 1,
+    help: 'Images a list returns when the request names no limit.',
+  }),
   api_limit_max: opt.int({ default: 1000, min: 1, help: 'Most images a list returns.' }),
-  user_storage_quota: opt.int({ default: 0, min: 0, help: 'Bytes of image data a project may store (0: no limit).' }),
+  user_storage_quota: opt.int({
+    default: 0,
+    min: 0,
+    help: 'Bytes of image data a project may store (0: no limit).',
+  }),
   image_member_quota: opt.int({ default: 128, min: -1, help: 'Members an image may have (-1: no limit).' }),
   image_tag_quota: opt.int({ default: 128, min: -1, help: 'Tags an image may have (-1: no limit).' }),
-  image_property_quota: opt.int({ default: 128, min: -1, help: 'Additional properties an image may have (-1: no limit).' }),
-  hashing_algorithm: opt.enum({ choices: ['sha512', 'sha384', 'sha256', 'sha224', 'sha1', 'md5'], default: 'sha512', help: 'Algorithm of os_hash_value.' }),
-  filesystem_store_datadir: opt.string({ default: '', help: 'Directory of the file store; default <data_dir>/images.' }),
+  image_property_quota: opt.int({
+    default: 128,
+    min: -1,
+    help: 'Additional properties an image may have (-1: no limit).',
+  }),
+  hashing_algorithm: opt.enum({
+    choices: ['sha512', 'sha384', 'sha256', 'sha224', 'sha1', 'md5'],
+    default: 'sha512',
+    help: 'Algorithm of os_hash_value.',
+  }),
+  filesystem_store_datadir: opt.string({
+    default: '',
+    help: 'Directory of the file store; default <data_dir>/images.',
+  }),
 });

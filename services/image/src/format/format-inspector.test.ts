@@ -13,14 +13,26 @@ function qcow2(opts: { size: number; backing?: boolean; externalData?: boolean }
 
 describe('format inspector', () => {
   it('reads qcow2 virtual size and refuses backing files and external data files', () => {
-    expect(inspect(qcow2({ size: 10 << 20 }), Buffer.alloc(0), 1024)).toEqual({ format: 'qcow2', virtualSize: 10 << 20, unsafe: [] });
-    expect(mismatch('qcow2', inspect(qcow2({ size: 1, backing: true }), Buffer.alloc(0), 1024))).toContain('backing file');
-    expect(mismatch('qcow2', inspect(qcow2({ size: 1, externalData: true }), Buffer.alloc(0), 1024))).toContain('external data file');
+    expect(inspect(qcow2({ size: 10 << 20 }), Buffer.alloc(0), 1024)).toEqual({
+      format: 'qcow2',
+      virtualSize: 10 << 20,
+      unsafe: [],
+    });
+    expect(mismatch('qcow2', inspect(qcow2({ size: 1, backing: true }), Buffer.alloc(0), 1024))).toContain(
+      'backing file',
+    );
+    expect(
+      mismatch('qcow2', inspect(qcow2({ size: 1, externalData: true }), Buffer.alloc(0), 1024)),
+    ).toContain('external data file');
   });
 
   it('refuses content that is not the declared format, the qcow2-as-raw attack first', () => {
-    expect(mismatch('raw', inspect(qcow2({ size: 1 }), Buffer.alloc(0), 1024))).toContain('not the declared disk_format raw');
-    expect(mismatch('qcow2', inspect(Buffer.from('just bytes'), Buffer.alloc(0), 10))).toContain('content is raw');
+    expect(mismatch('raw', inspect(qcow2({ size: 1 }), Buffer.alloc(0), 1024))).toContain(
+      'not the declared disk_format raw',
+    );
+    expect(mismatch('qcow2', inspect(Buffer.from('just bytes'), Buffer.alloc(0), 10))).toContain(
+      'content is raw',
+    );
     expect(mismatch('ami', inspect(qcow2({ size: 1 }), Buffer.alloc(0), 1024))).toBeUndefined();
   });
 
@@ -29,7 +41,9 @@ describe('format inspector', () => {
     vmdk.write('KDMV', 0, 'latin1');
     vmdk.writeBigUInt64LE(2048n, 12);
     expect(inspect(vmdk, Buffer.alloc(0), 512)).toMatchObject({ format: 'vmdk', virtualSize: 2048 * 512 });
-    expect(inspect(Buffer.from('# Disk DescriptorFile\nRW 1 FLAT "other.vmdk"'), Buffer.alloc(0), 40).unsafe).toHaveLength(1);
+    expect(
+      inspect(Buffer.from('# Disk DescriptorFile\nRW 1 FLAT "other.vmdk"'), Buffer.alloc(0), 40).unsafe,
+    ).toHaveLength(1);
     const footer = Buffer.alloc(512);
     footer.write('conectix', 0, 'latin1');
     footer.writeBigUInt64BE(4096n, 48);

@@ -13,7 +13,8 @@ export interface Inspection {
 /** Bytes kept from the start: every header we read lies within them (ISO's descriptor at 32 KiB). */
 const HEAD_BYTES = 64 * 1024;
 
-const ascii = (b: Buffer, at: number, len: number) => (b.length >= at + len ? b.toString('latin1', at, at + len) : '');
+const ascii = (b: Buffer, at: number, len: number) =>
+  b.length >= at + len ? b.toString('latin1', at, at + len) : '';
 const u64be = (b: Buffer, at: number) => (b.length >= at + 8 ? Number(b.readBigUInt64BE(at)) : 0);
 const u64le = (b: Buffer, at: number) => (b.length >= at + 8 ? Number(b.readBigUInt64LE(at)) : 0);
 
@@ -34,8 +35,10 @@ export function inspect(head: Buffer, tail: Buffer, size: number): Inspection {
   }
   if (ascii(head, 0, 8) === 'vhdxfile') return { format: 'vhdx', virtualSize: null, unsafe: [] };
   if (ascii(head, 0, 8) === 'conectix') return { format: 'vhd', virtualSize: u64be(head, 48), unsafe: [] };
-  if (ascii(tail, 0, 8) === 'conectix' && tail.length === 512) return { format: 'vhd', virtualSize: u64be(tail, 48), unsafe: [] };
-  if (head.length >= 0x44 && head.readUInt32LE(0x40) === 0xbeda107f) return { format: 'vdi', virtualSize: u64le(head, 0x170), unsafe: [] };
+  if (ascii(tail, 0, 8) === 'conectix' && tail.length === 512)
+    return { format: 'vhd', virtualSize: u64be(tail, 48), unsafe: [] };
+  if (head.length >= 0x44 && head.readUInt32LE(0x40) === 0xbeda107f)
+    return { format: 'vdi', virtualSize: u64le(head, 0x170), unsafe: [] };
   if (ascii(head, 0x8001, 5) === 'CD001') {
     const blocks = head.readUInt32LE(0x8050);
     const blockSize = head.readUInt16LE(0x8080);
@@ -67,7 +70,8 @@ export class InspectingStream extends Transform {
   private total = 0;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
+    if (this.head.length < HEAD_BYTES)
+      this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
     this.tail = Buffer.concat([this.tail, chunk]).subarray(-512);
     this.total += chunk.length;
     done(null, chunk);

@@ -77,48 +77,74 @@ export class ImageRepository {
   async create(i: Omit<ImageRecord, 'createdAt' | 'updatedAt'>): Promise<ImageRecord> {
     const now = nowTimestamp();
     const row: Record<string, unknown> = { id: i.id, created_at: now, updated_at: now };
-    for (const [field, column] of Object.entries(COLUMNS)) row[column] = (i as unknown as Record<string, unknown>)[field];
+    for (const [field, column] of Object.entries(COLUMNS))
+      row[column] = (i as unknown as Record<string, unknown>)[field];
     await this.db.transaction(async (t) => {
       await t.insertInto('image').values(row).execute();
-      for (const [name, value] of Object.entries(i.properties)) await t.insertInto('image_property').values({ image_id: i.id, name, value }).execute();
-      for (const value of new Set(i.tags)) await t.insertInto('image_tag').values({ image_id: i.id, value }).execute();
+      for (const [name, value] of Object.entries(i.properties))
+        await t.insertInto('image_property').values({ image_id: i.id, name, value }).execute();
+      for (const value of new Set(i.tags))
+        await t.insertInto('image_tag').values({ image_id: i.id, value }).execute();
     });
     return { ...i, createdAt: now, updatedAt: now };
   }
 
   /** A live image (deleted ones are not found). */
   async get(id: string): Promise<ImageRecord | undefined> {
-    const row = (await this.db.kysely.selectFrom('image').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()) as Row | undefined;
+    const row = (await this.db.kysely
+      .selectFrom('image')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()) as Row | undefined;
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
   /** Whether an id was ever used (ids of deleted images cannot be reused, as upstream). */
   async exists(id: string): Promise<boolean> {
-    return (await this.db.kysely.selectFrom('image').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    return (
+      (await this.db.kysely.selectFrom('image').select('id').where('id', '=', id).executeTakeFirst()) !==
+      undefined
+    );
   }
 
   /** Live images a project can see: its own, public, community, and those shared with it; everything for admins (`projectId` undefined). */
   async listVisible(projectId: string | undefined): Promise<ImageRecord[]> {
     let q = this.db.kysely.selectFrom('image').selectAll().where('deleted_at', 'is', null);
     if (projectId !== undefined) {
-      const shared = this.db.kysely.selectFrom('image_member').select('image_id').where('member', '=', projectId);
-      q = q.where((eb) => eb.or([eb('owner', '=', projectId), eb('visibility', 'in', ['public', 'community']), eb('id', 'in', shared)]));
+      const shared = this.db.kysely
+        .selectFrom('image_member')
+        .select('image_id')
+        .where('member', '=', projectId);
+      q = q.where((eb) =>
+        eb.or([
+          eb('owner', '=', projectId),
+          eb('visibility', 'in', ['public', 'community']),
+          eb('id', 'in', shared),
+        ]),
+      );
     }
     return this.hydrate((await q.execute()) as Row[]);
   }
 
-  async update(id: string, changes: Partial<Omit<ImageRecord, 'id' | 'createdAt' | 'updatedAt'>>): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Omit<ImageRecord, 'id' | 'createdAt' | 'updatedAt'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = { updated_at: nowTimestamp() };
-    for (const [field, column] of Object.entries(COLUMNS)) if (field in changes) set[column] = (changes as Record<string, unknown>)[field];
+    for (const [field, column] of Object.entries(COLUMNS))
+      if (field in changes) set[column] = (changes as Record<string, unknown>)[field];
     await this.db.transaction(async (t) => {
       await t.updateTable('image').set(set).where('id', '=', id).execute();
       if (changes.properties) {
         await t.deleteFrom('image_property').where('image_id', '=', id).execute();
-        for (const [name, value] of Object.entries(changes.properties)) await t.insertInto('image_property').values({ image_id: id, name, value }).execute();
+        for (const [name, value] of Object.entries(changes.properties))
+          await t.insertInto('image_property').values({ image_id: id, name, value }).execute();
       }
       if (changes.tags) {
         await t.deleteFrom('image_tag').where('image_id', '=', id).execute();
-        for (const value of new Set(changes.tags)) await t.insertInto('image_tag').values({ image_id: id, value }).execute();
+        for (const value of new Set(changes.tags))
+          await t.insertInto('image_tag').values({ image_id: id, value }).execute();
       }
     });
   }
@@ -127,29 +153,59 @@ export class ImageRepository {
    * Moves an image from one status to another only if it is still in `from` (compare-and-set):
    * two uploads racing for a queued image cannot both win.
    */
-  async transition(id: string, from: readonly string[], to: string, extra: Partial<ImageRecord> = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    from: readonly string[],
+    to: string,
+    extra: Partial<ImageRecord> = {},
+  ): Promise<boolean> {
     const set: Record<string, unknown> = { status: to, updated_at: nowTimestamp() };
-    for (const [field, column] of Object.entries(COLUMNS)) if (field in extra) set[column] = (extra as Record<string, unknown>)[field];
-    const r = await this.db.kysely.updateTable('image').set(set).where('id', '=', id).where('status', 'in', from).where('deleted_at', 'is', null).executeTakeFirst();
+    for (const [field, column] of Object.entries(COLUMNS))
+      if (field in extra) set[column] = (extra as Record<string, unknown>)[field];
+    const r = await this.db.kysely
+      .updateTable('image')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   async markDeleted(id: string): Promise<void> {
     const now = nowTimestamp();
-    await this.db.kysely.updateTable('image').set({ status: 'deleted', deleted_at: now, updated_at: now, location: null }).where('id', '=', id).execute();
+    await this.db.kysely
+      .updateTable('image')
+      .set({ status: 'deleted', deleted_at: now, updated_at: now, location: null })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Bytes of image data a project stores (live images). */
   async usage(owner: string): Promise<{ bytes: number; count: number }> {
-    const rows = (await this.db.kysely.selectFrom('image').select(['size']).where('owner', '=', owner).where('deleted_at', 'is', null).execute()) as { size: string | number | null }[];
+    const rows = (await this.db.kysely
+      .selectFrom('image')
+      .select(['size'])
+      .where('owner', '=', owner)
+      .where('deleted_at', 'is', null)
+      .execute()) as { size: string | number | null }[];
     return { bytes: rows.reduce((s, r) => s + (num(r.size) ?? 0), 0), count: rows.length };
   }
 
   private async hydrate(rows: Row[]): Promise<ImageRecord[]> {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const props = (await this.db.kysely.selectFrom('image_property').selectAll().where('image_id', 'in', ids).execute()) as { image_id: string; name: string; value: string }[];
-    const tags = (await this.db.kysely.selectFrom('image_tag').selectAll().where('image_id', 'in', ids).orderBy('value').execute()) as { image_id: string; value: string }[];
+    const props = (await this.db.kysely
+      .selectFrom('image_property')
+      .selectAll()
+      .where('image_id', 'in', ids)
+      .execute()) as { image_id: string; name: string; value: string }[];
+    const tags = (await this.db.kysely
+      .selectFrom('image_tag')
+      .selectAll()
+      .where('image_id', 'in', ids)
+      .orderBy('value')
+      .execute()) as { image_id: string; value: string }[];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -9,8 +9,20 @@ export interface MemberRecord {
   updatedAt: string;
 }
 
-type Row = { image_id: string; member: string; status: MemberRecord['status']; created_at: string; updated_at: string };
-const toRecord = (r: Row): MemberRecord => ({ imageId: r.image_id, member: r.member, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at });
+type Row = {
+  image_id: string;
+  member: string;
+  status: MemberRecord['status'];
+  created_at: string;
+  updated_at: string;
+};
+const toRecord = (r: Row): MemberRecord => ({
+  imageId: r.image_id,
+  member: r.member,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 /** Reads and writes image members. */
 export class MemberRepository {
@@ -18,12 +30,20 @@ export class MemberRepository {
 
   async create(imageId: string, member: string): Promise<MemberRecord> {
     const now = nowTimestamp();
-    await this.db.kysely.insertInto('image_member').values({ image_id: imageId, member, status: 'pending', created_at: now, updated_at: now }).execute();
+    await this.db.kysely
+      .insertInto('image_member')
+      .values({ image_id: imageId, member, status: 'pending', created_at: now, updated_at: now })
+      .execute();
     return { imageId, member, status: 'pending', createdAt: now, updatedAt: now };
   }
 
   async get(imageId: string, member: string): Promise<MemberRecord | undefined> {
-    const r = (await this.db.kysely.selectFrom('image_member').selectAll().where('image_id', '=', imageId).where('member', '=', member).executeTakeFirst()) as Row | undefined;
+    const r = (await this.db.kysely
+      .selectFrom('image_member')
+      .selectAll()
+      .where('image_id', '=', imageId)
+      .where('member', '=', member)
+      .executeTakeFirst()) as Row | undefined;
     return r && toRecord(r);
   }
 
@@ -35,10 +55,19 @@ export class MemberRepository {
   }
 
   async setStatus(imageId: string, member: string, status: MemberRecord['status']): Promise<void> {
-    await this.db.kysely.updateTable('image_member').set({ status, updated_at: nowTimestamp() }).where('image_id', '=', imageId).where('member', '=', member).execute();
+    await this.db.kysely
+      .updateTable('image_member')
+      .set({ status, updated_at: nowTimestamp() })
+      .where('image_id', '=', imageId)
+      .where('member', '=', member)
+      .execute();
   }
 
   async delete(imageId: string, member: string): Promise<void> {
-    await this.db.kysely.deleteFrom('image_member').where('image_id', '=', imageId).where('member', '=', member).execute();
+    await this.db.kysely
+      .deleteFrom('image_member')
+      .where('image_id', '=', imageId)
+      .where('member', '=', member)
+      .execute();
   }
 }

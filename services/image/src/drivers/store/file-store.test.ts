@@ -17,7 +17,10 @@ describe('FileStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nimbus-store-'));
     dirs.push(dir);
     const store = new FileStore(join(dir, 'images'));
-    const { location, size } = await store.add('img1', Readable.from([Buffer.from('hello '), Buffer.from('world')]));
+    const { location, size } = await store.add(
+      'img1',
+      Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+    );
     expect(size).toBe(11);
     expect(await text(await store.get(location))).toBe('hello world');
     expect(await text(await store.get(location, { start: 6, end: 11 }))).toBe('world');

@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+import { respond, route, type Route } from '@nimbus/http';
+import { callerOf, type ImageRequest, imageTarget } from '../image-request';
+
+/** Parses a single `Range: bytes=a-b` against a size; undefined when absent, 'invalid' when unsatisfiable. */
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'invalid' | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
+  }
+  return start >= size || start >= end ? 'invalid' : { start, end };
+}
+
+async function upload(req: ImageRequest<Readable | undefined>) {
+  const image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  req.authorize('upload_image', imageTarget(req, image));
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
+  if (type !== 'application/octet-stream' || !req.body || typeof (req.body as Readable).pipe !== 'function') {
+    return respond(415, {
+      message: 'Unsupported Content-Type',
+      code: '415 Unsupported Media Type',
+      title: 'Unsupported Media Type',
+    });
+  }
+  await req.services.data.upload(callerOf(req), image.id, req.body);
+  return respond(204);
+}
+
+async function download(req: ImageRequest) {
+  const image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  req.authorize('download_image', imageTarget(req, image));
+  const range =
+    image.size !== null ? parseRange(req.headers.range as string | undefined, image.size) : undefined;
+  if (range === 'invalid')
+    return respond(
+      416,
+      {
+        message: 'Requested range not satisfiable',
+        code: '416 Requested Range Not Satisfiable',
+        title: 'Requested Range Not Satisfiable',
+      },
+      { 'content-range': `bytes */${image.size}` },
+    );
+  const got = await req.services.data.download(callerOf(req), image.id, range);
+  if (!got.stream) return respond(204);
+  const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream' };
+  if (got.image.checksum) headers['content-md5'] = got.image.checksum;
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${got.image.size}`;
+    headers['content-length'] = range.end - range.start;
+    return respond(206, got.stream, headers);
+  }
+  if (got.image.size !== null) headers['content-length'] = got.image.size;
+  return respond(200, got.stream, headers);
+}
+
+/** `PUT/GET /v2/images/{id}/file`. */
+export const imageDataRoutes: Route[] = [
+  route('PUT', '/v2/images/:image_id/file', upload, { stream: true }),
+  route('GET', '/v2/images/:image_id/file', download),
+];

@@ -1,0 +1,35 @@
+import type { ApiRequest } from '@nimbus/http';
+import type { ImageRecord } from '../db/repositories/image-repository';
+import type { ImageCaller } from '../manager/image-caller';
+import type { ImageData } from '../manager/image-data';
+import type { ImageManager } from '../manager/image-manager';
+import type { MemberManager } from '../manager/member-manager';
+
+/** What the image controllers read of `req.services`. */
+export interface ImageServices {
+  images: ImageManager;
+  data: ImageData;
+  members: MemberManager;
+  listLimits: { default: number; max: number };
+  /** `user_storage_quota` in bytes (0: none). */
+  storageQuota: number;
+}
+
+/** An image API request. */
+export type ImageRequest<B = any> = ApiRequest<B, ImageServices>;
+
+/** The caller as the image managers see it. */
+export function callerOf(req: ImageRequest): ImageCaller {
+  const c = req.credentials;
+  return { projectId: c.projectId, isAdmin: c.roles.includes('admin') };
+}
+
+/** Glance's policy target for an image: its owner as project_id, its visibility, the caller as member. */
+export function imageTarget(req: ImageRequest, image: ImageRecord): Record<string, unknown> {
+  return {
+    project_id: image.owner,
+    owner: image.owner,
+    visibility: image.visibility,
+    member_id: req.credentials.projectId,
+  };
+}

@@ -1,0 +1,29 @@
+import { route, type Route } from '@nimbus/http';
+import type { ImageRequest } from '../image-request';
+import { imageSchema, imagesSchema, memberSchema, membersSchema } from './schema-documents';
+
+/** `/v2/schemas/...` and the `/v2/info/...` documents. */
+export const schemaRoutes: Route[] = [
+  route('GET', '/v2/schemas/image', () => imageSchema()),
+  route('GET', '/v2/schemas/images', () => imagesSchema()),
+  route('GET', '/v2/schemas/member', () => memberSchema()),
+  route('GET', '/v2/schemas/members', () => membersSchema()),
+  route('GET', '/v2/info/import', () => ({
+    'import-methods': { description: 'Import methods available.', type: 'array', value: [] },
+  })),
+  route('GET', '/v2/info/stores', () => ({ stores: [{ id: 'file', default: true }] })),
+  route('GET', '/v2/info/usage', async (req: ImageRequest) => {
+    const usage = await req.services.images.usage(req.credentials.projectId);
+    return {
+      usage: {
+        image_size_total: {
+          limit: req.services.storageQuota > 0 ? req.services.storageQuota : -1,
+          usage: usage.bytes,
+        },
+        image_count_total: { limit: -1, usage: usage.count },
+        image_stage_total: { limit: -1, usage: 0 },
+        image_count_uploading: { limit: -1, usage: usage.uploading },
+      },
+    };
+  }),
+];

@@ -1,0 +1,25 @@
+import { respond, route, type Route } from '@nimbus/http';
+import type { ImageRequest } from '../image-request';
+
+/** The versions Glance 25 lists with one store and no image cache: v2.15 current, v2.9 and v2.7 down to v2.0. */
+const VERSIONS: [string, string][] = [
+  ['2.15', 'CURRENT'],
+  ['2.9', 'SUPPORTED'],
+  ...['2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0'].map((v): [string, string] => [v, 'SUPPORTED']),
+];
+
+function versions(req: ImageRequest) {
+  return {
+    versions: VERSIONS.map(([id, status]) => ({
+      id: `v${id}`,
+      status,
+      links: [{ rel: 'self', href: `${req.baseUrl}/v2/` }],
+    })),
+  };
+}
+
+/** `/` (300 Multiple Choices) and `/versions` (200), as Glance answers them. */
+export const versionRoutes: Route[] = [
+  route('GET', '/', (req: ImageRequest) => respond(300, versions(req)), { public: true }),
+  route('GET', '/versions', (req: ImageRequest) => versions(req), { public: true }),
+];

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
+import type { ImageStore } from '../drivers/store/store-api';
+import { InspectingStream, mismatch } from '../format/format-inspector';
+import type { ImageCaller } from './image-caller';
+import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
+import type { ImageManager } from './image-manager';
+
+/** Upload limits (Glance's `image_size_cap` and `user_storage_quota`). */
+export interface DataLimits {
+  imageSizeCap: number;
+  userStorageQuota: number;
+  hashAlgorithm: string;
+}
+
+/** Counts and hashes bytes in flight; fails the stream when it passes `maxBytes`. */
+class MeteringStream extends Transform {
+  readonly md5 = createHash('md5');
+  readonly multihash: ReturnType<typeof createHash>;
+  bytes = 0;
+
+  constructor(
+    algorithm: string,
+    private readonly maxBytes: number,
+  ) {
+    super();
+    this.multihash = createHash(algorithm);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      done(tooLarge(`Image exceeds the storage quota: the image is larger than ${this.maxBytes} bytes.`));
+      return;
+    }
+    this.md5.update(chunk);
+    this.multihash.update(chunk);
+    done(null, chunk);
+  }
+}
+
+/**
+ * Image data: `PUT /file` streams the body through size limits, MD5 and the multihash and (for
+ * bare images) the format inspector into the store, moving the image queued → saving → active;
+ * a refused or failed upload returns it to queued and leaves no data behind. `GET /file` streams
+ * the data back, whole or a byte range.
+ */
+export class ImageData {
+  constructor(
+    private readonly manager: ImageManager,
+    private readonly images: ImageRepository,
+    private readonly store: ImageStore,
+    private readonly limits: DataLimits,
+  ) {}
+
+  async upload(caller: ImageCaller, id: string, body: Readable): Promise<void> {
+    const image = await this.manager.getOwned(caller, id, 'upload data to');
+    if (image.status !== 'queued')
+      throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    if (!image.diskFormat || !image.containerFormat)
+      throw badRequest('Properties disk_format, container_format must be set prior to saving data.');
+    let max = this.limits.imageSizeCap;
+    if (this.limits.userStorageQuota > 0 && image.owner) {
+      const used = (await this.images.usage(image.owner)).bytes;
+      max = Math.min(max, this.limits.userStorageQuota - used);
+      if (max <= 0)
+        throw tooLarge(
+          `Denying attempt to upload image because it exceeds the quota: the remaining storage is ${Math.max(0, max)} bytes.`,
+        );
+    }
+    if (!(await this.images.transition(id, ['queued'], 'saving')))
+      throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    const meter = new MeteringStream(this.limits.hashAlgorithm, max);
+    const inspector = new InspectingStream();
+    let stored: { location: string; size: number } | undefined;
+    try {
+      stored = await this.store.add(id, body.pipe(meter).pipe(inspector));
+      if (image.containerFormat === 'bare') {
+        const problem = mismatch(image.diskFormat, inspector.result());
+        if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
+      }
+    } catch (err) {
+      body.resume();
+      if (stored) await this.store.delete(stored.location);
+      await this.images.transition(id, ['saving'], 'queued');
+      throw err;
+    }
+    const found = inspector.result();
+    const virtualSize =
+      found.format === image.diskFormat || (image.diskFormat === 'raw' && found.format === 'raw')
+        ? found.virtualSize
+        : null;
+    const done = await this.images.transition(id, ['saving'], 'active', {
+      size: stored.size,
+      virtualSize,
+      checksum: meter.md5.digest('hex'),
+      osHashAlgo: this.limits.hashAlgorithm,
+      osHashValue: meter.multihash.digest('hex'),
+      location: stored.location,
+    });
+    // The image was deleted (or otherwise moved on) while its data was arriving: keep nothing.
+    if (!done) await this.store.delete(stored.location);
+  }
+
+  /** The data (or a range of it) of an active image; undefined when it has none (204 upstream). */
+  async download(
+    caller: ImageCaller,
+    id: string,
+    range?: { start: number; end: number },
+  ): Promise<{ image: ImageRecord; stream: Readable } | { image: ImageRecord; stream?: undefined }> {
+    const image = await this.manager.get(caller, id);
+    if (image.status === 'deactivated' && !caller.isAdmin)
+      throw forbidden('The requested image has been deactivated. Image data download is forbidden.');
+    if (!image.location) return { image };
+    return { image, stream: await this.store.get(image.location, range) };
+  }
+}
