@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PayloadTooLargeError } from '@nimbus/errors';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
 import type { ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
@@ -41,9 +42,36 @@ class MeteringStream extends Transform {
 }
 
 /**
+ * The request body, failing (instead of hanging) when the client goes away before the end:
+ * `pipe` does not carry a source's errors downstream, so a cut-off upload would never finish.
+ */
+export function cutOffAware(body: Readable): Readable {
+  const out = new PassThrough();
+  const cut = () => out.destroy(new Error('the upload was cut off before its end'));
+  body.on('error', (err) => out.destroy(err));
+  body.once('close', () => {
+    if (!body.readableEnded) cut();
+  });
+  if (body.destroyed && !body.readableEnded) cut();
+  return body.pipe(out);
+}
+
+/** Pipes streams one into the next; an error anywhere destroys the last, which the store reads. */
+function chain(first: Readable, ...rest: Transform[]): Readable {
+  let current: Readable = first;
+  const last = rest[rest.length - 1] ?? first;
+  for (const next of rest) {
+    current.on('error', (err) => last.destroy(err));
+    current = current.pipe(next);
+  }
+  return last;
+}
+
+/**
  * Image data: `PUT /file` streams the body through size limits, MD5 and the multihash and (for
  * bare images) the format inspector into the store, moving the image queued → saving → active;
- * a refused or failed upload returns it to queued and leaves no data behind. `GET /file` streams
+ * an upload over a limit returns it to queued, a refused or cut-off one kills it; neither leaves
+ * data behind. `GET /file` streams
  * the data back, whole or a byte range.
  */
 export class ImageData {
@@ -54,6 +82,7 @@ export class ImageData {
     private readonly limits: DataLimits,
   ) {}
 
+  /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
   async upload(caller: ImageCaller, id: string, body: Readable): Promise<void> {
     const image = await this.manager.getOwned(caller, id, 'upload data to');
     if (image.status !== 'queued')
@@ -75,7 +104,7 @@ export class ImageData {
     const inspector = new InspectingStream();
     let stored: { location: string; size: number } | undefined;
     try {
-      stored = await this.store.add(id, body.pipe(meter).pipe(inspector));
+      stored = await this.store.add(id, chain(body, meter, inspector));
       if (image.containerFormat === 'bare') {
         const problem = mismatch(image.diskFormat, inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
@@ -83,7 +112,9 @@ export class ImageData {
     } catch (err) {
       body.resume();
       if (stored) await this.store.delete(stored.location);
-      await this.images.transition(id, ['saving'], 'queued');
+      // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,
+      // or cut off midway: killed, and no byte of it kept.
+      await this.images.transition(id, ['saving'], err instanceof PayloadTooLargeError ? 'queued' : 'killed');
       throw err;
     }
     const found = inspector.result();

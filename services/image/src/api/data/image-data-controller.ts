@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { respond, route, type Route } from '@nimbus/http';
+import { cutOffAware } from '../../manager/image-data';
 import { callerOf, type ImageRequest, imageTarget } from '../image-request';
 
 /** Parses a single `Range: bytes=a-b` against a size; undefined when absent, 'invalid' when unsatisfiable. */
@@ -23,19 +24,21 @@ function parseRange(
 }
 
 async function upload(req: ImageRequest<Readable | undefined>) {
+  // Watch the body from the first moment: the client may go away while we look the image up.
+  const body = req.body && typeof req.body.pipe === 'function' ? cutOffAware(req.body) : undefined;
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
   req.authorize('upload_image', imageTarget(req, image));
   const type = String(req.headers['content-type'] ?? '')
     .split(';')[0]!
     .trim();
-  if (type !== 'application/octet-stream' || !req.body || typeof (req.body as Readable).pipe !== 'function') {
+  if (type !== 'application/octet-stream' || !body) {
     return respond(415, {
       message: 'Unsupported Content-Type',
       code: '415 Unsupported Media Type',
       title: 'Unsupported Media Type',
     });
   }
-  await req.services.data.upload(callerOf(req), image.id, req.body);
+  await req.services.data.upload(callerOf(req), image.id, body);
   return respond(204);
 }
 

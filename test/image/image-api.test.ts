@@ -1,0 +1,166 @@
+import { request } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { identityService } from '@nimbus/identity';
+import { imageService } from '@nimbus/image';
+import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The image API through HTTP in the all-in-one cloud: the status machine, hostile uploads,
+// quotas, patches, ranges and paging.
+describe('image API', () => {
+  let cloud: TestCloud;
+  let base: string;
+  let token: string;
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        'x-auth-token': token,
+        accept: 'application/json',
+        ...(body !== undefined && !(body instanceof Buffer) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: body instanceof Buffer ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await r.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: r.status, headers: r.headers, body: json };
+  };
+  const create = async (extra: Record<string, unknown> = {}) =>
+    (await call('POST', '/v2/images', { disk_format: 'raw', container_format: 'bare', name: 't', ...extra }))
+      .body;
+  const upload = (id: string, data: Buffer) =>
+    call('PUT', `/v2/images/${id}/file`, data, { 'content-type': 'application/octet-stream' });
+  const qcow2Header = (opts: { backing?: boolean }) => {
+    const b = Buffer.alloc(4096);
+    b.writeUInt32BE(0x514649fb, 0);
+    b.writeUInt32BE(3, 4);
+    if (opts.backing) b.writeBigUInt64BE(512n, 8);
+    b.writeBigUInt64BE(1n << 30n, 24);
+    return b;
+  };
+
+  beforeAll(async () => {
+    cloud = await startTestCloud([identityService, imageService], {
+      identity: { password_hash_rounds: 4 },
+      image: { image_size_cap: 1_000_000 },
+    });
+    base = cloud.url('image');
+    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
+      .password;
+    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+          },
+          scope: { project: { name: 'admin', domain: { id: 'default' } } },
+        },
+      }),
+    });
+    token = r.headers.get('x-subject-token')!;
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+  const storeFiles = () => readdirSync(join(cloud.dataDir, 'images'));
+
+  it('moves queued → active on upload, refuses a second upload, and serves ranges with Content-MD5', async () => {
+    const image = await create();
+    expect(image.status).toBe('queued');
+    expect((await call('GET', `/v2/images/${image.id}/file`)).status).toBe(204);
+    const data = Buffer.from('0123456789'.repeat(100));
+    expect((await upload(image.id, data)).status).toBe(204);
+    const shown = (await call('GET', `/v2/images/${image.id}`)).body;
+    expect(shown).toMatchObject({ status: 'active', size: 1000, virtual_size: 1000, os_hash_algo: 'sha512' });
+    expect((await upload(image.id, data)).status).toBe(409);
+    const ranged = await call('GET', `/v2/images/${image.id}/file`, undefined, { range: 'bytes=10-19' });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe('bytes 10-19/1000');
+    expect(
+      (await call('GET', `/v2/images/${image.id}/file`, undefined, { range: 'bytes=5000-' })).status,
+    ).toBe(416);
+    expect((await call('GET', `/v2/images/${image.id}/file`)).headers.get('content-md5')).toBe(
+      shown.checksum,
+    );
+  });
+
+  it('kills images the inspector refuses and keeps none of their bytes', async () => {
+    const before = storeFiles();
+    const withBacking = await create({ disk_format: 'qcow2' });
+    const r = await upload(withBacking.id, qcow2Header({ backing: true }));
+    expect(r.status).toBe(400);
+    expect(r.body.message).toContain('backing file');
+    expect((await call('GET', `/v2/images/${withBacking.id}`)).body.status).toBe('killed');
+    const posingAsRaw = await create();
+    expect((await upload(posingAsRaw.id, qcow2Header({}))).status).toBe(400);
+    expect(storeFiles()).toEqual(before);
+  });
+
+  it('kills an upload cut off midway and returns an over-cap upload to queued', async () => {
+    const before = storeFiles();
+    const cut = await create();
+    await new Promise<void>((resolve) => {
+      const req = request(`${base}/v2/images/${cut.id}/file`, {
+        method: 'PUT',
+        headers: {
+          'x-auth-token': token,
+          'content-type': 'application/octet-stream',
+          'transfer-encoding': 'chunked',
+        },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(64 * 1024, 1));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200);
+    });
+    for (let i = 0; i < 50 && (await call('GET', `/v2/images/${cut.id}`)).body.status === 'saving'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await call('GET', `/v2/images/${cut.id}`)).body.status).toBe('killed');
+    const big = await create();
+    expect((await upload(big.id, Buffer.alloc(1_000_001))).status).toBe(413);
+    expect((await call('GET', `/v2/images/${big.id}`)).body.status).toBe('queued');
+    expect(storeFiles()).toEqual(before);
+  });
+
+  it('validates patches and creation as Glance does', async () => {
+    const image = await create();
+    const patch = (ops: unknown, type = 'application/openstack-images-v2.1-json-patch') =>
+      call('PATCH', `/v2/images/${image.id}`, ops, { 'content-type': type });
+    expect((await patch([{ op: 'replace', path: '/name', value: 'renamed' }])).body.name).toBe('renamed');
+    expect(
+      (await patch([{ replace: '/min_ram', value: 64 }], 'application/openstack-images-v2.0-json-patch')).body
+        .min_ram,
+    ).toBe(64);
+    expect((await patch([{ op: 'add', path: '/status', value: 'active' }])).status).toBe(403);
+    expect((await patch([{ op: 'remove', path: '/nope' }])).status).toBe(409);
+    expect((await patch([{ op: 'add', path: '/os_glance_x', value: 'y' }])).status).toBe(403);
+    expect((await patch({ not: 'a list' })).status).toBe(400);
+    expect((await patch([{ op: 'add', path: '/name', value: 'x' }], 'application/json')).status).toBe(415);
+    expect((await call('POST', '/v2/images', { disk_format: 'floppy' })).status).toBe(400);
+    expect((await call('POST', '/v2/images', { size: 5 })).status).toBe(403);
+    expect((await call('POST', '/v2/images', { id: image.id })).status).toBe(409);
+  });
+
+  it('pages lists with a next link and filters by tag', async () => {
+    for (let i = 0; i < 5; i++) await create({ name: `page-${i}`, tags: ['paging'] });
+    const first = await call('GET', '/v2/images?tag=paging&limit=2&sort=name:asc');
+    expect(first.body.images.map((i: any) => i.name)).toEqual(['page-0', 'page-1']);
+    const second = await call('GET', first.body.next);
+    expect(second.body.images.map((i: any) => i.name)).toEqual(['page-2', 'page-3']);
+    expect((await call('GET', '/v2/images?marker=00000000-0000-0000-0000-000000000000')).status).toBe(400);
+  });
+});
