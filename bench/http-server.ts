@@ -40,7 +40,8 @@ const app =
         },
         policy: {
           authorize(action, target, c) {
-            if (!this.allowed(action, target, c)) throw new ForbiddenError(`Policy doesn't allow ${action} to be performed.`);
+            if (!this.allowed(action, target, c))
+              throw new ForbiddenError(`Policy doesn't allow ${action} to be performed.`);
           },
           allowed: (_action, target, c) => c.roles.includes('reader') && target.project_id === c.projectId,
         },
@@ -52,7 +53,13 @@ const app =
               req.authorize('bench:get_widget', { project_id: 'p1' });
               return { widget: { id: req.params.id } };
             },
-            { query: { type: 'object', properties: { fields: { type: 'string' } }, additionalProperties: false } },
+            {
+              query: {
+                type: 'object',
+                properties: { fields: { type: 'string' } },
+                additionalProperties: false,
+              },
+            },
           ),
         ],
       });

@@ -15,7 +15,11 @@ const arg = (name: string, dflt: number) => Number(process.argv[process.argv.ind
 const runs = arg('--runs', 3);
 const seconds = arg('--seconds', 5);
 const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-identity-'));
-const child = spawn(process.execPath, ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 
 async function main() {
   let out = '';
@@ -31,12 +35,19 @@ async function main() {
   const password = /password: *['"]?([^'"\n]+)/.exec(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'))![1]!;
   const passwordBody = JSON.stringify({
     auth: {
-      identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password } } },
+      identity: {
+        methods: ['password'],
+        password: { user: { name: 'admin', domain: { name: 'Default' }, password } },
+      },
       scope: { project: { name: 'admin', domain: { name: 'Default' } } },
     },
   });
   const issue = async (body: string) => {
-    const r = await fetch(`${base}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const r = await fetch(`${base}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     if (r.status !== 201) throw new Error(`token issue: ${r.status} ${await r.text()}`);
     return r.headers.get('x-subject-token')!;
   };
@@ -61,8 +72,17 @@ async function main() {
   const rescope: number[] = [];
   for (let i = 0; i < runs; i++) {
     // Throughput with 32 clients; latency with one client at a time (no queueing in the figure).
-    const v = await runAutocannon({ url: `${base}/v3/auth/tokens`, seconds, headers: { ...auth, 'x-subject-token': token } });
-    const one = await runAutocannon({ url: `${base}/v3/auth/tokens`, seconds, connections: 1, headers: { ...auth, 'x-subject-token': token } });
+    const v = await runAutocannon({
+      url: `${base}/v3/auth/tokens`,
+      seconds,
+      headers: { ...auth, 'x-subject-token': token },
+    });
+    const one = await runAutocannon({
+      url: `${base}/v3/auth/tokens`,
+      seconds,
+      connections: 1,
+      headers: { ...auth, 'x-subject-token': token },
+    });
     if (v.non2xx || one.non2xx) throw new Error(`validation answered ${v.non2xx + one.non2xx} errors`);
     validate.push(v.rps);
     validateP50.push(one.p50);
@@ -78,7 +98,11 @@ async function main() {
   }
 
   for (let i = 0; i < 1000; i++) {
-    const r = await fetch(`${base}/v3/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ project: { name: `bench-${i}`, domain_id: 'default' } }) });
+    const r = await fetch(`${base}/v3/projects`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ project: { name: `bench-${i}`, domain_id: 'default' } }),
+    });
     if (r.status !== 201) throw new Error(`project create: ${r.status}`);
   }
   const list: number[] = [];

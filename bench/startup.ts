@@ -15,10 +15,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-startup-'));
 
 async function startOnce(): Promise<{ ms: number; rssMb: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'], {
-    env: { ...process.env, NIMBUS_NO_BUILD: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      env: { ...process.env, NIMBUS_NO_BUILD: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
@@ -32,7 +36,10 @@ async function startOnce(): Promise<{ ms: number; rssMb: number }> {
     // Every listener must answer, not just be announced.
     for (const url of urls) {
       for (;;) {
-        const ok = await fetch(`${url}/healthcheck`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/healthcheck`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
         await sleep(2);
       }
@@ -54,8 +61,12 @@ try {
   const warm = [];
   for (let i = 0; i < runs; i++) warm.push(await startOnce());
   console.log(`first start (bootstrap): ${first.ms.toFixed(0)} ms`);
-  console.log(`warm start             : median ${median(warm.map((w) => w.ms)).toFixed(0)} ms over ${runs} runs (target <= 1000 ms)`);
-  console.log(`idle RSS               : median ${median(warm.map((w) => w.rssMb)).toFixed(1)} MB (target <= 100 MB)`);
+  console.log(
+    `warm start             : median ${median(warm.map((w) => w.ms)).toFixed(0)} ms over ${runs} runs (target <= 1000 ms)`,
+  );
+  console.log(
+    `idle RSS               : median ${median(warm.map((w) => w.rssMb)).toFixed(1)} MB (target <= 100 MB)`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

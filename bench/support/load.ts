@@ -13,7 +13,10 @@ export async function startChild(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ port: number; stop(): void; process: ChildProcess; cpuMicros(): Promise<number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -39,7 +42,14 @@ export async function startChild(
 }
 
 /** One autocannon run: requests/s (mean over the run), median latency in ms, non-2xx count. */
-export async function runAutocannon(opts: { url: string; seconds: number; connections?: number; headers?: Record<string, string>; method?: string; body?: string }) {
+export async function runAutocannon(opts: {
+  url: string;
+  seconds: number;
+  connections?: number;
+  headers?: Record<string, string>;
+  method?: string;
+  body?: string;
+}) {
   const result = await autocannon({
     url: opts.url,
     duration: opts.seconds,
@@ -49,5 +59,10 @@ export async function runAutocannon(opts: { url: string; seconds: number; connec
     method: (opts.method ?? 'GET') as 'GET',
     body: opts.body,
   });
-  return { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    non2xx: result.non2xx + result.errors,
+  };
 }

@@ -54,7 +54,7 @@ export class ImageManager {
   /** A project's image usage: bytes stored, images, images receiving data. */
   async usage(projectId: string | undefined): Promise<{ bytes: number; count: number; uploading: number }> {
     if (!projectId) return { bytes: 0, count: 0, uploading: 0 };
-    const mine = (await this.images.listVisible(projectId)).filter((i) => i.owner === projectId);
+    const mine = (await this.images.listVisible(projectId, false)).filter((i) => i.owner === projectId);
     return {
       bytes: mine.reduce((s, i) => s + (i.size ?? 0), 0),
       count: mine.length,
@@ -109,7 +109,7 @@ export class ImageManager {
 
   /** `GET /v2/images`: one page and whether more follow. */
   async list(caller: ImageCaller, q: ImageQuery): Promise<{ images: ImageRecord[]; more: boolean }> {
-    const all = await this.images.listVisible(caller.isAdmin ? undefined : caller.projectId);
+    const all = await this.images.listVisible(caller.isAdmin ? undefined : caller.projectId, q.needsDetails);
     const memberships = caller.projectId ? await this.members.list({ member: caller.projectId }) : [];
     const memberStatus = new Map(memberships.map((m) => [m.imageId, m.status]));
     const listed = all.filter((i) => {
@@ -145,7 +145,10 @@ export class ImageManager {
       start = at + 1;
     }
     const page = sorted.slice(start, start + q.limit);
-    return { images: page, more: start + q.limit < sorted.length };
+    return {
+      images: q.needsDetails ? page : await this.images.withDetails(page),
+      more: start + q.limit < sorted.length,
+    };
   }
 
   /** Applies JSON-patch operations (`application/openstack-images-v2.1-json-patch`). */

@@ -4,6 +4,8 @@ import { badRequest } from './image-errors';
 /** The list filters and ordering of `GET /v2/images`, parsed. */
 export interface ImageQuery {
   filters: ((i: ImageRecord) => boolean)[];
+  /** Whether a filter reads tags or additional properties (they are then loaded for every image). */
+  needsDetails: boolean;
   sort: { key: string; dir: 'asc' | 'desc' }[];
   marker?: string;
   limit: number;
@@ -97,6 +99,7 @@ export function parseImageQuery(
   filters.push((i) => i.osHidden === wantHidden);
   const tags = q.tag === undefined ? [] : Array.isArray(q.tag) ? q.tag : [q.tag];
   if (tags.length) filters.push((i) => tags.every((t) => i.tags.includes(t)));
+  let needsDetails = tags.length > 0;
   const known = new Set([
     'size',
     'name',
@@ -123,7 +126,10 @@ export function parseImageQuery(
   ]);
   for (const [k, v] of Object.entries(q)) {
     // Any other parameter filters on an additional property of that name.
-    if (!known.has(k)) filters.push((i) => i.properties[k] === (Array.isArray(v) ? v[v.length - 1] : v));
+    if (!known.has(k)) {
+      needsDetails = true;
+      filters.push((i) => i.properties[k] === (Array.isArray(v) ? v[v.length - 1] : v));
+    }
   }
 
   const sort: ImageQuery['sort'] = [];
@@ -170,6 +176,7 @@ export function parseImageQuery(
     throw badRequest(`Invalid status value: ${memberStatus}`);
   return {
     filters,
+    needsDetails,
     sort,
     limit: Math.min(limit, limits.max),
     memberStatus,

@@ -108,8 +108,12 @@ export class ImageRepository {
     );
   }
 
-  /** Live images a project can see: its own, public, community, and those shared with it; everything for admins (`projectId` undefined). */
-  async listVisible(projectId: string | undefined): Promise<ImageRecord[]> {
+  /**
+   * Live images a project can see: its own, public, community, and those shared with it;
+   * everything for admins (`projectId` undefined). Without `details`, properties and tags are
+   * left empty (a list reads them only for the page it returns, see `withDetails`).
+   */
+  async listVisible(projectId: string | undefined, details = true): Promise<ImageRecord[]> {
     let q = this.db.kysely.selectFrom('image').selectAll().where('deleted_at', 'is', null);
     if (projectId !== undefined) {
       const shared = this.db.kysely
@@ -124,7 +128,16 @@ export class ImageRepository {
         ]),
       );
     }
-    return this.hydrate((await q.execute()) as Row[]);
+    const rows = (await q.execute()) as Row[];
+    return details ? this.hydrate(rows) : rows.map((r) => this.toRecord(r, {}, []));
+  }
+
+  /** The same images with their properties and tags read. */
+  async withDetails(images: readonly ImageRecord[]): Promise<ImageRecord[]> {
+    if (!images.length) return [];
+    const ids = images.map((i) => i.id);
+    const { props, tags } = await this.details(ids);
+    return images.map((i) => ({ ...i, properties: props.get(i.id) ?? {}, tags: tags.get(i.id) ?? [] }));
   }
 
   async update(
@@ -192,21 +205,38 @@ export class ImageRepository {
     return { bytes: rows.reduce((s, r) => s + (num(r.size) ?? 0), 0), count: rows.length };
   }
 
+  private async details(
+    ids: readonly string[],
+  ): Promise<{ props: Map<string, Record<string, string>>; tags: Map<string, string[]> }> {
+    const props = new Map<string, Record<string, string>>();
+    const tags = new Map<string, string[]>();
+    for (let at = 0; at < ids.length; at += 500) {
+      const slice = ids.slice(at, at + 500);
+      const p = (await this.db.kysely
+        .selectFrom('image_property')
+        .selectAll()
+        .where('image_id', 'in', slice)
+        .execute()) as { image_id: string; name: string; value: string }[];
+      for (const r of p) props.set(r.image_id, { ...props.get(r.image_id), [r.name]: r.value });
+      const t = (await this.db.kysely
+        .selectFrom('image_tag')
+        .selectAll()
+        .where('image_id', 'in', slice)
+        .orderBy('value')
+        .execute()) as { image_id: string; value: string }[];
+      for (const r of t) tags.set(r.image_id, [...(tags.get(r.image_id) ?? []), r.value]);
+    }
+    return { props, tags };
+  }
+
   private async hydrate(rows: Row[]): Promise<ImageRecord[]> {
     if (!rows.length) return [];
-    const ids = rows.map((r) => r.id);
-    const props = (await this.db.kysely
-      .selectFrom('image_property')
-      .selectAll()
-      .where('image_id', 'in', ids)
-      .execute()) as { image_id: string; name: string; value: string }[];
-    const tags = (await this.db.kysely
-      .selectFrom('image_tag')
-      .selectAll()
-      .where('image_id', 'in', ids)
-      .orderBy('value')
-      .execute()) as { image_id: string; value: string }[];
-    return rows.map((r) => ({
+    const { props, tags } = await this.details(rows.map((r) => r.id));
+    return rows.map((r) => this.toRecord(r, props.get(r.id) ?? {}, tags.get(r.id) ?? []));
+  }
+
+  private toRecord(r: Row, properties: Record<string, string>, tags: string[]): ImageRecord {
+    return {
       id: r.id,
       name: r.name,
       status: r.status,
@@ -226,8 +256,8 @@ export class ImageRepository {
       location: r.location,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      properties: Object.fromEntries(props.filter((p) => p.image_id === r.id).map((p) => [p.name, p.value])),
-      tags: tags.filter((t) => t.image_id === r.id).map((t) => t.value),
-    }));
+      properties,
+      tags,
+    };
   }
 }

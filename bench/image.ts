@@ -1,0 +1,158 @@
+// Prints the image service's figures against the all-in-one cloud, medians of several runs:
+//   upload and download of a 1 GiB image next to a plain file copy with sync on the same disk,
+//   the server's resident memory before and after, and the image list with 10,000 images
+//   (p50 of a page of 25 with one client, requests/s with 8 clients).
+//   npx tsx bench/image.ts [--runs 3] [--gib 1] [--images 10000]
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, runAutocannon } from './support/load';
+
+const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
+const runs = arg('--runs', 3);
+const gib = arg('--gib', 1);
+const imageCount = arg('--images', 10_000);
+const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-image-'));
+const child = spawn(
+  process.execPath,
+  ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const rssMb = () =>
+  Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+
+async function main() {
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  while (!out.includes('Nimbus is up')) {
+    if (child.exitCode !== null) throw new Error(`nimbus up exited:\n${out}`);
+    await sleep(20);
+  }
+  const identity = /^ {2}identity\s+(http\S+)$/m.exec(out)![1]!;
+  const image = /^ {2}image\s+(http\S+)$/m.exec(out)![1]!;
+  const password = /password: *['"]?([^'"\n]+)/.exec(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'))![1]!;
+  const auth = await fetch(`${identity}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+        },
+        scope: { project: { name: 'admin', domain: { id: 'default' } } },
+      },
+    }),
+  });
+  const token = auth.headers.get('x-subject-token')!;
+  const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+
+  const source = join(dataDir, 'source.raw');
+  execFileSync('dd', ['if=/dev/urandom', `of=${source}`, 'bs=1M', `count=${gib * 1024}`, 'status=none']);
+  const bytes = statSync(source).size;
+  const mb = bytes / 1024 / 1024;
+  const rssBefore = rssMb();
+  const copy: number[] = [];
+  const up: number[] = [];
+  const down: number[] = [];
+  let rssPeak = rssBefore;
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    await pipeline(createReadStream(source), createWriteStream(join(dataDir, 'copy.raw')));
+    execFileSync('sync');
+    copy.push(mb / ((performance.now() - t) / 1000));
+    rmSync(join(dataDir, 'copy.raw'));
+
+    const created = (await (
+      await fetch(`${image}/v2/images`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `bench-${i}`, disk_format: 'raw', container_format: 'bare' }),
+      })
+    ).json()) as { id: string };
+    t = performance.now();
+    const put = await fetch(`${image}/v2/images/${created.id}/file`, {
+      method: 'PUT',
+      headers: { 'x-auth-token': token, 'content-type': 'application/octet-stream' },
+      body: Readable.toWeb(createReadStream(source)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    if (put.status !== 204) throw new Error(`upload answered ${put.status}: ${await put.text()}`);
+    execFileSync('sync');
+    up.push(mb / ((performance.now() - t) / 1000));
+    rssPeak = Math.max(rssPeak, rssMb());
+
+    t = performance.now();
+    const got = await fetch(`${image}/v2/images/${created.id}/file`, { headers: { 'x-auth-token': token } });
+    let n = 0;
+    for await (const chunk of got.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
+    if (n !== bytes) throw new Error(`download returned ${n} bytes`);
+    down.push(mb / ((performance.now() - t) / 1000));
+    rssPeak = Math.max(rssPeak, rssMb());
+    await fetch(`${image}/v2/images/${created.id}`, { method: 'DELETE', headers });
+  }
+
+  for (let i = 0; i < imageCount; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, imageCount - i) }, (_, k) =>
+        fetch(`${image}/v2/images`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            name: `list-${i + k}`,
+            disk_format: 'raw',
+            container_format: 'bare',
+            tags: ['bench'],
+          }),
+        }).then((r) => r.text()),
+      ),
+    );
+  }
+  const p50: number[] = [];
+  const rps: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const one = await runAutocannon({
+      url: `${image}/v2/images`,
+      seconds: 5,
+      connections: 1,
+      headers: { 'x-auth-token': token },
+    });
+    const eight = await runAutocannon({
+      url: `${image}/v2/images`,
+      seconds: 5,
+      connections: 8,
+      headers: { 'x-auth-token': token },
+    });
+    if (one.non2xx || eight.non2xx) throw new Error('image list answered errors');
+    p50.push(one.p50);
+    rps.push(eight.rps);
+  }
+
+  const c = median(copy);
+  process.stdout.write(
+    [
+      `file copy + sync:        ${c.toFixed(0)} MiB/s (${gib} GiB)`,
+      `upload (PUT /file):      ${median(up).toFixed(0)} MiB/s = ${((median(up) / c) * 100).toFixed(0)}% of the copy`,
+      `download (GET /file):    ${median(down).toFixed(0)} MiB/s = ${((median(down) / c) * 100).toFixed(0)}% of the copy`,
+      `server RSS:              ${rssBefore.toFixed(0)} MB before, ${rssPeak.toFixed(0)} MB peak during transfers`,
+      `image list (${imageCount}):    p50 ${median(p50)} ms per page of 25 (one client), ${Math.round(median(rps))} requests/s (8 clients)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    child.kill('SIGTERM');
+    child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  });
