@@ -5,7 +5,7 @@ import type { ImageStore } from '../drivers/store/store-api';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, imageNotFound, tagNotFound, tooLarge } from './image-errors';
 import { BASE_FIELDS, CONTAINER_FORMATS, DISK_FORMATS, READ_ONLY, RESERVED_PREFIX } from './image-fields';
-import { compareImages, type ImageQuery } from './image-query';
+import type { ImageQuery } from './image-query';
 
 /** Quotas of images (Glance's `[DEFAULT]` limits). */
 export interface ImageLimits {
@@ -109,46 +109,13 @@ export class ImageManager {
 
   /** `GET /v2/images`: one page and whether more follow. */
   async list(caller: ImageCaller, q: ImageQuery): Promise<{ images: ImageRecord[]; more: boolean }> {
-    const all = await this.images.listVisible(caller.isAdmin ? undefined : caller.projectId, q.needsDetails);
-    const memberships = caller.projectId ? await this.members.list({ member: caller.projectId }) : [];
-    const memberStatus = new Map(memberships.map((m) => [m.imageId, m.status]));
-    const listed = all.filter((i) => {
-      const mine = i.owner === caller.projectId;
-      const status = memberStatus.get(i.id);
-      const memberOk = status !== undefined && (q.memberStatus === 'all' || status === q.memberStatus);
-      switch (q.visibility) {
-        case undefined:
-          return (
-            caller.isAdmin || mine || i.visibility === 'public' || (i.visibility === 'shared' && memberOk)
-          );
-        case 'all':
-          return (
-            caller.isAdmin ||
-            mine ||
-            i.visibility === 'public' ||
-            i.visibility === 'community' ||
-            (i.visibility === 'shared' && memberOk)
-          );
-        case 'shared':
-          return i.visibility === 'shared' && (mine || memberOk || (caller.isAdmin && status === undefined));
-        case 'private':
-          return i.visibility === 'private' && (mine || caller.isAdmin);
-        default:
-          return i.visibility === q.visibility;
-      }
+    const { page, more, markerFound } = await this.images.page({
+      ...q,
+      projectId: caller.projectId,
+      isAdmin: caller.isAdmin,
     });
-    const sorted = listed.filter((i) => q.filters.every((f) => f(i))).sort(compareImages(q.sort));
-    let start = 0;
-    if (q.marker !== undefined) {
-      const at = sorted.findIndex((i) => i.id === q.marker);
-      if (at < 0) throw badRequest(`Invalid marker. Image ${q.marker} could not be found.`);
-      start = at + 1;
-    }
-    const page = sorted.slice(start, start + q.limit);
-    return {
-      images: q.needsDetails ? page : await this.images.withDetails(page),
-      more: start + q.limit < sorted.length,
-    };
+    if (!markerFound) throw badRequest(`Invalid marker. Image ${q.marker} could not be found.`);
+    return { images: await this.images.withDetails(page), more };
   }
 
   /** Applies JSON-patch operations (`application/openstack-images-v2.1-json-patch`). */

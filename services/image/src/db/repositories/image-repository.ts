@@ -1,4 +1,5 @@
 import { type Database, nowTimestamp, toBoolean } from '@nimbus/db';
+import { type ImageListSpec, listImagePage } from './image-listing';
 
 /** An image as the image service stores it. */
 export interface ImageRecord {
@@ -130,6 +131,16 @@ export class ImageRepository {
     }
     const rows = (await q.execute()) as Row[];
     return details ? this.hydrate(rows) : rows.map((r) => this.toRecord(r, {}, []));
+  }
+
+  /** One page of a list, filtered, sorted and paged in SQL. */
+  page(spec: ImageListSpec): Promise<{ page: ImageRecord[]; more: boolean; markerFound: boolean }> {
+    return listImagePage(this.db, this, spec);
+  }
+
+  /** Image records (without properties and tags) from raw `image` rows. */
+  async fromRows(rows: Record<string, unknown>[]): Promise<ImageRecord[]> {
+    return (rows as unknown as Row[]).map((r) => this.toRecord(r, {}, []));
   }
 
   /** The same images with their properties and tags read. */
