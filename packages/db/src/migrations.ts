@@ -46,4 +46,3 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
   return applied;
 }
 
-export { sql };
