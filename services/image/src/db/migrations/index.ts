@@ -1,5 +1,6 @@
 import type { Migration } from '@nimbus/db';
 import { initialMigration } from './0001-initial';
+import { listIndexesMigration } from './0002-list-indexes';
 
 /** The image service's migrations, in apply order. */
-export const imageMigrations: Migration[] = [initialMigration];
+export const imageMigrations: Migration[] = [initialMigration, listIndexesMigration];
