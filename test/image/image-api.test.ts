@@ -155,6 +155,50 @@ describe('image API', () => {
     expect((await call('POST', '/v2/images', { id: image.id })).status).toBe(409);
   });
 
+  it('imports staged data with glance-direct, and records a refused import without keeping data', async () => {
+    const info = (await call('GET', '/v2/info/import')).body;
+    expect(info['import-methods'].value).toEqual(['glance-direct']);
+    const stageAndImport = async (data: Buffer, diskFormat = 'raw') => {
+      const image = await create({ disk_format: diskFormat });
+      expect(
+        (
+          await call('PUT', `/v2/images/${image.id}/stage`, data, {
+            'content-type': 'application/octet-stream',
+          })
+        ).status,
+      ).toBe(204);
+      expect((await call('GET', `/v2/images/${image.id}`)).body.status).toBe('uploading');
+      expect(
+        (await call('POST', `/v2/images/${image.id}/import`, { method: { name: 'glance-direct' } })).status,
+      ).toBe(202);
+      for (let i = 0; i < 100; i++) {
+        const now = (await call('GET', `/v2/images/${image.id}`)).body;
+        if (now.status !== 'importing') return now;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('import did not finish');
+    };
+    const good = await stageAndImport(Buffer.alloc(2048, 3));
+    expect(good).toMatchObject({
+      status: 'active',
+      size: 2048,
+      stores: 'file',
+      os_glance_importing_to_stores: '',
+    });
+    const before = storeFiles();
+    const bad = await stageAndImport(qcow2Header({}));
+    expect(bad).toMatchObject({ status: 'queued', os_glance_failed_import: 'file' });
+    expect(storeFiles()).toEqual(before);
+    expect(readdirSync(join(cloud.dataDir, 'image-staging'))).toEqual([]);
+    const notStaged = await create();
+    expect(
+      (await call('POST', `/v2/images/${notStaged.id}/import`, { method: { name: 'glance-direct' } })).status,
+    ).toBe(409);
+    expect(
+      (await call('POST', `/v2/images/${notStaged.id}/import`, { method: { name: 'web-download' } })).status,
+    ).toBe(400);
+  });
+
   it('pages lists with a next link and filters by tag', async () => {
     for (let i = 0; i < 5; i++) await create({ name: `page-${i}`, tags: ['paging'] });
     const first = await call('GET', '/v2/images?tag=paging&limit=2&sort=name:asc');

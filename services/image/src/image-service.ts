@@ -10,6 +10,7 @@ import { ImageRepository } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
 import { FileStore } from './drivers/store/file-store';
 import { ImageData } from './manager/image-data';
+import { ImageImport } from './manager/image-import';
 import { ImageManager } from './manager/image-manager';
 import { MemberManager } from './manager/member-manager';
 
@@ -41,6 +42,11 @@ export const imageService = defineService({
       tags: o.image_tag_quota,
       properties: o.image_property_quota,
     });
+    const data = new ImageData(manager, images, store, {
+      imageSizeCap: o.image_size_cap,
+      userStorageQuota: o.user_storage_quota,
+      hashAlgorithm: o.hashing_algorithm,
+    });
     const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
     return {
       http: {
@@ -51,11 +57,15 @@ export const imageService = defineService({
         streamContentTypes: ['application/octet-stream'],
         services: {
           images: manager,
-          data: new ImageData(manager, images, store, {
-            imageSizeCap: o.image_size_cap,
-            userStorageQuota: o.user_storage_quota,
-            hashAlgorithm: o.hashing_algorithm,
-          }),
+          data,
+          imports: new ImageImport(
+            manager,
+            images,
+            new FileStore(resolve(ctx.dataDir, 'image-staging')),
+            data,
+            store.id,
+            ctx.logger,
+          ),
           members: new MemberManager(members, manager, o.image_member_quota),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
           storageQuota: o.user_storage_quota,

@@ -2,6 +2,7 @@ import type { ApiRequest } from '@nimbus/http';
 import type { ImageRecord } from '../db/repositories/image-repository';
 import type { ImageCaller } from '../manager/image-caller';
 import type { ImageData } from '../manager/image-data';
+import type { ImageImport } from '../manager/image-import';
 import type { ImageManager } from '../manager/image-manager';
 import type { MemberManager } from '../manager/member-manager';
 
@@ -9,6 +10,7 @@ import type { MemberManager } from '../manager/member-manager';
 export interface ImageServices {
   images: ImageManager;
   data: ImageData;
+  imports: ImageImport;
   members: MemberManager;
   listLimits: { default: number; max: number };
   /** `user_storage_quota` in bytes (0: none). */

@@ -100,29 +100,48 @@ export class ImageData {
     }
     if (!(await this.images.transition(id, ['queued'], 'saving')))
       throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,
+    // or cut off midway: killed, and no byte of it kept.
+    await this.ingest(image, body, 'saving', max, (err) =>
+      err instanceof PayloadTooLargeError ? 'queued' : 'killed',
+    );
+  }
+
+  /** Moves staged data of an importing image into the store (the import flow decides what a failure does). */
+  async storeFrom(id: string, body: Readable, from: string): Promise<void> {
+    const image = await this.images.get(id);
+    if (!image) throw conflict(`Image ${id} is gone`);
+    await this.ingest(image, body, from, this.limits.imageSizeCap, () => undefined);
+  }
+
+  /** Streams data through the meter and the inspector into the store, and activates the image. */
+  private async ingest(
+    image: ImageRecord,
+    body: Readable,
+    from: string,
+    max: number,
+    failedStatus: (err: unknown) => string | undefined,
+  ): Promise<void> {
+    const id = image.id;
     const meter = new MeteringStream(this.limits.hashAlgorithm, max);
     const inspector = new InspectingStream();
     let stored: { location: string; size: number } | undefined;
     try {
       stored = await this.store.add(id, chain(body, meter, inspector));
       if (image.containerFormat === 'bare') {
-        const problem = mismatch(image.diskFormat, inspector.result());
+        const problem = mismatch(image.diskFormat ?? '', inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
       }
     } catch (err) {
       body.resume();
       if (stored) await this.store.delete(stored.location);
-      // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,
-      // or cut off midway: killed, and no byte of it kept.
-      await this.images.transition(id, ['saving'], err instanceof PayloadTooLargeError ? 'queued' : 'killed');
+      const status = failedStatus(err);
+      if (status) await this.images.transition(id, [from], status);
       throw err;
     }
     const found = inspector.result();
-    const virtualSize =
-      found.format === image.diskFormat || (image.diskFormat === 'raw' && found.format === 'raw')
-        ? found.virtualSize
-        : null;
-    const done = await this.images.transition(id, ['saving'], 'active', {
+    const virtualSize = found.format === image.diskFormat ? found.virtualSize : null;
+    const done = await this.images.transition(id, [from], 'active', {
       size: stored.size,
       virtualSize,
       checksum: meter.md5.digest('hex'),
@@ -143,7 +162,7 @@ export class ImageData {
     const image = await this.manager.get(caller, id);
     if (image.status === 'deactivated' && !caller.isAdmin)
       throw forbidden('The requested image has been deactivated. Image data download is forbidden.');
-    if (!image.location) return { image };
+    if (!image.location || (image.status !== 'active' && image.status !== 'deactivated')) return { image };
     return { image, stream: await this.store.get(image.location, range) };
   }
 }

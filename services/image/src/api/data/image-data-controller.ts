@@ -70,8 +70,46 @@ async function download(req: ImageRequest) {
   return respond(200, got.stream, headers);
 }
 
-/** `PUT/GET /v2/images/{id}/file`. */
+async function stage(req: ImageRequest<Readable | undefined>) {
+  const body = req.body && typeof req.body.pipe === 'function' ? cutOffAware(req.body) : undefined;
+  const image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  req.authorize('upload_image', imageTarget(req, image));
+  if (!body)
+    return respond(415, {
+      message: 'Unsupported Content-Type',
+      code: '415 Unsupported Media Type',
+      title: 'Unsupported Media Type',
+    });
+  await req.services.imports.stage(callerOf(req), image.id, body);
+  return respond(204);
+}
+
+async function startImport(req: ImageRequest<{ method: { name: string } }>) {
+  const image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  req.authorize('modify_image', imageTarget(req, image));
+  await req.services.imports.start(callerOf(req), image.id, req.body.method.name);
+  return respond(202);
+}
+
+const importBody = {
+  type: 'object',
+  required: ['method'],
+  properties: {
+    method: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, uri: { type: 'string' } },
+    },
+    stores: { type: 'array', items: { type: 'string' } },
+    all_stores: { type: 'boolean' },
+    all_stores_must_succeed: { type: 'boolean' },
+  },
+};
+
+/** `PUT/GET /v2/images/{id}/file`, `PUT /stage` and `POST /import`. */
 export const imageDataRoutes: Route[] = [
   route('PUT', '/v2/images/:image_id/file', upload, { stream: true }),
   route('GET', '/v2/images/:image_id/file', download),
+  route('PUT', '/v2/images/:image_id/stage', stage, { stream: true }),
+  route('POST', '/v2/images/:image_id/import', startImport, { body: importBody }),
 ];

@@ -32,6 +32,6 @@ export function imageView(i: ImageRecord): Record<string, unknown> {
     file: `/v2/images/${i.id}/file`,
     schema: '/v2/schemas/image',
   };
-  if (i.location) body.stores = 'file';
+  if (i.location && (i.status === 'active' || i.status === 'deactivated')) body.stores = 'file';
   return body;
 }

@@ -1,4 +1,5 @@
 import { route, type Route } from '@nimbus/http';
+import { IMPORT_METHODS } from '../../manager/image-import';
 import type { ImageRequest } from '../image-request';
 import { imageSchema, imagesSchema, memberSchema, membersSchema } from './schema-documents';
 
@@ -9,7 +10,7 @@ export const schemaRoutes: Route[] = [
   route('GET', '/v2/schemas/member', () => memberSchema()),
   route('GET', '/v2/schemas/members', () => membersSchema()),
   route('GET', '/v2/info/import', () => ({
-    'import-methods': { description: 'Import methods available.', type: 'array', value: [] },
+    'import-methods': { description: 'Import methods available.', type: 'array', value: IMPORT_METHODS },
   })),
   route('GET', '/v2/info/stores', () => ({ stores: [{ id: 'file', default: true }] })),
   route('GET', '/v2/info/usage', async (req: ImageRequest) => {
