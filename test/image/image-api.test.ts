@@ -199,6 +199,53 @@ describe('image API', () => {
     ).toBe(400);
   });
 
+  it('keeps metadata definitions: namespaces, objects, properties, tags and resource types', async () => {
+    const types = (await call('GET', '/v2/metadefs/resource_types')).body.resource_types.map(
+      (t: any) => t.name,
+    );
+    expect(types).toContain('OS::Glance::Image');
+    const created = await call('POST', '/v2/metadefs/namespaces', {
+      namespace: 'nimbus-test',
+      visibility: 'public',
+      protected: true,
+      resource_type_associations: [{ name: 'OS::Glance::Image', prefix: 'hw_' }],
+    });
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/v2/metadefs/namespaces', { namespace: 'nimbus-test' })).status).toBe(409);
+    const ns = '/v2/metadefs/namespaces/nimbus-test';
+    expect(
+      (
+        await call('POST', `${ns}/objects`, {
+          name: 'cpu',
+          description: 'CPU',
+          properties: { cores: { type: 'integer' } },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call('POST', `${ns}/properties`, { name: 'hw_rng', title: 'RNG', type: 'boolean' })).status,
+    ).toBe(201);
+    expect((await call('POST', `${ns}/tags`, { tags: [{ name: 'a' }, { name: 'b' }] })).status).toBe(201);
+    const full = (await call('GET', ns)).body;
+    expect(full).toMatchObject({
+      namespace: 'nimbus-test',
+      protected: true,
+      properties: { hw_rng: { title: 'RNG', type: 'boolean' } },
+    });
+    expect(full.objects.map((o: any) => o.name)).toEqual(['cpu']);
+    expect(full.tags.map((t: any) => t.name)).toEqual(['a', 'b']);
+    expect(full.resource_type_associations[0]).toMatchObject({ name: 'OS::Glance::Image', prefix: 'hw_' });
+    expect((await call('PUT', `${ns}/tags/a`, { name: 'c' })).body.name).toBe('c');
+    expect((await call('GET', `${ns}/objects/nope`)).status).toBe(404);
+    expect((await call('DELETE', ns)).status).toBe(403);
+    await call('PUT', ns, { namespace: 'nimbus-test', protected: false });
+    expect((await call('DELETE', ns)).status).toBe(204);
+    expect((await call('GET', ns)).status).toBe(404);
+    expect((await call('GET', '/v2/schemas/metadefs/resource_types')).body.name).toBe(
+      'resource_type_associations',
+    );
+  });
+
   it('pages lists with a next link and filters by tag', async () => {
     for (let i = 0; i < 5; i++) await create({ name: `page-${i}`, tags: ['paging'] });
     const first = await call('GET', '/v2/images?tag=paging&limit=2&sort=name:asc');

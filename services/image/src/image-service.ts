@@ -13,6 +13,8 @@ import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
 import { ImageManager } from './manager/image-manager';
 import { MemberManager } from './manager/member-manager';
+import { MetadefManager } from './manager/metadef-manager';
+import { MetadefRepository } from './db/repositories/metadef-repository';
 
 /** The JSON-patch media types of image updates. */
 const PATCH_TYPES = [
@@ -67,6 +69,7 @@ export const imageService = defineService({
             ctx.logger,
           ),
           members: new MemberManager(members, manager, o.image_member_quota),
+          metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
           storageQuota: o.user_storage_quota,
         },

@@ -5,6 +5,7 @@ import type { ImageData } from '../manager/image-data';
 import type { ImageImport } from '../manager/image-import';
 import type { ImageManager } from '../manager/image-manager';
 import type { MemberManager } from '../manager/member-manager';
+import type { MetadefManager } from '../manager/metadef-manager';
 
 /** What the image controllers read of `req.services`. */
 export interface ImageServices {
@@ -12,6 +13,7 @@ export interface ImageServices {
   data: ImageData;
   imports: ImageImport;
   members: MemberManager;
+  metadefs: MetadefManager;
   listLimits: { default: number; max: number };
   /** `user_storage_quota` in bytes (0: none). */
   storageQuota: number;

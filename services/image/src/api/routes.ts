@@ -2,6 +2,7 @@ import type { Route } from '@nimbus/http';
 import { imageDataRoutes } from './data/image-data-controller';
 import { imageRoutes } from './images/image-controller';
 import { memberRoutes } from './members/member-controller';
+import { metadefRoutes } from './metadefs/metadef-controller';
 import { schemaRoutes } from './schemas/schema-controller';
 import { versionRoutes } from './version/version-controller';
 
@@ -12,4 +13,5 @@ export const imageApiRoutes: Route[] = [
   ...imageRoutes,
   ...imageDataRoutes,
   ...memberRoutes,
+  ...metadefRoutes,
 ];

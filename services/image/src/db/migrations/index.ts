@@ -1,6 +1,7 @@
 import type { Migration } from '@nimbus/db';
 import { initialMigration } from './0001-initial';
 import { listIndexesMigration } from './0002-list-indexes';
+import { metadefsMigration } from './0003-metadefs';
 
 /** The image service's migrations, in apply order. */
-export const imageMigrations: Migration[] = [initialMigration, listIndexesMigration];
+export const imageMigrations: Migration[] = [initialMigration, listIndexesMigration, metadefsMigration];
