@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { get, request } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median, runAutocannon } from './support/load';
@@ -77,21 +77,40 @@ async function main() {
       })
     ).json()) as { id: string };
     t = performance.now();
-    const put = await fetch(`${image}/v2/images/${created.id}/file`, {
-      method: 'PUT',
-      headers: { 'x-auth-token': token, 'content-type': 'application/octet-stream' },
-      body: Readable.toWeb(createReadStream(source)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
-    if (put.status !== 204) throw new Error(`upload answered ${put.status}: ${await put.text()}`);
+    const putStatus = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${image}/v2/images/${created.id}/file`,
+        {
+          method: 'PUT',
+          headers: {
+            'x-auth-token': token,
+            'content-type': 'application/octet-stream',
+            'content-length': bytes,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      createReadStream(source).pipe(req);
+    });
+    if (putStatus !== 204) throw new Error(`upload answered ${putStatus}`);
     execFileSync('sync');
     up.push(mb / ((performance.now() - t) / 1000));
     rssPeak = Math.max(rssPeak, rssMb());
 
     t = performance.now();
-    const got = await fetch(`${image}/v2/images/${created.id}/file`, { headers: { 'x-auth-token': token } });
-    let n = 0;
-    for await (const chunk of got.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
+    const n = await new Promise<number>((resolve, reject) => {
+      get(`${image}/v2/images/${created.id}/file`, { headers: { 'x-auth-token': token } }, (res) => {
+        let count = 0;
+        res.on('data', (d: Buffer) => {
+          count += d.length;
+        });
+        res.on('end', () => resolve(count));
+      }).on('error', reject);
+    });
     if (n !== bytes) throw new Error(`download returned ${n} bytes`);
     down.push(mb / ((performance.now() - t) / 1000));
     rssPeak = Math.max(rssPeak, rssMb());

@@ -72,7 +72,11 @@ export class InspectingStream extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.head.length < HEAD_BYTES)
       this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
-    this.tail = Buffer.concat([this.tail, chunk]).subarray(-512);
+    // Keep only the last 512 bytes (a fixed VHD's footer) without copying whole chunks.
+    this.tail =
+      chunk.length >= 512
+        ? Buffer.from(chunk.subarray(chunk.length - 512))
+        : Buffer.concat([this.tail, chunk]).subarray(-512);
     this.total += chunk.length;
     done(null, chunk);
   }
