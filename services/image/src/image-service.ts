@@ -9,6 +9,7 @@ import { imageMigrations } from './db/migrations/index';
 import { ImageRepository } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
 import { FileStore } from './drivers/store/file-store';
+import { HashWorker } from './manager/hash-worker';
 import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
 import { ImageManager } from './manager/image-manager';
@@ -44,11 +45,18 @@ export const imageService = defineService({
       tags: o.image_tag_quota,
       properties: o.image_property_quota,
     });
-    const data = new ImageData(manager, images, store, {
-      imageSizeCap: o.image_size_cap,
-      userStorageQuota: o.user_storage_quota,
-      hashAlgorithm: o.hashing_algorithm,
-    });
+    const hasher = new HashWorker();
+    const data = new ImageData(
+      manager,
+      images,
+      store,
+      {
+        imageSizeCap: o.image_size_cap,
+        userStorageQuota: o.user_storage_quota,
+        hashAlgorithm: o.hashing_algorithm,
+      },
+      hasher,
+    );
     const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
     return {
       http: {
@@ -74,6 +82,7 @@ export const imageService = defineService({
           storageQuota: o.user_storage_quota,
         },
       },
+      stop: () => hasher.close(),
     };
   },
 });

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { PayloadTooLargeError } from '@nimbus/errors';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
 import type { ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
+import type { Digests, HashWorker } from './hash-worker';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';
@@ -15,18 +15,15 @@ export interface DataLimits {
   hashAlgorithm: string;
 }
 
-/** Counts and hashes bytes in flight; fails the stream when it passes `maxBytes`. */
+/** Counts bytes in flight and feeds them to the hash thread; fails the stream past `maxBytes`. */
 class MeteringStream extends Transform {
-  readonly md5 = createHash('md5');
-  readonly multihash: ReturnType<typeof createHash>;
   bytes = 0;
 
   constructor(
-    algorithm: string,
+    private readonly hashing: { write(chunk: Buffer): Promise<void> },
     private readonly maxBytes: number,
   ) {
     super();
-    this.multihash = createHash(algorithm);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -35,9 +32,10 @@ class MeteringStream extends Transform {
       done(tooLarge(`Image exceeds the storage quota: the image is larger than ${this.maxBytes} bytes.`));
       return;
     }
-    this.md5.update(chunk);
-    this.multihash.update(chunk);
-    done(null, chunk);
+    this.hashing.write(chunk).then(
+      () => done(null, chunk),
+      (err: Error) => done(err),
+    );
   }
 }
 
@@ -80,6 +78,7 @@ export class ImageData {
     private readonly images: ImageRepository,
     private readonly store: ImageStore,
     private readonly limits: DataLimits,
+    private readonly hasher: HashWorker,
   ) {}
 
   /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
@@ -123,16 +122,20 @@ export class ImageData {
     failedStatus: (err: unknown) => string | undefined,
   ): Promise<void> {
     const id = image.id;
-    const meter = new MeteringStream(this.limits.hashAlgorithm, max);
+    const hashing = this.hasher.open(this.limits.hashAlgorithm);
+    const meter = new MeteringStream(hashing, max);
     const inspector = new InspectingStream();
     let stored: { location: string; size: number } | undefined;
+    let digests: Digests;
     try {
       stored = await this.store.add(id, chain(body, meter, inspector));
       if (image.containerFormat === 'bare') {
         const problem = mismatch(image.diskFormat ?? '', inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
       }
+      digests = await hashing.end();
     } catch (err) {
+      hashing.abort();
       body.resume();
       if (stored) await this.store.delete(stored.location);
       const status = failedStatus(err);
@@ -144,9 +147,9 @@ export class ImageData {
     const done = await this.images.transition(id, [from], 'active', {
       size: stored.size,
       virtualSize,
-      checksum: meter.md5.digest('hex'),
+      checksum: digests.md5,
       osHashAlgo: this.limits.hashAlgorithm,
-      osHashValue: meter.multihash.digest('hex'),
+      osHashValue: digests.multihash,
       location: stored.location,
     });
     // The image was deleted (or otherwise moved on) while its data was arriving: keep nothing.
