@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@nimbus/errors';
-import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { AmqpPublisher, type PendingPublish } from './amqp-publisher';
 import { AmqpSubscription, type SubscriptionHost } from './amqp-subscription';
 import { AmqpTopology } from './amqp-topology';
@@ -213,6 +213,8 @@ export class AmqpTransport implements Transport, SubscriptionHost {
 
   private async connect(): Promise<void> {
     const { url, connectionName, connectTimeoutMs } = this.options;
+    // Loaded on first use: the all-in-one cloud (in-process bus) never needs the AMQP client.
+    const { connect } = await import('amqplib');
     const connection = await connect(url, {
       clientProperties: { connection_name: connectionName },
       timeout: connectTimeoutMs,
