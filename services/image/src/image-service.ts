@@ -4,7 +4,7 @@ import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { imageApiRoutes } from './api/routes';
-import { imageOptions } from './conf/options';
+import { imageOptions, importFilteringOptions } from './conf/options';
 import { imageMigrations } from './db/migrations/index';
 import { ImageRepository } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
@@ -32,10 +32,11 @@ export const imageService = defineService({
   name: 'glance',
   port: 9292,
   catalogPath: '',
-  options: [imageOptions],
+  options: [imageOptions, importFilteringOptions],
   migrations: imageMigrations,
   async start(ctx) {
     const o = ctx.config.group(imageOptions);
+    const filtering = ctx.config.group(importFilteringOptions);
     const images = new ImageRepository(ctx.db);
     const members = new MemberRepository(ctx.db);
     const store = new FileStore(
@@ -75,6 +76,12 @@ export const imageService = defineService({
             data,
             store.id,
             ctx.logger,
+            {
+              allowedSchemes: filtering.allowed_schemes,
+              allowedPorts: filtering.allowed_ports,
+              disallowedHosts: filtering.disallowed_hosts,
+              allowPrivateNetworks: filtering.allow_private_networks,
+            },
           ),
           members: new MemberManager(members, manager, o.image_member_quota),
           metadefs: new MetadefManager(new MetadefRepository(ctx.db)),

@@ -35,3 +35,18 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
     help: 'Directory of the file store; default <data_dir>/images.',
   }),
 });
+
+/** Glance's `[import_filtering_opts]`: where web-download may fetch from. */
+export const importFilteringOptions = defineOptions(
+  'import_filtering_opts',
+  'What web-download imports may reach.',
+  {
+    allowed_schemes: opt.list({ default: ['http', 'https'], help: 'URL schemes web-download accepts.' }),
+    allowed_ports: opt.list({ default: ['80', '443'], help: 'Ports web-download accepts (empty: any).' }),
+    disallowed_hosts: opt.list({ default: [], help: 'Host names or addresses web-download refuses.' }),
+    allow_private_networks: opt.bool({
+      default: false,
+      help: 'Let web-download reach loopback, private, link-local and other non-public addresses.',
+    }),
+  },
+);

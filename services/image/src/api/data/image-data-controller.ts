@@ -84,10 +84,10 @@ async function stage(req: ImageRequest<Readable | undefined>) {
   return respond(204);
 }
 
-async function startImport(req: ImageRequest<{ method: { name: string } }>) {
+async function startImport(req: ImageRequest<{ method: { name: string; uri?: string } }>) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
   req.authorize('modify_image', imageTarget(req, image));
-  await req.services.imports.start(callerOf(req), image.id, req.body.method.name);
+  await req.services.imports.start(callerOf(req), image.id, req.body.method.name, req.body.method.uri);
   return respond(202);
 }
 
