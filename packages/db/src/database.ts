@@ -67,6 +67,9 @@ async function openPostgres<T>(url: URL, dbName: string): Promise<Database<T>> {
     await admin.end();
   }
   const pool = new pg.Pool({ ...base, database: dbName, max: 10 });
+  // An idle pooled connection the server closes (a restart, a dropped database) emits 'error' on
+  // the pool; without a listener that would crash the process. The next query reports it instead.
+  pool.on('error', () => {});
   return wrap<T>('postgres', new Kysely<T>({ dialect: new PostgresDialect({ pool }) }));
 }
 
