@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     const e = err as { code?: string; message?: string };
     if (e.code === 'EADDRINUSE') {
-      process.stderr.write(`nimbus: ${e.message}: another process holds that port (is a cloud already running?)\n`);
+      process.stderr.write(
+        `nimbus: ${e.message}: another process holds that port (is a cloud already running?)\n`,
+      );
       process.exitCode = 1;
       return;
     }

@@ -10,7 +10,11 @@ export interface CloudFlags {
 /** Adds `--config-file`, `--data-dir` and `--log-level`. */
 export function commonCloudOptions(command: Command): Command {
   return command
-    .option('--config-file <path>', 'INI configuration file with oslo-style sections', process.env.NIMBUS_CONFIG_FILE)
+    .option(
+      '--config-file <path>',
+      'INI configuration file with oslo-style sections',
+      process.env.NIMBUS_CONFIG_FILE,
+    )
     .option('--data-dir <path>', 'data directory (default ./.nimbus)')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent');
 }

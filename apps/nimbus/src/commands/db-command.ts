@@ -13,7 +13,12 @@ export function dbCommand(): Command {
     .option('--service <name>', 'only this service (e.g. keystone)')
     .description("Apply pending migrations to each service's database")
     .action(async (flags) => {
-      const config = Config.load({ groups: allOptionGroups(serviceRegistry), file: flags.configFile, env: process.env, overrides: cloudOverrides(flags) });
+      const config = Config.load({
+        groups: allOptionGroups(serviceRegistry),
+        file: flags.configFile,
+        env: process.env,
+        overrides: cloudOverrides(flags),
+      });
       const dataDir = resolve(config.group(defaultOptions).data_dir);
       for (const def of serviceRegistry) {
         if (flags.service && flags.service !== def.name && flags.service !== def.type) continue;

@@ -11,7 +11,17 @@ export function remoteTokenValidator(config: Config): TokenValidator {
   const o = config.group(serviceUserOptions);
   const session = new Session({
     authUrl: o.auth_url,
-    auth: { kind: 'password', username: o.username, password: o.password, userDomainName: o.user_domain_name, projectName: o.project_name, projectDomainName: o.project_domain_name },
+    auth: {
+      kind: 'password',
+      username: o.username,
+      password: o.password,
+      userDomainName: o.user_domain_name,
+      projectName: o.project_name,
+      projectDomainName: o.project_domain_name,
+    },
   });
-  return new CachingTokenValidator(new IdentityTokenValidator(o.auth_url, () => session.token()), { ttlSeconds: o.token_cache_seconds, maxEntries: 10_000 });
+  return new CachingTokenValidator(new IdentityTokenValidator(o.auth_url, () => session.token()), {
+    ttlSeconds: o.token_cache_seconds,
+    maxEntries: 10_000,
+  });
 }

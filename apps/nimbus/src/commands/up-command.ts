@@ -7,10 +7,16 @@ import { runUntilSignal } from './run-until-signal';
 /** `nimbus up`: every registered service in this one process. */
 export function upCommand(): Command {
   return commonCloudOptions(new Command('up'))
-    .description('Run the whole cloud in this process: every API, every worker, SQLite and an in-process bus by default.')
+    .description(
+      'Run the whole cloud in this process: every API, every worker, SQLite and an in-process bus by default.',
+    )
     .action(async (flags) => {
       const started = Date.now();
-      const cloud = await startCloud({ services: serviceRegistry, configFile: flags.configFile, overrides: cloudOverrides(flags) });
+      const cloud = await startCloud({
+        services: serviceRegistry,
+        configFile: flags.configFile,
+        overrides: cloudOverrides(flags),
+      });
       cloud.logger.info({ ms: Date.now() - started, dataDir: cloud.dataDir }, 'cloud is up');
       const lines = cloud.endpoints.map((e) => `  ${e.type.padEnd(16)} ${e.url}`);
       process.stdout.write(
