@@ -21,7 +21,7 @@ import { toFault } from './to-fault';
 export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
   const app = fastify({
     bodyLimit: spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    genReqId: () => `req-${randomUUID()}`,
+    genReqId: spec.newRequestId ?? (() => `req-${randomUUID()}`),
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: true,
@@ -31,6 +31,8 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
   const minVersion = spec.microversions ? Microversion.parse(spec.microversions.min)! : new Microversion(1, 0);
 
   registerContentTypes(app, spec);
+  // WebDAV's COPY (Swift's server-side copy) is not among fastify's default methods.
+  if (spec.routes.some((r) => r.method === 'COPY')) app.addHttpMethod('COPY', { hasBody: true });
 
   const debugEnabled = spec.logger.isLevelEnabled('debug');
   /** Request ids and metrics are stamped inline rather than in hooks: hooks cost ~10 µs a request. */
@@ -128,6 +130,8 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
 
 /** Sets status and headers from a handler's result and returns the body fastify should send. */
 function prepareResult(reply: FastifyReply, result: unknown, defaultStatus: number | undefined): unknown {
+  // A streaming service (Swift) answered on the raw socket itself.
+  if (reply.sent) return undefined;
   if (result instanceof ApiReply) {
     reply.code(result.status);
     for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
@@ -186,8 +190,8 @@ function registerContentTypes<S>(app: FastifyInstance, spec: HttpServiceSpec<S>)
   for (const type of spec.jsonContentTypes ?? []) app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
   const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => done(null, payload);
   if (spec.streamContentTypes === '*') {
+    // Every body goes to the service untouched, JSON included (an object may be JSON).
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
     app.addContentTypeParser('*', passThrough);
   } else {
     for (const type of spec.streamContentTypes ?? []) app.addContentTypeParser(type, passThrough);

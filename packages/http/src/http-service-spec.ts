@@ -24,6 +24,8 @@ export interface HttpServiceSpec<S = unknown> {
   bodyLimitBytes?: number;
   /** Headers that carry the request id in responses; default `x-openstack-request-id`. */
   requestIdHeaders?: readonly string[];
+  /** Makes request ids; default `req-<uuid>` (Swift's are `tx...` transaction ids). */
+  newRequestId?: () => string;
   /** Content types parsed as JSON besides application/json (Glance's JSON-patch type). */
   jsonContentTypes?: readonly string[];
   /** Content types passed through unparsed to streaming routes; `*` for all (Swift). */

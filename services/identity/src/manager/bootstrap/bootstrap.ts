@@ -54,6 +54,8 @@ export async function bootstrap(port: BootstrapPort, input: BootstrapInput): Pro
   const service = await port.ensureRole('service');
   await port.ensureImpliedRole(admin, member);
   await port.ensureImpliedRole(member, reader);
+  // Object storage's reseller admin reaches every account (devstack creates it with Swift).
+  if (input.endpoints.some((e) => e.type === 'object-store')) await port.ensureRole('ResellerAdmin');
 
   const adminUser = await port.ensureUser('admin', 'default', input.adminPassword);
   await port.ensureProjectGrant(adminUser.id, adminProjectId, admin);

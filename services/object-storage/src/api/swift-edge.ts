@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '@nimbus/logging';
+import { type Body, type Handler, type SwiftRequest, type SwiftResponse, errorResponse } from '../common/swift-http';
+
+/** Header families clients may neither send nor see (upstream's gatekeeper). */
+const INTERNAL = /^(x-backend-|x-(account|container|object)-sysmeta-|x-object-transient-sysmeta-|x-node-error)/;
+
+/** Upstream's transaction id: `tx` + 21 hex digits + `-` + the time in hex. */
+export function transactionId(): string {
+  return `tx${randomBytes(11).toString('hex').slice(0, 21)}-${Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(10, '0')}`;
+}
+
+/** Decodes a raw request path; undefined when it is not valid UTF-8 or holds NUL (412). */
+export function decodePath(raw: string): string | undefined {
+  try {
+    const path = decodeURIComponent(raw);
+    if (path.includes('\u0000') || path.includes('\ufffd')) return undefined;
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the pipeline's request from Node's, stripping internal headers. */
+export function toSwiftRequest(raw: IncomingMessage): SwiftRequest | SwiftResponse {
+  const url = raw.url ?? '/';
+  const q = url.indexOf('?');
+  const path = decodePath(q < 0 ? url : url.slice(0, q));
+  if (path === undefined) return errorResponse(412, 'Invalid UTF8 or contains NULL');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.headers)) {
+    if (v === undefined || INTERNAL.test(k)) continue;
+    // WSGI folds `_` into `-` in header names (`X-Object-Meta-a_b` arrives as `x-object-meta-a-b`).
+    headers[k.replaceAll('_', '-')] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  let query: URLSearchParams;
+  try {
+    query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+  } catch {
+    return errorResponse(400, 'Invalid query string');
+  }
+  for (const v of query.values()) if (v.includes('\u0000') || v.includes('\ufffd')) return errorResponse(400, 'Invalid UTF8 or contains NULL');
+  const hasBody = headers['content-length'] !== undefined ? headers['content-length'] !== '0' : headers['transfer-encoding'] !== undefined;
+  return { method: raw.method ?? 'GET', path, query, headers, body: hasBody ? (raw as AsyncIterable<Buffer>) : undefined, env: {}, remoteAddr: raw.socket.remoteAddress };
+}
+
+function bodyLength(body: Body | undefined): number | undefined {
+  if (body === undefined) return 0;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (Buffer.isBuffer(body)) return body.length;
+  return undefined;
+}
+
+/**
+ * Writes a pipeline response to the client: transaction id and date on every answer,
+ * a content type and length where upstream sends them, internal headers removed.
+ */
+export async function writeResponse(req: SwiftRequest | undefined, res: SwiftResponse, out: ServerResponse, txId: string, log: Logger): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (!INTERNAL.test(k) && v !== undefined) headers[k] = v;
+  headers['x-trans-id'] = txId;
+  headers['x-openstack-request-id'] = txId;
+  headers.date = new Date().toUTCString();
+  headers['content-type'] ??= 'text/html; charset=UTF-8';
+  const known = bodyLength(res.body);
+  const head = req?.method === 'HEAD';
+  if (headers['content-length'] === undefined) {
+    if (known !== undefined) headers['content-length'] = String(head ? 0 : known);
+    else if (!head) headers['transfer-encoding'] = 'chunked';
+  }
+  if (res.status === 204 || res.status === 304) {
+    delete headers['content-length'];
+    delete headers['transfer-encoding'];
+  }
+  out.writeHead(res.status, headers);
+  const body = res.body;
+  if (head || body === undefined || res.status === 204 || res.status === 304) {
+    if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) (body as { destroy?: () => void }).destroy?.();
+    out.end();
+    return;
+  }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    out.end(body);
+    return;
+  }
+  try {
+    await pipeline(body instanceof Readable ? body : Readable.from(body), out);
+  } catch (err) {
+    log.debug({ err, tx: txId }, 'response stream ended early');
+    out.destroy();
+  }
+}
+
+/** Runs one client request through the pipeline and answers it. */
+export async function serveRequest(handler: Handler, raw: IncomingMessage, out: ServerResponse, log: Logger): Promise<void> {
+  const txId = transactionId();
+  const parsed = toSwiftRequest(raw);
+  if (!('env' in parsed)) {
+    await writeResponse(undefined, parsed, out, txId, log);
+    return;
+  }
+  parsed.env.txId = txId;
+  let res: SwiftResponse;
+  try {
+    res = await handler(parsed);
+  } catch (err) {
+    log.error({ err, tx: txId, method: parsed.method, path: parsed.path }, 'object storage request failed');
+    res = errorResponse(500);
+  }
+  await writeResponse(parsed, res, out, txId, log);
+  if (res.status >= 500) log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@nimbus/logging';
+import type { HashPathSalt } from '../ring/hash-path';
+import type { Ring } from '../ring/ring';
+import type { RingName } from '../ring/ring-data';
+import { AccountBroker } from '../storage/db/account-broker';
+import { AccountServer } from '../storage/db/account-server';
+import { BrokerPool } from '../storage/db/broker-pool';
+import { ContainerBroker } from '../storage/db/container-broker';
+import { type ContainerReport, ContainerServer } from '../storage/db/container-server';
+import { ObjectDisk } from '../storage/object/disk-file';
+import { probeMetadataIo } from '../storage/object/metadata-io';
+import { ObjectServer } from '../storage/object/object-server';
+import { SuffixHashIndex } from '../storage/object/suffix-hashes';
+import type { StorageNodeClient } from '../storage/node-client';
+import { quorumSize } from '../proxy/quorum';
+
+/** The storage servers of one host, over the devices under one directory. */
+export interface StorageNode {
+  disk: ObjectDisk;
+  hashes: SuffixHashIndex;
+  objectServer: ObjectServer;
+  containerServer: ContainerServer;
+  accountServer: AccountServer;
+  containers: BrokerPool<ContainerBroker>;
+  accounts: BrokerPool<AccountBroker>;
+  close(): void;
+}
+
+export interface StorageNodeInput {
+  devicesDir: string;
+  salt: HashPathSalt;
+  rings: Record<RingName, Ring>;
+  client: StorageNodeClient;
+  /** Addresses served by this process; every ring device at one of them gets its directory. */
+  localIps: readonly string[];
+  fsync: boolean;
+  reclaimAge: number;
+  log: Logger;
+}
+
+/**
+ * Starts the object, container and account servers of this host and registers them with the
+ * node client under each address the rings give them, so in-process requests skip HTTP.
+ */
+export function startStorageNode(input: StorageNodeInput): StorageNode {
+  const { devicesDir, salt, rings, client, log } = input;
+  mkdirSync(devicesDir, { recursive: true });
+  for (const ring of Object.values(rings)) {
+    for (const d of ring.devices) if (input.localIps.includes(d.ip)) mkdirSync(join(devicesDir, d.device), { recursive: true });
+  }
+  const disk = new ObjectDisk(devicesDir, probeMetadataIo(devicesDir), input.fsync);
+  const hashes = new SuffixHashIndex(disk, input.reclaimAge);
+  const objectServer = new ObjectServer(disk, hashes, salt, client, log.child({ server: 'object' }));
+  const containers = new BrokerPool((p) => new ContainerBroker(p));
+  const accounts = new BrokerPool((p) => new AccountBroker(p));
+  const reportToAccount = async (r: ContainerReport): Promise<boolean> => {
+    const { part, nodes } = rings.account.nodes(r.account);
+    const headers = { 'x-put-timestamp': r.put_timestamp, 'x-delete-timestamp': r.delete_timestamp, 'x-object-count': String(r.object_count), 'x-bytes-used': String(r.bytes_used) };
+    const results = await Promise.all(nodes.map((n) => client.request(n, part, 'PUT', `/${r.account}/${r.container}`, headers)));
+    return results.filter((x) => x.status >= 200 && x.status < 300).length >= quorumSize(nodes.length);
+  };
+  const containerServer = new ContainerServer(devicesDir, salt, containers, reportToAccount, log.child({ server: 'container' }));
+  const accountServer = new AccountServer(devicesDir, salt, accounts, log.child({ server: 'account' }));
+  const serve = (ring: Ring, handler: typeof objectServer.handle) => {
+    for (const d of ring.devices) if (input.localIps.includes(d.ip)) client.register(d.ip, d.port, handler);
+  };
+  serve(rings.object, objectServer.handle);
+  serve(rings.container, containerServer.handle);
+  serve(rings.account, accountServer.handle);
+  return {
+    disk,
+    hashes,
+    objectServer,
+    containerServer,
+    accountServer,
+    containers,
+    accounts,
+    close() {
+      containerServer.flush();
+      containers.closeAll();
+      accounts.closeAll();
+    },
+  };
+}

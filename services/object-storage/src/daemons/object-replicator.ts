@@ -1,0 +1,150 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@nimbus/logging';
+import { discardBody, readBody } from '../common/swift-http';
+import type { Ring, RingNode } from '../ring/ring';
+import type { ObjectDisk } from '../storage/object/disk-file';
+import type { NodeClient } from '../storage/node-client';
+import type { SuffixHashes } from '../storage/object/suffix-hashes';
+import type { SuffixHashIndex } from '../storage/object/suffix-hashes';
+import { chunksOf } from '../common/swift-http';
+import { createReadStream } from 'node:fs';
+
+/** What one replication pass did. */
+export interface ReplicationStats {
+  partitions: number;
+  suffixesSynced: number;
+  objectsPushed: number;
+  handoffsRemoved: number;
+  failures: number;
+}
+
+/**
+ * The object replicator: for each partition on a local device, compares suffix hashes with the
+ * other replicas and pushes what differs (newer data, tombstones, metadata). A partition held on
+ * a handoff device is pushed to its primaries and removed once they all match it. An unmounted
+ * primary's share goes to a handoff instead, so three copies exist while it is away.
+ */
+export class ObjectReplicator {
+  constructor(
+    private readonly ring: Ring,
+    private readonly disk: ObjectDisk,
+    private readonly hashes: SuffixHashIndex,
+    private readonly nodes: NodeClient,
+    private readonly localDevices: () => RingNode[],
+    private readonly log: Logger,
+  ) {}
+
+  async runOnce(): Promise<ReplicationStats> {
+    const stats: ReplicationStats = { partitions: 0, suffixesSynced: 0, objectsPushed: 0, handoffsRemoved: 0, failures: 0 };
+    for (const dev of this.localDevices()) {
+      if (!this.disk.mounted(dev.device)) continue;
+      let parts: string[] = [];
+      try {
+        parts = readdirSync(join(this.disk.root, dev.device, 'objects')).filter((p) => /^\d+$/.test(p));
+      } catch {
+        continue;
+      }
+      for (const part of parts) {
+        stats.partitions++;
+        try {
+          await this.replicatePartition(dev, Number(part), stats);
+        } catch (err) {
+          stats.failures++;
+          this.log.warn({ err, device: dev.device, part }, 'replication of a partition failed');
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return stats;
+  }
+
+  private async replicatePartition(dev: RingNode, part: number, stats: ReplicationStats): Promise<void> {
+    const primaries = this.ring.primaries(part);
+    const isPrimary = primaries.some((n) => n.id === dev.id);
+    const local = this.hashes.get(dev.device, part);
+    if (Object.keys(local).length === 0 && !isPrimary) {
+      rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });
+      return;
+    }
+    const peers = primaries.filter((n) => n.id !== dev.id);
+    const handoffs = this.ring.handoffs(part).filter((n) => n.id !== dev.id);
+    let allInSync = true;
+    for (const peer of peers) {
+      let target: RingNode | undefined = peer;
+      let remote = await this.remoteHashes(peer, part, []);
+      // A primary that cannot take data: keep a copy on a handoff meanwhile (primaries only).
+      while (remote === undefined && isPrimary && handoffs.length) {
+        target = handoffs.shift()!;
+        remote = await this.remoteHashes(target, part, []);
+      }
+      if (remote === undefined || !target) {
+        allInSync = false;
+        stats.failures++;
+        continue;
+      }
+      const differing = Object.keys(local).filter((s) => local[s] !== remote![s]);
+      if (differing.length === 0) continue;
+      for (const suffix of differing) {
+        stats.objectsPushed += await this.syncSuffix(dev, part, suffix, target);
+        stats.suffixesSynced++;
+      }
+      const after = await this.remoteHashes(target, part, differing);
+      const fresh = this.hashes.get(dev.device, part, differing);
+      if (!after || differing.some((s) => fresh[s] !== after[s])) allInSync = false;
+      if (target !== peer) allInSync = false;
+    }
+    if (!isPrimary && allInSync) {
+      rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });
+      stats.handoffsRemoved++;
+    }
+  }
+
+  private async remoteHashes(node: RingNode, part: number, recalc: string[]): Promise<SuffixHashes | undefined> {
+    const res = await this.nodes.request(node, part, 'REPLICATE', recalc.length ? `/${recalc.join('-')}` : '', {});
+    if (res.status !== 200) {
+      discardBody(res.body);
+      return undefined;
+    }
+    return JSON.parse((await readBody(res.body)).toString('utf8')) as SuffixHashes;
+  }
+
+  /** Pushes every object of a suffix to a node; the node keeps whichever side is newer. */
+  private async syncSuffix(dev: RingNode, part: number, suffix: string, target: RingNode): Promise<number> {
+    const dir = join(this.hashes.partDir(dev.device, part), suffix);
+    let pushed = 0;
+    let objects: string[] = [];
+    try {
+      objects = readdirSync(dir);
+    } catch {
+      return 0;
+    }
+    for (const hash of objects) {
+      const state = this.disk.read(join(dir, hash));
+      const name = state.metadata.name;
+      if (state.status === 'missing' || !name) continue;
+      const headers: Record<string, string> = { 'x-backend-replication': 'true' };
+      if (state.status === 'deleted') {
+        const res = await this.nodes.request(target, part, 'DELETE', name, { ...headers, 'x-timestamp': state.timestamp! });
+        discardBody(res.body);
+        pushed++;
+        continue;
+      }
+      const dataMeta = this.disk.meta.read(state.dataPath!) ?? {};
+      for (const [k, v] of Object.entries(dataMeta)) if (k !== 'name' && k !== 'X-Timestamp' && k !== 'ETag') headers[k.toLowerCase()] = v;
+      headers['x-timestamp'] = state.timestamp!;
+      headers.etag = dataMeta.ETag ?? '';
+      const res = await this.nodes.request(target, part, 'PUT', name, headers, chunksOf(createReadStream(state.dataPath!)));
+      discardBody(res.body);
+      if (state.metaTimestamp) {
+        const meta = this.disk.meta.read(join(dir, hash, `${state.metaTimestamp}.meta`)) ?? {};
+        const post: Record<string, string> = { 'x-backend-replication': 'true' };
+        for (const [k, v] of Object.entries(meta)) post[k.toLowerCase()] = v;
+        const r2 = await this.nodes.request(target, part, 'POST', name, post);
+        discardBody(r2.body);
+      }
+      pushed++;
+    }
+    return pushed;
+  }
+}

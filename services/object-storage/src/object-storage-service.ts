@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { webobFaults } from '@nimbus/http';
+import { defineService } from '@nimbus/service';
+import { objectStorageRoutes } from './api/routes';
+import { transactionId } from './api/swift-edge';
+import { ensureRings, ensureSalt, loadRings } from './cluster/cluster-setup';
+import { startStorageNode } from './cluster/storage-node';
+import { DEFAULT_CONSTRAINTS, type Constraints } from './common/constraints';
+import { authOptions, clusterOptions, daemonOptions } from './conf/options';
+import { startDaemons } from './daemons/daemon-runner';
+import { parseRealms } from './middleware/container-sync';
+import { buildMiddleware } from './middleware/middleware-stack';
+import { Backend } from './proxy/backend';
+import { InfoCache } from './proxy/container-info';
+import { buildPipeline, proxyServer } from './proxy/proxy-server';
+import { StorageNodeClient } from './storage/node-client';
+
+/**
+ * Object storage (Swift v1): the proxy with its middleware pipeline, and the account,
+ * container and object servers of this host with their background daemons. Rings and the
+ * hashing salt are created on first start: three devices in three zones, three replicas.
+ */
+export const objectStorageService = defineService({
+  type: 'object-store',
+  name: 'swift',
+  port: 8080,
+  catalogPath: '/v1/AUTH_$(project_id)s',
+  options: [clusterOptions, authOptions, daemonOptions],
+  migrations: [],
+  async start(ctx) {
+    const o = ctx.config.group(clusterOptions);
+    const auth = ctx.config.group(authOptions);
+    const daemonConf = ctx.config.group(daemonOptions);
+    const base = resolve(ctx.dataDir, 'object-storage');
+    const ringDir = o.ring_dir ? resolve(o.ring_dir) : resolve(base, 'rings');
+    const devicesDir = o.devices ? resolve(o.devices) : resolve(base, 'devices');
+    const salt = ensureSalt(ringDir, o.swift_hash_path_prefix, o.swift_hash_path_suffix);
+    ensureRings(ringDir, {
+      partPower: o.part_power,
+      replicas: o.replicas,
+      minPartHours: o.min_part_hours,
+      deviceCount: o.device_count,
+      ip: o.storage_ip,
+      ports: { object: o.object_port, container: o.container_port, account: o.account_port },
+    });
+    const rings = loadRings(ringDir, salt);
+    const client = new StorageNodeClient(o.node_timeout * 1000);
+    const node = startStorageNode({ devicesDir, salt, rings, client, localIps: [o.storage_ip], fsync: o.fsync, reclaimAge: o.reclaim_age, log: ctx.logger });
+    const constraints: Constraints = {
+      ...DEFAULT_CONSTRAINTS,
+      max_file_size: o.max_file_size,
+      container_listing_limit: o.container_listing_limit,
+      account_listing_limit: o.account_listing_limit,
+    };
+    const backend = new Backend(rings, client);
+    const proxyCtx = { backend, info: new InfoCache(backend), constraints, accountAutocreate: o.account_autocreate, expiringDivisor: o.expiring_objects_container_divisor };
+    const middleware = buildMiddleware({ ctx: proxyCtx, validator: ctx.tokenValidator(), auth, log: ctx.logger });
+    const pipeline = buildPipeline(middleware, proxyServer(proxyCtx));
+    const daemons = daemonConf.enabled ? startDaemons({ node, rings, client, backend, salt, options: daemonConf, reclaimAge: o.reclaim_age, log: ctx.logger, realms: parseRealms(auth.container_sync_realms) }) : undefined;
+    return {
+      http: {
+        routes: objectStorageRoutes,
+        faults: webobFaults,
+        streamContentTypes: '*',
+        requestIdHeaders: ['x-openstack-request-id', 'x-trans-id'],
+        newRequestId: transactionId,
+        services: { pipeline, log: ctx.logger },
+      },
+      async stop() {
+        await daemons?.stop();
+        node.close();
+        client.close();
+      },
+    };
+  },
+});

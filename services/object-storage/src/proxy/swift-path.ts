@@ -1,0 +1,28 @@
+/** A `/v1/<account>[/<container>[/<object>]]` path. */
+export interface SwiftPath {
+  version: string;
+  account: string;
+  container?: string;
+  object?: string;
+}
+
+/** Splits an API path; undefined when it is not one (the object keeps its slashes). */
+export function parseSwiftPath(path: string): SwiftPath | undefined {
+  const m = /^\/([^/]+)\/([^/]+)(?:\/([^/]*)(?:\/(.*))?)?$/s.exec(path);
+  if (!m) return undefined;
+  const [, version, account, container, object] = m;
+  if (container === '' && object !== undefined) return undefined;
+  return {
+    version: version!,
+    account: account!,
+    container: container === '' || container === undefined ? undefined : container,
+    object: object === '' || object === undefined ? undefined : object,
+  };
+}
+
+export function swiftPath(p: SwiftPath): string {
+  let out = `/${p.version}/${p.account}`;
+  if (p.container !== undefined) out += `/${p.container}`;
+  if (p.object !== undefined) out += `/${p.object}`;
+  return out;
+}

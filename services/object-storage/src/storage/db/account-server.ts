@@ -1,0 +1,108 @@
+import type { Logger } from '@nimbus/logging';
+import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { isoDate, parseTimestamp } from '../../common/timestamp';
+import type { HashPathSalt } from '../../ring/hash-path';
+import type { AccountBroker } from './account-broker';
+import type { BrokerPool } from './broker-pool';
+import { mounted } from './container-server';
+import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
+import { listingQuery } from './listing-query';
+
+/**
+ * The account server: one database per account replica with its container listing (each
+ * container's counts as last reported), totals and metadata.
+ */
+export class AccountServer {
+  constructor(
+    private readonly root: string,
+    private readonly salt: HashPathSalt,
+    private readonly pool: BrokerPool<AccountBroker>,
+    private readonly log: Logger,
+  ) {}
+
+  readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
+    const p = splitDbPath(req.path);
+    if (!p || p.object !== undefined) return errorResponse(400, 'Invalid path');
+    if (!mounted(this.root, p.device)) return errorResponse(507);
+    const path = dbPath(this.root, p.device, p.part, 'account', this.salt, p.account);
+    if (p.container !== undefined) return this.containerReport(req, path, p.account, p.container);
+    switch (req.method) {
+      case 'PUT':
+        return this.putAccount(req, path, p.account);
+      case 'GET':
+      case 'HEAD':
+        return this.getAccount(req, path);
+      case 'POST':
+        return this.postAccount(req, path);
+      case 'DELETE':
+        return this.deleteAccount(req, path);
+      default:
+        return errorResponse(405);
+    }
+  };
+
+  private putAccount(req: SwiftRequest, path: string, account: string): SwiftResponse {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, true)!;
+    if (broker.initialised && broker.isDeleted() && !req.headers['x-account-override-deleted']) return errorResponse(403, 'Recently deleted');
+    const existed = broker.initialise(account, ts);
+    const meta = metadataHeaders(req.headers, 'account');
+    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    return response(existed ? 202 : 201);
+  }
+
+  private getAccount(req: SwiftRequest, path: string): SwiftResponse {
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised) return errorResponse(404);
+    if (broker.isDeleted()) return errorResponse(404, undefined, { 'x-account-status': 'Deleted' });
+    const info = broker.info();
+    const totals = broker.totals();
+    const headers: Record<string, string> = {
+      'x-account-container-count': String(totals.containers),
+      'x-account-object-count': String(totals.objects),
+      'x-account-bytes-used': String(totals.bytes),
+      'x-timestamp': info.created_at ?? info.put_timestamp!,
+      'x-put-timestamp': info.put_timestamp!,
+      ...broker.liveMetadata(),
+    };
+    if (req.method === 'HEAD') return response(204, undefined, headers);
+    const q = listingQuery(req.query, 10_000);
+    if (typeof q === 'string') return errorResponse(400, q);
+    const rows = broker.list(q, 'put_timestamp, object_count, bytes_used');
+    const items = rows.map((r) => (r.subdir ? { subdir: r.name } : { name: r.name, count: r.object_count, bytes: r.bytes_used, last_modified: isoDate(r.put_timestamp as string) }));
+    return response(200, JSON.stringify(items), { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  }
+
+  private postAccount(req: SwiftRequest, path: string): SwiftResponse {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    const meta = metadataHeaders(req.headers, 'account');
+    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    return response(204);
+  }
+
+  private deleteAccount(req: SwiftRequest, path: string): SwiftResponse {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    broker.markDeleted(ts);
+    return response(204);
+  }
+
+  /** `PUT /<dev>/<part>/<account>/<container>`: a container's report; the account is created on first report. */
+  private containerReport(req: SwiftRequest, path: string, account: string, container: string): SwiftResponse {
+    if (req.method !== 'PUT') return errorResponse(405);
+    const put = parseTimestamp(req.headers['x-put-timestamp']) ?? '0';
+    const del = parseTimestamp(req.headers['x-delete-timestamp']) ?? '0';
+    const broker = this.pool.get(path, true)!;
+    if (!broker.initialised) broker.initialise(account, put > del ? put : del);
+    if (broker.isDeleted()) return errorResponse(404);
+    broker.putContainer({ name: container, put_timestamp: put, delete_timestamp: del, object_count: Number(req.headers['x-object-count'] ?? 0), bytes_used: Number(req.headers['x-bytes-used'] ?? 0) });
+    this.log.trace({ account, container }, 'container report');
+    return response(201);
+  }
+}

@@ -1,0 +1,207 @@
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Logger } from '@nimbus/logging';
+import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { isoDate, parseTimestamp } from '../../common/timestamp';
+import type { HashPathSalt } from '../../ring/hash-path';
+import type { BrokerPool } from './broker-pool';
+import type { ContainerBroker } from './container-broker';
+import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
+import { listingQuery } from './listing-query';
+
+/** What a container reports to its account. */
+export interface ContainerReport {
+  account: string;
+  container: string;
+  put_timestamp: string;
+  delete_timestamp: string;
+  object_count: number;
+  bytes_used: number;
+}
+
+/** Sends a container's report to the account servers (answers whether a quorum took it). */
+export type AccountReporter = (report: ContainerReport) => Promise<boolean>;
+
+/**
+ * The container server: one database per container replica, holding its object listing, counts
+ * and metadata. Object servers send it each object's PUT and DELETE; it reports its counts to
+ * the account (at once for container changes, batched for object changes).
+ */
+export class ContainerServer {
+  private readonly dirty = new Map<string, ContainerBroker>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly salt: HashPathSalt,
+    private readonly pool: BrokerPool<ContainerBroker>,
+    private readonly reportToAccount: AccountReporter,
+    private readonly log: Logger,
+    private readonly reportDelayMs = 50,
+  ) {}
+
+  readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
+    const p = splitDbPath(req.path);
+    if (!p || !p.container) return errorResponse(400, 'Invalid path');
+    if (!mounted(this.root, p.device)) return errorResponse(507);
+    const path = dbPath(this.root, p.device, p.part, 'container', this.salt, p.account, p.container);
+    if (p.object !== undefined) return this.objectUpdate(req, path, p.account, p.container, p.object);
+    switch (req.method) {
+      case 'PUT':
+        return this.putContainer(req, path, p.account, p.container);
+      case 'GET':
+      case 'HEAD':
+        return this.getContainer(req, path);
+      case 'POST':
+        return this.postContainer(req, path);
+      case 'DELETE':
+        return this.deleteContainer(req, path);
+      default:
+        return errorResponse(405);
+    }
+  };
+
+  private async putContainer(req: SwiftRequest, path: string, account: string, container: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, true)!;
+    const existed = broker.initialise(account, container, ts);
+    const meta = metadataHeaders(req.headers, 'container');
+    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    this.markSync(broker, p(req));
+    await this.report(broker);
+    return response(existed ? 202 : 201, undefined, { 'x-backend-timestamp': ts });
+  }
+
+  private getContainer(req: SwiftRequest, path: string): SwiftResponse {
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404, undefined, broker?.initialised ? { 'x-backend-timestamp': broker.info().delete_timestamp ?? '0' } : {});
+    const info = broker.info();
+    const headers: Record<string, string> = {
+      'x-container-object-count': String(broker.objectCount()),
+      'x-container-bytes-used': String(broker.bytesUsed()),
+      'x-timestamp': info.created_at ?? info.put_timestamp!,
+      'x-put-timestamp': info.put_timestamp!,
+      'x-backend-timestamp': info.put_timestamp!,
+      'x-backend-put-timestamp': info.put_timestamp!,
+      'x-backend-status-changed-at': info.status_changed_at ?? info.put_timestamp!,
+      ...broker.liveMetadata(),
+    };
+    if (req.method === 'HEAD') return response(204, undefined, headers);
+    const q = listingQuery(req.query, 10_000);
+    if (typeof q === 'string') return errorResponse(400, q);
+    const rows = broker.list(q, 'created_at, size, content_type, etag');
+    const items = rows.map((r) =>
+      r.subdir ? { subdir: r.name } : { name: r.name, hash: r.etag, bytes: r.size, content_type: r.content_type, last_modified: isoDate(r.created_at as string) },
+    );
+    return response(200, JSON.stringify(items), { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  }
+
+  private async postContainer(req: SwiftRequest, path: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    const meta = metadataHeaders(req.headers, 'container');
+    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    this.markSync(broker, p(req));
+    return response(204);
+  }
+
+  private async deleteContainer(req: SwiftRequest, path: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const broker = this.pool.get(path, false);
+    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    if (broker.objectCount() > 0) return errorResponse(409);
+    broker.markDeleted(ts);
+    await this.report(broker);
+    return response(204);
+  }
+
+  private objectUpdate(req: SwiftRequest, path: string, account: string, container: string, object: string): SwiftResponse {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    if (req.method !== 'PUT' && req.method !== 'DELETE') return errorResponse(405);
+    let broker = this.pool.get(path, account.startsWith('.'));
+    if (broker && !broker.initialised && account.startsWith('.')) broker.initialise(account, container, ts);
+    if (!broker || !broker.initialised) return errorResponse(404);
+    const changed = broker.merge([
+      req.method === 'PUT'
+        ? { name: object, created_at: ts, size: Number(req.headers['x-size'] ?? 0), content_type: req.headers['x-content-type'] ?? 'application/octet-stream', etag: req.headers['x-etag'] ?? '', deleted: 0 }
+        : { name: object, created_at: ts, size: 0, content_type: '', etag: '', deleted: 1 },
+    ]);
+    if (changed) this.reportLater(broker);
+    return response(req.method === 'PUT' ? 201 : 204);
+  }
+
+  /**
+   * Keeps a marker per container that syncs elsewhere (`<device>/sync_containers/<db hash>`),
+   * so the sync daemon visits those alone, however many containers the device holds.
+   */
+  private markSync(broker: ContainerBroker, device: string): void {
+    const dir = join(this.root, device, 'sync_containers');
+    const marker = join(dir, basename(broker.path, '.db'));
+    const to = broker.liveMetadata()['x-container-sync-to'];
+    if (to) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(marker, broker.path);
+    } else rmSync(marker, { force: true });
+  }
+
+  /** Object changes are reported to the account shortly after, once per burst. */
+  private reportLater(broker: ContainerBroker): void {
+    this.dirty.set(broker.path, broker);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const batch = [...this.dirty.values()];
+      this.dirty.clear();
+      for (const b of batch) this.report(b).catch((err) => this.log.warn({ err }, 'account update failed'));
+    }, this.reportDelayMs);
+    this.flushTimer.unref();
+  }
+
+  /** Reports a container's state to its account; remembers what was reported. */
+  async report(broker: ContainerBroker): Promise<boolean> {
+    const i = broker.info();
+    if (!i.account || !i.container) return false;
+    const report: ContainerReport = {
+      account: i.account,
+      container: i.container,
+      put_timestamp: i.put_timestamp ?? '0',
+      delete_timestamp: i.delete_timestamp ?? '0',
+      object_count: broker.objectCount(),
+      bytes_used: broker.bytesUsed(),
+    };
+    const ok = await this.reportToAccount(report);
+    if (ok) broker.setInfo({ reported: `${report.put_timestamp}/${report.delete_timestamp}/${report.object_count}/${report.bytes_used}` });
+    return ok;
+  }
+
+  /** Whether a container's last report is out of date (for the updater). */
+  unreported(broker: ContainerBroker): boolean {
+    const i = broker.info();
+    return i.reported !== `${i.put_timestamp ?? '0'}/${i.delete_timestamp ?? '0'}/${broker.objectCount()}/${broker.bytesUsed()}`;
+  }
+
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.dirty.clear();
+  }
+}
+
+/** The device of a storage request path. */
+function p(req: SwiftRequest): string {
+  return req.path.split('/')[1] ?? '';
+}
+
+export function mounted(root: string, device: string): boolean {
+  try {
+    return statSync(join(root, device)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+

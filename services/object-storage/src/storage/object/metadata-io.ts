@@ -1,0 +1,76 @@
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { getAttributeSync, setAttributeSync } from '@napi-rs/xattr';
+
+/** An object's metadata: header names as stored (`Content-Length`, `ETag`, `X-Object-Meta-Color`...). */
+export type ObjectMetadata = Record<string, string>;
+
+/** Reads and writes the metadata beside a data, meta or tombstone file. */
+export interface MetadataIo {
+  readonly kind: 'xattr' | 'sidecar';
+  write(path: string, meta: ObjectMetadata): void;
+  read(path: string): ObjectMetadata | undefined;
+  /** Moves a file with its metadata. */
+  rename(from: string, to: string): void;
+  /** Removes a file with its metadata. */
+  remove(path: string): void;
+  /** Whether a directory entry is metadata of another file (hidden from listings). */
+  isSidecar(name: string): boolean;
+}
+
+const XATTR = 'user.swift.metadata';
+
+/** Metadata as JSON in the `user.swift.metadata` extended attribute, as upstream keeps its pickle. */
+export const xattrMetadata: MetadataIo = {
+  kind: 'xattr',
+  write: (path, meta) => setAttributeSync(path, XATTR, JSON.stringify(meta)),
+  read(path) {
+    const raw = getAttributeSync(path, XATTR);
+    return raw ? (JSON.parse(raw.toString('utf8')) as ObjectMetadata) : undefined;
+  },
+  rename: (from, to) => renameSync(from, to),
+  remove: (path) => unlinkSync(path),
+  isSidecar: () => false,
+};
+
+/** Metadata in a `.<file>.json` file beside the file, for filesystems without user xattrs. */
+export const sidecarMetadata: MetadataIo = {
+  kind: 'sidecar',
+  write: (path, meta) => writeFileSync(sidecar(path), JSON.stringify(meta)),
+  read(path) {
+    try {
+      return JSON.parse(readFileSync(sidecar(path), 'utf8')) as ObjectMetadata;
+    } catch {
+      return undefined;
+    }
+  },
+  rename(from, to) {
+    renameSync(sidecar(from), sidecar(to));
+    renameSync(from, to);
+  },
+  remove(path) {
+    unlinkSync(path);
+    if (existsSync(sidecar(path))) unlinkSync(sidecar(path));
+  },
+  isSidecar: (name) => name.startsWith('.') && name.endsWith('.json'),
+};
+
+function sidecar(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.json`;
+}
+
+/** Picks xattrs when the devices' filesystem keeps user attributes, else sidecar files. */
+export function probeMetadataIo(dir: string): MetadataIo {
+  const probe = `${dir}/.xattr-probe-${process.pid}`;
+  try {
+    writeFileSync(probe, '');
+    setAttributeSync(probe, XATTR, '{}');
+    return getAttributeSync(probe, XATTR) ? xattrMetadata : sidecarMetadata;
+  } catch {
+    return sidecarMetadata;
+  } finally {
+    try {
+      unlinkSync(probe);
+    } catch {}
+  }
+}

@@ -1,0 +1,346 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '@nimbus/logging';
+import { applyRange, checkConditions } from '../../common/ranges';
+import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { httpDate, parseTimestamp } from '../../common/timestamp';
+import { type HashPathSalt, hashPath } from '../../ring/hash-path';
+import type { NodeClient } from '../node-client';
+import { isPostable, type ObjectDisk, type ObjectState } from './disk-file';
+import type { ObjectMetadata } from './metadata-io';
+import type { SuffixHashIndex } from './suffix-hashes';
+
+/** Objects this small are read whole with the metadata instead of streamed. */
+const SMALL_OBJECT = 64 * 1024;
+
+/** Headers a PUT stores besides the user metadata. */
+const STORED_HEADERS = ['content-disposition', 'content-encoding', 'content-language', 'x-delete-at', 'x-object-manifest', 'x-static-large-object', 'cache-control', 'expires'];
+
+/** A path split into its storage parts. */
+interface ObjectPath {
+  device: string;
+  part: string;
+  account: string;
+  container: string;
+  object: string;
+}
+
+function splitPath(path: string): ObjectPath | undefined {
+  const parts = path.split('/');
+  if (parts.length < 6 || parts[0] !== '') return undefined;
+  const [, device, part, account, container, ...rest] = parts;
+  const object = rest.join('/');
+  if (!device || !part || !account || !container || !object) return undefined;
+  return { device, part, account, container, object };
+}
+
+/** Header name as stored (`X-Object-Meta-Color`). */
+function titleCase(key: string): string {
+  return key.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/**
+ * The object server: stores each object replica on one of its devices and answers for it.
+ * GET/HEAD/PUT/POST/DELETE on `/<device>/<part>/<account>/<container>/<object>`, REPLICATE on
+ * `/<device>/<part>[/<suffix>-<suffix>...]` for replicators. Writes are durable (fsync) before
+ * they are acknowledged, older timestamps lose to newer ones, and deletes leave tombstones.
+ * After each write the container listing is updated, or an async pending update is left for
+ * the updater.
+ */
+export class ObjectServer {
+  constructor(
+    private readonly disk: ObjectDisk,
+    private readonly hashes: SuffixHashIndex,
+    private readonly salt: HashPathSalt,
+    private readonly nodes: NodeClient,
+    private readonly log: Logger,
+  ) {}
+
+  readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
+    if (req.method === 'REPLICATE') return this.replicate(req);
+    const p = splitPath(req.path);
+    if (!p) return errorResponse(400, 'Invalid path');
+    if (!this.disk.mounted(p.device)) return errorResponse(507);
+    const hash = hashPath(this.salt, p.account, p.container, p.object).toString('hex');
+    const dir = this.disk.hashDir(p.device, p.part, hash);
+    switch (req.method) {
+      case 'GET':
+      case 'HEAD':
+        return this.get(req, dir);
+      case 'PUT':
+        return this.put(req, p, hash, dir);
+      case 'POST':
+        return this.post(req, p, hash, dir);
+      case 'DELETE':
+        return this.delete(req, p, hash, dir);
+      default:
+        return errorResponse(405);
+    }
+  };
+
+  private get(req: SwiftRequest, dir: string): SwiftResponse {
+    const state = this.disk.read(dir);
+    if (state.status !== 'present' || this.expired(state)) {
+      const headers: Record<string, string> = {};
+      if (state.timestamp) headers['x-backend-timestamp'] = state.timestamp;
+      if (state.status === 'deleted') headers['x-backend-deleted'] = 'true';
+      return errorResponse(404, undefined, headers);
+    }
+    const meta = state.metadata;
+    const size = Number(meta['Content-Length'] ?? 0);
+    const etag = meta.ETag ?? '';
+    const headers = this.responseHeaders(state);
+    const denied = checkConditions(req.headers, etag, Math.ceil(Number(state.timestamp)), req.method, { 'x-timestamp': headers['x-timestamp']!, 'last-modified': headers['last-modified']!, 'x-backend-timestamp': headers['x-backend-timestamp']! });
+    if (denied) return denied;
+    if (req.method === 'HEAD') return response(200, undefined, headers);
+    const path = state.dataPath!;
+    if (size <= SMALL_OBJECT) {
+      let data: Buffer;
+      try {
+        data = readFileSync(path);
+      } catch {
+        return errorResponse(404);
+      }
+      return applyRange(response(200, undefined, headers), req.headers.range, data.length, (s, e) => data.subarray(s, e + 1));
+    }
+    return applyRange(response(200, undefined, headers), req.headers.range, size, (s, e) => createReadStream(path, { start: s, end: e, highWaterMark: 256 * 1024 }));
+  }
+
+  private responseHeaders(state: ObjectState): Record<string, string> {
+    const meta = state.metadata;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(meta)) {
+      const key = k.toLowerCase();
+      if (key === 'name' || key === 'x-timestamp') continue;
+      headers[key] = v;
+    }
+    headers.etag = meta.ETag ?? '';
+    headers['content-length'] = meta['Content-Length'] ?? '0';
+    headers['x-timestamp'] = meta['X-Timestamp'] ?? state.timestamp!;
+    headers['last-modified'] = httpDate(meta['X-Timestamp'] ?? state.timestamp!);
+    headers['x-backend-timestamp'] = meta['X-Timestamp'] ?? state.timestamp!;
+    headers['x-backend-data-timestamp'] = state.timestamp!;
+    headers['accept-ranges'] = 'bytes';
+    return headers;
+  }
+
+  private expired(state: ObjectState, now = Date.now() / 1000): boolean {
+    const at = state.metadata['X-Delete-At'];
+    return at !== undefined && Number(at) <= now;
+  }
+
+  /** 409 with the existing timestamp when a newer or equal write is already here. */
+  private conflict(state: ObjectState, ts: string): SwiftResponse | undefined {
+    const existing = state.metaTimestamp && state.metaTimestamp > (state.timestamp ?? '') ? state.metaTimestamp : state.timestamp;
+    if (state.timestamp && state.timestamp >= ts) return errorResponse(409, undefined, { 'x-backend-timestamp': existing ?? state.timestamp });
+    return undefined;
+  }
+
+  private async put(req: SwiftRequest, p: ObjectPath, hash: string, dir: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const before = this.disk.read(dir);
+    const conflict = this.conflict(before, ts);
+    if (conflict) {
+      await drain(req.body);
+      return conflict;
+    }
+    const ifNone = req.headers['if-none-match'];
+    if (ifNone === '*' && before.status === 'present' && !this.expired(before)) {
+      await drain(req.body);
+      return errorResponse(412, undefined, { 'x-backend-timestamp': before.timestamp! });
+    }
+    const expected = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
+    const writer = await this.disk.createWriter(p.device);
+    const md5 = createHash('md5');
+    let size = 0;
+    try {
+      if (req.body) {
+        for await (const chunk of req.body) {
+          md5.update(chunk);
+          size += chunk.length;
+          await writer.write(chunk);
+        }
+      }
+    } catch (err) {
+      await writer.abort();
+      this.log.debug({ err }, 'object upload ended early');
+      return errorResponse(499);
+    }
+    if (expected !== undefined && size !== expected) {
+      await writer.abort();
+      return errorResponse(499);
+    }
+    const etag = md5.digest('hex');
+    const wanted = req.headers.etag?.replace(/"/g, '').toLowerCase();
+    if (wanted && wanted !== etag) {
+      await writer.abort();
+      return errorResponse(422);
+    }
+    const meta: ObjectMetadata = {
+      name: `/${p.account}/${p.container}/${p.object}`,
+      'X-Timestamp': ts,
+      'Content-Type': req.headers['content-type'] || 'application/octet-stream',
+      ETag: etag,
+      'Content-Length': String(size),
+    };
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-') || k.startsWith('x-object-transient-sysmeta-') || STORED_HEADERS.includes(k)) meta[titleCase(k)] = v;
+    }
+    try {
+      await writer.commit(dir, `${ts}.data`, meta);
+    } catch (err) {
+      await writer.abort();
+      this.log.warn({ err }, 'object write failed');
+      return errorResponse(507);
+    }
+    this.hashes.invalidate(p.device, p.part, hash.slice(-3));
+    if (!req.headers['x-backend-replication']) {
+      await this.updateContainer(req, p, 'PUT', ts, { 'x-size': String(size), 'x-content-type': meta['Content-Type']!, 'x-etag': req.headers['x-object-sysmeta-container-update-override-etag'] ?? etag });
+    }
+    return response(201, undefined, { etag, 'x-backend-timestamp': ts });
+  }
+
+  private async post(req: SwiftRequest, p: ObjectPath, hash: string, dir: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const state = this.disk.read(dir);
+    if (state.status !== 'present' || this.expired(state)) return errorResponse(404, undefined, state.timestamp ? { 'x-backend-timestamp': state.timestamp } : {});
+    const latest = state.metaTimestamp && state.metaTimestamp > state.timestamp! ? state.metaTimestamp : state.timestamp!;
+    if (latest >= ts) return errorResponse(409, undefined, { 'x-backend-timestamp': latest });
+    const meta: ObjectMetadata = { 'X-Timestamp': ts };
+    for (const [k, v] of Object.entries(req.headers)) if (isPostable(k) && k !== 'content-type') meta[titleCase(k)] = v;
+    if (req.headers['content-type']) meta['Content-Type'] = req.headers['content-type'];
+    else if (state.metadata['Content-Type']) meta['Content-Type'] = state.metadata['Content-Type'];
+    const writer = await this.disk.createWriter(p.device);
+    try {
+      await writer.commit(dir, `${ts}.meta`, meta);
+    } catch (err) {
+      await writer.abort();
+      this.log.warn({ err }, 'object metadata write failed');
+      return errorResponse(507);
+    }
+    this.hashes.invalidate(p.device, p.part, hash.slice(-3));
+    return response(202, undefined, { 'x-backend-timestamp': ts });
+  }
+
+  private async delete(req: SwiftRequest, p: ObjectPath, hash: string, dir: string): Promise<SwiftResponse> {
+    const ts = parseTimestamp(req.headers['x-timestamp']);
+    if (!ts) return errorResponse(400, 'Missing timestamp');
+    const state = this.disk.read(dir);
+    const ifDeleteAt = req.headers['x-if-delete-at'];
+    if (ifDeleteAt !== undefined) {
+      if (state.status !== 'present') return errorResponse(404);
+      if (state.metadata['X-Delete-At'] !== ifDeleteAt) return errorResponse(412);
+    }
+    const conflict = this.conflict(state, ts);
+    if (conflict) return conflict;
+    const existed = state.status === 'present' && !this.expired(state);
+    const writer = await this.disk.createWriter(p.device);
+    try {
+      await writer.commit(dir, `${ts}.ts`, { 'X-Timestamp': ts, name: `/${p.account}/${p.container}/${p.object}` });
+    } catch (err) {
+      await writer.abort();
+      this.log.warn({ err }, 'tombstone write failed');
+      return errorResponse(507);
+    }
+    this.hashes.invalidate(p.device, p.part, hash.slice(-3));
+    if (!req.headers['x-backend-replication']) await this.updateContainer(req, p, 'DELETE', ts, {});
+    return response(existed ? 204 : 404, undefined, { 'x-backend-timestamp': ts });
+  }
+
+  /**
+   * Tells the container servers the proxy named about the change; any that cannot be reached get
+   * an async pending file the updater replays.
+   */
+  private async updateContainer(req: SwiftRequest, p: ObjectPath, method: 'PUT' | 'DELETE', ts: string, extra: Record<string, string>): Promise<void> {
+    const hosts = (req.headers['x-container-host'] ?? '').split(',').filter(Boolean);
+    const devices = (req.headers['x-container-device'] ?? '').split(',');
+    const part = req.headers['x-container-partition'];
+    if (!hosts.length || part === undefined) return;
+    const headers = { 'x-timestamp': ts, ...extra };
+    const path = `/${p.account}/${p.container}/${p.object}`;
+    await Promise.all(
+      hosts.map(async (host, i) => {
+        const [ip, port] = splitHost(host);
+        const node = { ip, port, device: devices[i] ?? devices[0]! };
+        const res = await this.nodes.request(node, part, method, path, headers);
+        if (res.status >= 200 && res.status < 300) return;
+        await this.savePending(p.device, { op: method, account: p.account, container: p.container, obj: p.object, headers, node, part });
+      }),
+    );
+  }
+
+  private async savePending(device: string, update: AsyncUpdate): Promise<void> {
+    const hash = hashPath(this.salt, update.account, update.container, update.obj).toString('hex');
+    const dir = join(this.disk.root, device, 'async_pending', hash.slice(-3));
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${hash}-${update.headers['x-timestamp']}-${update.node.device}`);
+    await writeFile(`${file}.tmp`, JSON.stringify(update));
+    await rename(`${file}.tmp`, file);
+  }
+
+  /** `REPLICATE /<device>/<part>[/<suffixes joined by ->]`: the partition's suffix hashes, JSON. */
+  private replicate(req: SwiftRequest): SwiftResponse {
+    const [, device, part, suffixes] = req.path.split('/');
+    if (!device || !part || !/^\d+$/.test(part)) return errorResponse(400, 'Invalid path');
+    if (!this.disk.mounted(device)) return errorResponse(507);
+    const recalc = suffixes ? suffixes.split('-').filter((s) => /^[0-9a-f]{3}$/.test(s)) : [];
+    const hashes = this.hashes.get(device, part, recalc);
+    return response(200, JSON.stringify(hashes), { 'content-type': 'application/json' });
+  }
+}
+
+/** A container update the object server could not deliver, kept for the updater. */
+export interface AsyncUpdate {
+  op: 'PUT' | 'DELETE';
+  account: string;
+  container: string;
+  obj: string;
+  headers: Record<string, string>;
+  node: { ip: string; port: number; device: string };
+  part: string;
+}
+
+export function splitHost(host: string): [string, number] {
+  const i = host.lastIndexOf(':');
+  return [host.slice(0, i).replace(/^\[|\]$/g, ''), Number(host.slice(i + 1))];
+}
+
+async function drain(body: AsyncIterable<Buffer> | undefined): Promise<void> {
+  if (body) for await (const _ of body) {
+  }
+}
+
+/** Files in a device's async pending tree, for the updater. */
+export async function listPending(root: string, device: string): Promise<string[]> {
+  const base = join(root, device, 'async_pending');
+  const out: string[] = [];
+  let suffixes: string[] = [];
+  try {
+    suffixes = await readdir(base);
+  } catch {
+    return out;
+  }
+  for (const s of suffixes) {
+    try {
+      for (const f of await readdir(join(base, s))) if (!f.endsWith('.tmp')) out.push(join(base, s, f));
+    } catch {}
+  }
+  return out;
+}
+
+export async function readPending(path: string): Promise<AsyncUpdate | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as AsyncUpdate;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function removePending(path: string): Promise<void> {
+  await unlink(path).catch(() => {});
+}
+

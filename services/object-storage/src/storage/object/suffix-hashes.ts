@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ObjectDisk } from './disk-file';
+
+export type SuffixHashes = Record<string, string>;
+
+/**
+ * Per-partition hashes of each suffix directory, which replicators compare instead of listing
+ * files: `hashes.json` holds the last computed values and `hashes.invalid` the suffixes written
+ * since, so a pass over an unchanged partition reads two small files and hashes nothing.
+ */
+export class SuffixHashIndex {
+  constructor(
+    private readonly disk: ObjectDisk,
+    private readonly reclaimAgeSeconds: number,
+  ) {}
+
+  partDir(device: string, part: number | string): string {
+    return join(this.disk.root, device, 'objects', String(part));
+  }
+
+  /** Records that a suffix changed (one append, no fsync: a lost line only costs a recompute). */
+  invalidate(device: string, part: number | string, suffix: string): void {
+    const dir = this.partDir(device, part);
+    try {
+      appendFileSync(join(dir, 'hashes.invalid'), `${suffix}\n`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(join(dir, 'hashes.invalid'), `${suffix}\n`);
+    }
+  }
+
+  /** The partition's suffix hashes, recomputing invalidated suffixes and those asked for. */
+  get(device: string, part: number | string, recalculate: readonly string[] = []): SuffixHashes {
+    const dir = this.partDir(device, part);
+    let hashes: SuffixHashes | undefined;
+    try {
+      hashes = JSON.parse(readFileSync(join(dir, 'hashes.json'), 'utf8')) as SuffixHashes;
+    } catch {}
+    const stale = new Set(recalculate);
+    const claimed = join(dir, `hashes.invalid.${process.pid}`);
+    try {
+      renameSync(join(dir, 'hashes.invalid'), claimed);
+      for (const s of readFileSync(claimed, 'utf8').split('\n')) if (s) stale.add(s);
+      unlinkSync(claimed);
+    } catch {}
+    let suffixes: string[];
+    if (!hashes) {
+      hashes = {};
+      try {
+        suffixes = readdirSync(dir).filter((n) => /^[0-9a-f]{3}$/.test(n));
+      } catch {
+        return {};
+      }
+      for (const s of suffixes) stale.add(s);
+    }
+    if (stale.size === 0) return hashes;
+    const reclaimBefore = Date.now() / 1000 - this.reclaimAgeSeconds;
+    for (const suffix of stale) {
+      const h = this.hashSuffix(join(dir, suffix), reclaimBefore);
+      if (h) hashes[suffix] = h;
+      else delete hashes[suffix];
+    }
+    try {
+      writeFileSync(join(dir, 'hashes.json.tmp'), JSON.stringify(hashes));
+      renameSync(join(dir, 'hashes.json.tmp'), join(dir, 'hashes.json'));
+    } catch {}
+    return hashes;
+  }
+
+  /** Cleans each object directory of a suffix and hashes what remains; undefined when empty. */
+  private hashSuffix(suffixDir: string, reclaimBefore: number): string | undefined {
+    let objects: string[];
+    try {
+      objects = readdirSync(suffixDir).sort();
+    } catch {
+      return undefined;
+    }
+    const md5 = createHash('md5');
+    let any = false;
+    for (const hash of objects) {
+      const files = this.disk.cleanup(join(suffixDir, hash), reclaimBefore);
+      if (files.length === 0) continue;
+      any = true;
+      md5.update(`${hash}:${[...files].sort().join(',')};`);
+    }
+    if (!any) {
+      try {
+        rmdirSync(suffixDir);
+      } catch {}
+      return undefined;
+    }
+    return md5.digest('hex');
+  }
+}
