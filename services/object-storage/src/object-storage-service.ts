@@ -3,17 +3,12 @@ import { webobFaults } from '@nimbus/http';
 import { defineService } from '@nimbus/service';
 import { objectStorageRoutes } from './api/routes';
 import { transactionId } from './api/swift-edge';
-import { ensureRings, ensureSalt, loadRings } from './cluster/cluster-setup';
-import { startStorageNode } from './cluster/storage-node';
-import { DEFAULT_CONSTRAINTS, type Constraints } from './common/constraints';
+import { openLocalCluster } from './cluster/local-cluster';
 import { authOptions, clusterOptions, daemonOptions } from './conf/options';
 import { startDaemons } from './daemons/daemon-runner';
 import { parseRealms } from './middleware/container-sync';
 import { buildMiddleware } from './middleware/middleware-stack';
-import { Backend } from './proxy/backend';
-import { InfoCache } from './proxy/container-info';
 import { buildPipeline, proxyServer } from './proxy/proxy-server';
-import { StorageNodeClient } from './storage/node-client';
 
 /**
  * Object storage (Swift v1): the proxy with its middleware pipeline, and the account,
@@ -34,26 +29,28 @@ export const objectStorageService = defineService({
     const base = resolve(ctx.dataDir, 'object-storage');
     const ringDir = o.ring_dir ? resolve(o.ring_dir) : resolve(base, 'rings');
     const devicesDir = o.devices ? resolve(o.devices) : resolve(base, 'devices');
-    const salt = ensureSalt(ringDir, o.swift_hash_path_prefix, o.swift_hash_path_suffix);
-    ensureRings(ringDir, {
-      partPower: o.part_power,
-      replicas: o.replicas,
-      minPartHours: o.min_part_hours,
-      deviceCount: o.device_count,
-      ip: o.storage_ip,
-      ports: { object: o.object_port, container: o.container_port, account: o.account_port },
+    const cluster = openLocalCluster({
+      ringDir,
+      devicesDir,
+      hashPrefix: o.swift_hash_path_prefix,
+      hashSuffix: o.swift_hash_path_suffix,
+      layout: {
+        partPower: o.part_power,
+        replicas: o.replicas,
+        minPartHours: o.min_part_hours,
+        deviceCount: o.device_count,
+        ip: o.storage_ip,
+        ports: { object: o.object_port, container: o.container_port, account: o.account_port },
+      },
+      fsync: o.fsync,
+      reclaimAge: o.reclaim_age,
+      nodeTimeoutMs: o.node_timeout * 1000,
+      constraints: { max_file_size: o.max_file_size, container_listing_limit: o.container_listing_limit, account_listing_limit: o.account_listing_limit },
+      accountAutocreate: o.account_autocreate,
+      expiringDivisor: o.expiring_objects_container_divisor,
+      log: ctx.logger,
     });
-    const rings = loadRings(ringDir, salt);
-    const client = new StorageNodeClient(o.node_timeout * 1000);
-    const node = startStorageNode({ devicesDir, salt, rings, client, localIps: [o.storage_ip], fsync: o.fsync, reclaimAge: o.reclaim_age, log: ctx.logger });
-    const constraints: Constraints = {
-      ...DEFAULT_CONSTRAINTS,
-      max_file_size: o.max_file_size,
-      container_listing_limit: o.container_listing_limit,
-      account_listing_limit: o.account_listing_limit,
-    };
-    const backend = new Backend(rings, client);
-    const proxyCtx = { backend, info: new InfoCache(backend), constraints, accountAutocreate: o.account_autocreate, expiringDivisor: o.expiring_objects_container_divisor };
+    const { node, rings, client, backend, salt, proxy: proxyCtx } = cluster;
     const middleware = buildMiddleware({ ctx: proxyCtx, validator: ctx.tokenValidator(), auth, log: ctx.logger });
     const pipeline = buildPipeline(middleware, proxyServer(proxyCtx));
     const daemons = daemonConf.enabled ? startDaemons({ node, rings, client, backend, salt, options: daemonConf, reclaimAge: o.reclaim_age, log: ctx.logger, realms: parseRealms(auth.container_sync_realms) }) : undefined;
@@ -68,8 +65,7 @@ export const objectStorageService = defineService({
       },
       async stop() {
         await daemons?.stop();
-        node.close();
-        client.close();
+        cluster.close();
       },
     };
   },
