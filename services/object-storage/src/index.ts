@@ -1,1 +1,13 @@
+export { type LocalCluster, openLocalCluster } from './cluster/local-cluster';
+export {
+  type Handler,
+  newRequest,
+  readBody,
+  type SwiftRequest,
+  type SwiftResponse,
+} from './common/swift-http';
+export { ObjectAuditor } from './daemons/object-auditor';
+export { ObjectReplicator } from './daemons/object-replicator';
 export * from './object-storage-service';
+export { buildPipeline, proxyServer } from './proxy/proxy-server';
+export { hashPath } from './ring/hash-path';

@@ -45,15 +45,36 @@ export const objectStorageService = defineService({
       fsync: o.fsync,
       reclaimAge: o.reclaim_age,
       nodeTimeoutMs: o.node_timeout * 1000,
-      constraints: { max_file_size: o.max_file_size, container_listing_limit: o.container_listing_limit, account_listing_limit: o.account_listing_limit },
+      constraints: {
+        max_file_size: o.max_file_size,
+        container_listing_limit: o.container_listing_limit,
+        account_listing_limit: o.account_listing_limit,
+      },
       accountAutocreate: o.account_autocreate,
       expiringDivisor: o.expiring_objects_container_divisor,
       log: ctx.logger,
     });
     const { node, rings, client, backend, salt, proxy: proxyCtx } = cluster;
-    const middleware = buildMiddleware({ ctx: proxyCtx, validator: ctx.tokenValidator(), auth, log: ctx.logger });
+    const middleware = buildMiddleware({
+      ctx: proxyCtx,
+      validator: ctx.tokenValidator(),
+      auth,
+      log: ctx.logger,
+    });
     const pipeline = buildPipeline(middleware, proxyServer(proxyCtx));
-    const daemons = daemonConf.enabled ? startDaemons({ node, rings, client, backend, salt, options: daemonConf, reclaimAge: o.reclaim_age, log: ctx.logger, realms: parseRealms(auth.container_sync_realms) }) : undefined;
+    const daemons = daemonConf.enabled
+      ? startDaemons({
+          node,
+          rings,
+          client,
+          backend,
+          salt,
+          options: daemonConf,
+          reclaimAge: o.reclaim_age,
+          log: ctx.logger,
+          realms: parseRealms(auth.container_sync_realms),
+        })
+      : undefined;
     return {
       http: {
         routes: objectStorageRoutes,

@@ -3,16 +3,42 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@nimbus/logging';
-import { type Body, type Handler, type SwiftRequest, type SwiftResponse, errorResponse } from '../common/swift-http';
+import {
+  type Body,
+  errorResponse,
+  type Handler,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../common/swift-http';
 
 /** Header families clients may neither send nor see (upstream's gatekeeper). */
-const INTERNAL = /^(x-backend-|x-(account|container|object)-sysmeta-|x-object-transient-sysmeta-|x-node-error)/;
+const INTERNAL =
+  /^(x-backend-|x-(account|container|object)-sysmeta-|x-object-transient-sysmeta-|x-node-error)/;
 
-/** Upstream's transaction id: `tx` + 21 hex digits + `-` + the time in hex. */
+const txPrefix = randomBytes(4).toString('hex').slice(0, 7);
+let txCounter = Math.floor(Math.random() * 2 ** 40);
+
+/**
+ * Upstream's transaction id: `tx` + 21 hex digits + `-` + the time in hex. The digits are a
+ * per-process random prefix and a counter: unique, and without a random draw per request.
+ */
 export function transactionId(): string {
-  return `tx${randomBytes(11).toString('hex').slice(0, 21)}-${Math.floor(Date.now() / 1000)
+  txCounter = (txCounter + 1) % 2 ** 56;
+  return `tx${txPrefix}${txCounter.toString(16).padStart(14, '0')}-${Math.floor(Date.now() / 1000)
     .toString(16)
     .padStart(10, '0')}`;
+}
+
+let dateSecond = 0;
+let dateText = '';
+/** The Date header, formatted once a second. */
+function httpNow(): string {
+  const now = Math.floor(Date.now() / 1000);
+  if (now !== dateSecond) {
+    dateSecond = now;
+    dateText = new Date(now * 1000).toUTCString();
+  }
+  return dateText;
 }
 
 /** Decodes a raw request path; undefined when it is not valid UTF-8 or holds NUL (412). */
@@ -44,9 +70,22 @@ export function toSwiftRequest(raw: IncomingMessage): SwiftRequest | SwiftRespon
   } catch {
     return errorResponse(400, 'Invalid query string');
   }
-  for (const v of query.values()) if (v.includes('\u0000') || v.includes('\ufffd')) return errorResponse(400, 'Invalid UTF8 or contains NULL');
-  const hasBody = headers['content-length'] !== undefined ? headers['content-length'] !== '0' : headers['transfer-encoding'] !== undefined;
-  return { method: raw.method ?? 'GET', path, query, headers, body: hasBody ? (raw as AsyncIterable<Buffer>) : undefined, env: {}, remoteAddr: raw.socket.remoteAddress };
+  for (const v of query.values())
+    if (v.includes('\u0000') || v.includes('\ufffd'))
+      return errorResponse(400, 'Invalid UTF8 or contains NULL');
+  const hasBody =
+    headers['content-length'] !== undefined
+      ? headers['content-length'] !== '0'
+      : headers['transfer-encoding'] !== undefined;
+  return {
+    method: raw.method ?? 'GET',
+    path,
+    query,
+    headers,
+    body: hasBody ? (raw as AsyncIterable<Buffer>) : undefined,
+    env: {},
+    remoteAddr: raw.socket.remoteAddress,
+  };
 }
 
 function bodyLength(body: Body | undefined): number | undefined {
@@ -60,12 +99,18 @@ function bodyLength(body: Body | undefined): number | undefined {
  * Writes a pipeline response to the client: transaction id and date on every answer,
  * a content type and length where upstream sends them, internal headers removed.
  */
-export async function writeResponse(req: SwiftRequest | undefined, res: SwiftResponse, out: ServerResponse, txId: string, log: Logger): Promise<void> {
+export async function writeResponse(
+  req: SwiftRequest | undefined,
+  res: SwiftResponse,
+  out: ServerResponse,
+  txId: string,
+  log: Logger,
+): Promise<void> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (!INTERNAL.test(k) && v !== undefined) headers[k] = v;
   headers['x-trans-id'] = txId;
   headers['x-openstack-request-id'] = txId;
-  headers.date = new Date().toUTCString();
+  headers.date = httpNow();
   headers['content-type'] ??= 'text/html; charset=UTF-8';
   const known = bodyLength(res.body);
   const head = req?.method === 'HEAD';
@@ -80,7 +125,8 @@ export async function writeResponse(req: SwiftRequest | undefined, res: SwiftRes
   out.writeHead(res.status, headers);
   const body = res.body;
   if (head || body === undefined || res.status === 204 || res.status === 304) {
-    if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) (body as { destroy?: () => void }).destroy?.();
+    if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body))
+      (body as { destroy?: () => void }).destroy?.();
     out.end();
     return;
   }
@@ -97,7 +143,12 @@ export async function writeResponse(req: SwiftRequest | undefined, res: SwiftRes
 }
 
 /** Runs one client request through the pipeline and answers it. */
-export async function serveRequest(handler: Handler, raw: IncomingMessage, out: ServerResponse, log: Logger): Promise<void> {
+export async function serveRequest(
+  handler: Handler,
+  raw: IncomingMessage,
+  out: ServerResponse,
+  log: Logger,
+): Promise<void> {
   const txId = transactionId();
   const parsed = toSwiftRequest(raw);
   if (!('env' in parsed)) {
@@ -113,5 +164,6 @@ export async function serveRequest(handler: Handler, raw: IncomingMessage, out: 
     res = errorResponse(500);
   }
   await writeResponse(parsed, res, out, txId, log);
-  if (res.status >= 500) log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
+  if (res.status >= 500)
+    log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
 }

@@ -35,9 +35,21 @@ export interface DefaultLayout {
 export function ensureRings(ringDir: string, layout: DefaultLayout): void {
   for (const name of RING_NAMES) {
     if (ringExists(ringDir, name)) continue;
-    const builder = RingBuilder.create(layout.partPower, Math.min(layout.replicas, layout.deviceCount), layout.minPartHours);
+    const builder = RingBuilder.create(
+      layout.partPower,
+      Math.min(layout.replicas, layout.deviceCount),
+      layout.minPartHours,
+    );
     for (let i = 1; i <= layout.deviceCount; i++) {
-      builder.addDevice({ region: 1, zone: i, ip: layout.ip, port: layout.ports[name], device: `d${i}`, weight: 100, meta: '' });
+      builder.addDevice({
+        region: 1,
+        zone: i,
+        ip: layout.ip,
+        port: layout.ports[name],
+        device: `d${i}`,
+        weight: 100,
+        meta: '',
+      });
     }
     builder.rebalance();
     saveBuilder(ringDir, name, builder);

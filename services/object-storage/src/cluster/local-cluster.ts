@@ -49,7 +49,16 @@ export function openLocalCluster(input: LocalClusterInput): LocalCluster {
   ensureRings(input.ringDir, input.layout);
   const rings = loadRings(input.ringDir, salt);
   const client = new StorageNodeClient(input.nodeTimeoutMs);
-  const node = startStorageNode({ devicesDir: input.devicesDir, salt, rings, client, localIps: [input.layout.ip], fsync: input.fsync, reclaimAge: input.reclaimAge, log: input.log });
+  const node = startStorageNode({
+    devicesDir: input.devicesDir,
+    salt,
+    rings,
+    client,
+    localIps: [input.layout.ip],
+    fsync: input.fsync,
+    reclaimAge: input.reclaimAge,
+    log: input.log,
+  });
   const backend = new Backend(rings, client);
   const proxy: ProxyContext = {
     backend,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
+import { quorumSize } from '../proxy/quorum';
 import type { HashPathSalt } from '../ring/hash-path';
 import type { Ring } from '../ring/ring';
 import type { RingName } from '../ring/ring-data';
@@ -9,12 +10,11 @@ import { AccountServer } from '../storage/db/account-server';
 import { BrokerPool } from '../storage/db/broker-pool';
 import { ContainerBroker } from '../storage/db/container-broker';
 import { type ContainerReport, ContainerServer } from '../storage/db/container-server';
+import type { StorageNodeClient } from '../storage/node-client';
 import { ObjectDisk } from '../storage/object/disk-file';
 import { probeMetadataIo } from '../storage/object/metadata-io';
 import { ObjectServer } from '../storage/object/object-server';
 import { SuffixHashIndex } from '../storage/object/suffix-hashes';
-import type { StorageNodeClient } from '../storage/node-client';
-import { quorumSize } from '../proxy/quorum';
 
 /** The storage servers of one host, over the devices under one directory. */
 export interface StorageNode {
@@ -48,7 +48,8 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
   const { devicesDir, salt, rings, client, log } = input;
   mkdirSync(devicesDir, { recursive: true });
   for (const ring of Object.values(rings)) {
-    for (const d of ring.devices) if (input.localIps.includes(d.ip)) mkdirSync(join(devicesDir, d.device), { recursive: true });
+    for (const d of ring.devices)
+      if (input.localIps.includes(d.ip)) mkdirSync(join(devicesDir, d.device), { recursive: true });
   }
   const disk = new ObjectDisk(devicesDir, probeMetadataIo(devicesDir), input.fsync);
   const hashes = new SuffixHashIndex(disk, input.reclaimAge);
@@ -57,11 +58,24 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
   const accounts = new BrokerPool((p) => new AccountBroker(p));
   const reportToAccount = async (r: ContainerReport): Promise<boolean> => {
     const { part, nodes } = rings.account.nodes(r.account);
-    const headers = { 'x-put-timestamp': r.put_timestamp, 'x-delete-timestamp': r.delete_timestamp, 'x-object-count': String(r.object_count), 'x-bytes-used': String(r.bytes_used) };
-    const results = await Promise.all(nodes.map((n) => client.request(n, part, 'PUT', `/${r.account}/${r.container}`, headers)));
+    const headers = {
+      'x-put-timestamp': r.put_timestamp,
+      'x-delete-timestamp': r.delete_timestamp,
+      'x-object-count': String(r.object_count),
+      'x-bytes-used': String(r.bytes_used),
+    };
+    const results = await Promise.all(
+      nodes.map((n) => client.request(n, part, 'PUT', `/${r.account}/${r.container}`, headers)),
+    );
     return results.filter((x) => x.status >= 200 && x.status < 300).length >= quorumSize(nodes.length);
   };
-  const containerServer = new ContainerServer(devicesDir, salt, containers, reportToAccount, log.child({ server: 'container' }));
+  const containerServer = new ContainerServer(
+    devicesDir,
+    salt,
+    containers,
+    reportToAccount,
+    log.child({ server: 'container' }),
+  );
   const accountServer = new AccountServer(devicesDir, salt, accounts, log.child({ server: 'account' }));
   const serve = (ring: Ring, handler: typeof objectServer.handle) => {
     for (const d of ring.devices) if (input.localIps.includes(d.ip)) client.register(d.ip, d.port, handler);

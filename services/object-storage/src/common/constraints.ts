@@ -32,7 +32,11 @@ export const DEFAULT_CONSTRAINTS: Constraints = {
 };
 
 /** Why a request's metadata breaks a limit, or undefined when it fits (upstream's check_metadata). */
-export function checkMetadata(headers: Record<string, string>, kind: 'account' | 'container' | 'object', c: Constraints): string | undefined {
+export function checkMetadata(
+  headers: Record<string, string>,
+  kind: 'account' | 'container' | 'object',
+  c: Constraints,
+): string | undefined {
   const prefix = `x-${kind}-meta-`;
   let count = 0;
   let size = 0;
@@ -40,11 +44,12 @@ export function checkMetadata(headers: Record<string, string>, kind: 'account' |
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
     if (!name) return 'Metadata name cannot be empty';
-    if (value && value.includes('\u0000')) return 'Metadata must be valid UTF-8';
+    if (value?.includes('\u0000')) return 'Metadata must be valid UTF-8';
     count++;
     size += Buffer.byteLength(name) + Buffer.byteLength(value);
     if (Buffer.byteLength(name) > c.max_meta_name_length) return `Metadata name too long: ${key}`;
-    if (Buffer.byteLength(value) > c.max_meta_value_length) return `Metadata value longer than ${c.max_meta_value_length}: ${key}`;
+    if (Buffer.byteLength(value) > c.max_meta_value_length)
+      return `Metadata value longer than ${c.max_meta_value_length}: ${key}`;
     if (count > c.max_meta_count) return `Too many metadata items; max ${c.max_meta_count}`;
     if (size > c.max_meta_overall_size) return `Total metadata too large; max ${c.max_meta_overall_size}`;
   }

@@ -26,7 +26,12 @@ describe('ranges', () => {
 
   it('answers several ranges as multipart/byteranges', async () => {
     const data = Buffer.from('0123456789');
-    const res = applyRange({ status: 200, headers: { 'content-type': 'text/plain' } }, 'bytes=0-1,8-9', 10, (s, e) => data.subarray(s, e + 1));
+    const res = applyRange(
+      { status: 200, headers: { 'content-type': 'text/plain' } },
+      'bytes=0-1,8-9',
+      10,
+      (s, e) => data.subarray(s, e + 1),
+    );
     expect(res.status).toBe(206);
     const body = (await readBody(res.body)).toString();
     expect(res.headers['content-type']).toMatch(/^multipart\/byteranges;boundary=/);

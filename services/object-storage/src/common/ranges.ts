@@ -40,11 +40,24 @@ export type RangeReader = (start: number, end: number) => Body;
  * Applies Range to a 200 answer: 206 with one range or a multipart/byteranges body, 416 when
  * nothing is satisfiable, the whole entity when the header is absent or malformed.
  */
-export function applyRange(res: SwiftResponse, rangeHeader: string | undefined, length: number, read: RangeReader): SwiftResponse {
+export function applyRange(
+  res: SwiftResponse,
+  rangeHeader: string | undefined,
+  length: number,
+  read: RangeReader,
+): SwiftResponse {
   const ranges = parseRange(rangeHeader, length);
   if (ranges === undefined) return { ...res, body: read(0, length - 1) };
   if (ranges.length === 0) {
-    return { status: 416, headers: { 'content-range': `bytes */${length}`, 'content-type': 'text/html; charset=UTF-8', 'accept-ranges': 'bytes' }, body: '<html><h1>Requested Range Not Satisfiable</h1><p>The Range requested is not available.</p></html>' };
+    return {
+      status: 416,
+      headers: {
+        'content-range': `bytes */${length}`,
+        'content-type': 'text/html; charset=UTF-8',
+        'accept-ranges': 'bytes',
+      },
+      body: '<html><h1>Requested Range Not Satisfiable</h1><p>The Range requested is not available.</p></html>',
+    };
   }
   const headers: Record<string, string> = { ...res.headers, 'accept-ranges': 'bytes' };
   if (ranges.length === 1) {
@@ -55,7 +68,13 @@ export function applyRange(res: SwiftResponse, rangeHeader: string | undefined, 
   }
   const boundary = randomBytes(16).toString('hex');
   const type = res.headers['content-type'] ?? 'application/octet-stream';
-  const parts = ranges.map(([s, e]) => ({ head: Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${s}-${e}/${length}\r\n\r\n`), s, e }));
+  const parts = ranges.map(([s, e]) => ({
+    head: Buffer.from(
+      `--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${s}-${e}/${length}\r\n\r\n`,
+    ),
+    s,
+    e,
+  }));
   const tail = Buffer.from(`--${boundary}--`);
   const total = parts.reduce((n, p) => n + p.head.length + (p.e - p.s + 1) + 2, 0) + tail.length;
   headers['content-type'] = `multipart/byteranges;boundary=${boundary}`;
@@ -78,10 +97,25 @@ export function applyRange(res: SwiftResponse, rangeHeader: string | undefined, 
  * Evaluates If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since against an
  * entity: answers 304 or 412 when a condition fails, else undefined.
  */
-export function checkConditions(headers: Record<string, string>, etag: string, lastModifiedSeconds: number, method: string, extra: Record<string, string> = {}): SwiftResponse | undefined {
-  const matches = (list: string) => list.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).some((t) => t === '*' || t === etag);
+export function checkConditions(
+  headers: Record<string, string>,
+  etag: string,
+  lastModifiedSeconds: number,
+  method: string,
+  extra: Record<string, string> = {},
+): SwiftResponse | undefined {
+  const matches = (list: string) =>
+    list
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
+      .some((t) => t === '*' || t === etag);
   const ifMatch = headers['if-match'];
-  if (ifMatch !== undefined && !matches(ifMatch)) return { status: 412, headers: { etag, ...extra }, body: '<html><h1>Precondition Failed</h1><p>A precondition for this request was not met.</p></html>' };
+  if (ifMatch !== undefined && !matches(ifMatch))
+    return {
+      status: 412,
+      headers: { etag, ...extra },
+      body: '<html><h1>Precondition Failed</h1><p>A precondition for this request was not met.</p></html>',
+    };
   const ifNone = headers['if-none-match'];
   if (ifNone !== undefined && matches(ifNone)) {
     const status = method === 'GET' || method === 'HEAD' ? 304 : 412;
@@ -90,12 +124,14 @@ export function checkConditions(headers: Record<string, string>, etag: string, l
   const since = headers['if-modified-since'];
   if (since && ifNone === undefined) {
     const t = Date.parse(since);
-    if (!Number.isNaN(t) && lastModifiedSeconds * 1000 <= t) return { status: 304, headers: { etag, ...extra } };
+    if (!Number.isNaN(t) && lastModifiedSeconds * 1000 <= t)
+      return { status: 304, headers: { etag, ...extra } };
   }
   const unmod = headers['if-unmodified-since'];
   if (unmod && ifMatch === undefined) {
     const t = Date.parse(unmod);
-    if (!Number.isNaN(t) && lastModifiedSeconds * 1000 > t) return { status: 412, headers: { etag, ...extra } };
+    if (!Number.isNaN(t) && lastModifiedSeconds * 1000 > t)
+      return { status: 412, headers: { etag, ...extra } };
   }
   return undefined;
 }

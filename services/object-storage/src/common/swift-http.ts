@@ -52,21 +52,48 @@ export type Handler = (req: SwiftRequest) => Promise<SwiftResponse>;
 /** A middleware wraps the rest of the pipeline (`next`) and may call the whole pipeline (`root`) for subrequests. */
 export type Middleware = (next: Handler, root: () => Handler) => Handler;
 
-export function newRequest(method: string, path: string, init: Partial<Omit<SwiftRequest, 'method' | 'path'>> = {}): SwiftRequest {
-  return { method, path, query: init.query ?? new URLSearchParams(), headers: init.headers ?? {}, body: init.body, env: init.env ?? {}, remoteAddr: init.remoteAddr };
+export function newRequest(
+  method: string,
+  path: string,
+  init: Partial<Omit<SwiftRequest, 'method' | 'path'>> = {},
+): SwiftRequest {
+  return {
+    method,
+    path,
+    query: init.query ?? new URLSearchParams(),
+    headers: init.headers ?? {},
+    body: init.body,
+    env: init.env ?? {},
+    remoteAddr: init.remoteAddr,
+  };
 }
 
 /** Copies a request for a subrequest: same caller, new method/path/headers, no body unless given. */
-export function subrequest(req: SwiftRequest, method: string, path: string, headers: Record<string, string> = {}, body?: AsyncIterable<Buffer>, source?: string): SwiftRequest {
+export function subrequest(
+  req: SwiftRequest,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: AsyncIterable<Buffer>,
+  source?: string,
+): SwiftRequest {
   const keep: Record<string, string> = {};
-  for (const k of ['x-auth-token', 'x-forwarded-for', 'user-agent']) if (req.headers[k]) keep[k] = req.headers[k]!;
+  for (const k of ['x-auth-token', 'x-forwarded-for', 'user-agent'])
+    if (req.headers[k]) keep[k] = req.headers[k]!;
   return {
     method,
     path,
     query: new URLSearchParams(),
     headers: { ...keep, ...headers },
     body,
-    env: { credentials: req.env.credentials, authorize: req.env.authorize, preAuthorized: req.env.preAuthorized, resellerRequest: req.env.resellerRequest, remoteUser: req.env.remoteUser, source: source ?? req.env.source },
+    env: {
+      credentials: req.env.credentials,
+      authorize: req.env.authorize,
+      preAuthorized: req.env.preAuthorized,
+      resellerRequest: req.env.resellerRequest,
+      remoteUser: req.env.remoteUser,
+      source: source ?? req.env.source,
+    },
     remoteAddr: req.remoteAddr,
   };
 }
@@ -76,8 +103,14 @@ export function response(status: number, body?: Body, headers: Record<string, st
 }
 
 const STATUS_TEXT: Record<number, [string, string]> = {
-  400: ['Bad Request', 'The server could not comply with the request since it is either malformed or otherwise incorrect.'],
-  401: ['Unauthorized', 'This server could not verify that you are authorized to access the document you requested.'],
+  400: [
+    'Bad Request',
+    'The server could not comply with the request since it is either malformed or otherwise incorrect.',
+  ],
+  401: [
+    'Unauthorized',
+    'This server could not verify that you are authorized to access the document you requested.',
+  ],
   403: ['Forbidden', 'Access was denied to this resource.'],
   404: ['Not Found', 'The resource could not be found.'],
   405: ['Method Not Allowed', 'The method is not allowed for this resource.'],
@@ -101,10 +134,21 @@ export function reasonOf(status: number): string {
 }
 
 /** An error answer with upstream's small HTML body (or the given text). */
-export function errorResponse(status: number, detail?: string, headers: Record<string, string> = {}): SwiftResponse {
+export function errorResponse(
+  status: number,
+  detail?: string,
+  headers: Record<string, string> = {},
+): SwiftResponse {
   const [title, text] = STATUS_TEXT[status] ?? ['Error', 'An error occurred.'];
   const body = detail ?? `<html><h1>${title}</h1><p>${text}</p></html>`;
-  return { status, headers: { 'content-type': detail ? 'text/plain; charset=UTF-8' : 'text/html; charset=UTF-8', ...headers }, body };
+  return {
+    status,
+    headers: {
+      'content-type': detail ? 'text/plain; charset=UTF-8' : 'text/html; charset=UTF-8',
+      ...headers,
+    },
+    body,
+  };
 }
 
 export function isSuccess(status: number): boolean {

@@ -70,11 +70,20 @@ export class ContainerSyncer {
     return { synced, failed };
   }
 
-  private async syncRow(account: string, container: string, row: { name: string; created_at: string; deleted: number }, target: string, key: string): Promise<boolean> {
+  private async syncRow(
+    account: string,
+    container: string,
+    row: { name: string; created_at: string; deleted: number },
+    target: string,
+    key: string,
+  ): Promise<boolean> {
     const url = `${target.replace(/\/$/, '')}${encodePath(`/${row.name}`)}`;
     try {
       if (row.deleted) {
-        const res = await fetch(url, { method: 'DELETE', headers: { 'x-container-sync-key': key, 'x-timestamp': row.created_at } });
+        const res = await fetch(url, {
+          method: 'DELETE',
+          headers: { 'x-container-sync-key': key, 'x-timestamp': row.created_at },
+        });
         await res.arrayBuffer();
         return res.ok || res.status === 404;
       }
@@ -88,7 +97,12 @@ export class ContainerSyncer {
         return false;
       }
       const body = await readBody(src.body);
-      const headers: Record<string, string> = { 'x-container-sync-key': key, 'x-timestamp': src.headers['x-timestamp'] ?? row.created_at, 'content-type': src.headers['content-type'] ?? 'application/octet-stream', etag: src.headers.etag ?? '' };
+      const headers: Record<string, string> = {
+        'x-container-sync-key': key,
+        'x-timestamp': src.headers['x-timestamp'] ?? row.created_at,
+        'content-type': src.headers['content-type'] ?? 'application/octet-stream',
+        etag: src.headers.etag ?? '',
+      };
       for (const [k, v] of Object.entries(src.headers)) if (k.startsWith('x-object-meta-')) headers[k] = v;
       const res = await fetch(url, { method: 'PUT', headers, body });
       await res.arrayBuffer();

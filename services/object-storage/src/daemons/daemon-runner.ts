@@ -2,12 +2,12 @@ import type { GroupValues } from '@nimbus/config';
 import type { Logger } from '@nimbus/logging';
 import type { StorageNode } from '../cluster/storage-node';
 import type { daemonOptions } from '../conf/options';
+import type { SyncRealms } from '../middleware/container-sync';
 import type { Backend } from '../proxy/backend';
 import type { HashPathSalt } from '../ring/hash-path';
 import type { Ring, RingNode } from '../ring/ring';
 import type { RingName } from '../ring/ring-data';
 import type { StorageNodeClient } from '../storage/node-client';
-import type { SyncRealms } from '../middleware/container-sync';
 import { ContainerSyncer } from './container-sync';
 import { ObjectAuditor } from './object-auditor';
 import { ObjectExpirer } from './object-expirer';
@@ -44,10 +44,30 @@ export function startDaemons(input: DaemonInput): Daemons {
   const { node, rings, options: o, log } = input;
   const localIps = input.localIps ?? ['127.0.0.1'];
   const localObjectDevices = (): RingNode[] =>
-    rings.object.devices.filter((d) => localIps.includes(d.ip)).map((d) => ({ ...d, index: 0, handoff: false }));
-  const replicator = new ObjectReplicator(rings.object, node.disk, node.hashes, input.client, localObjectDevices, log.child({ daemon: 'object-replicator' }));
-  const auditor = new ObjectAuditor(node.disk, node.hashes, localObjectDevices, { bytesPerSecond: o.auditor_bytes_per_second, filesPerSecond: o.auditor_files_per_second }, log.child({ daemon: 'object-auditor' }));
-  const updater = new ObjectUpdater(node.disk.root, input.client, localObjectDevices, log.child({ daemon: 'object-updater' }));
+    rings.object.devices
+      .filter((d) => localIps.includes(d.ip))
+      .map((d) => ({ ...d, index: 0, handoff: false }));
+  const replicator = new ObjectReplicator(
+    rings.object,
+    node.disk,
+    node.hashes,
+    input.client,
+    localObjectDevices,
+    log.child({ daemon: 'object-replicator' }),
+  );
+  const auditor = new ObjectAuditor(
+    node.disk,
+    node.hashes,
+    localObjectDevices,
+    { bytesPerSecond: o.auditor_bytes_per_second, filesPerSecond: o.auditor_files_per_second },
+    log.child({ daemon: 'object-auditor' }),
+  );
+  const updater = new ObjectUpdater(
+    node.disk.root,
+    input.client,
+    localObjectDevices,
+    log.child({ daemon: 'object-updater' }),
+  );
   const expirer = new ObjectExpirer(input.backend, log.child({ daemon: 'object-expirer' }));
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -76,8 +96,18 @@ export function startDaemons(input: DaemonInput): Daemons {
   loop('object-updater', o.updater_interval, () => updater.runOnce());
   loop('object-expirer', o.expirer_interval, () => expirer.runOnce());
   const localContainerDevices = (): RingNode[] =>
-    rings.container.devices.filter((d) => localIps.includes(d.ip)).map((d) => ({ ...d, index: 0, handoff: false }));
-  const syncer = new ContainerSyncer(node.disk.root, rings.container, node.containers, input.backend, input.realms, localContainerDevices, log.child({ daemon: 'container-sync' }));
+    rings.container.devices
+      .filter((d) => localIps.includes(d.ip))
+      .map((d) => ({ ...d, index: 0, handoff: false }));
+  const syncer = new ContainerSyncer(
+    node.disk.root,
+    rings.container,
+    node.containers,
+    input.backend,
+    input.realms,
+    localContainerDevices,
+    log.child({ daemon: 'container-sync' }),
+  );
   loop('container-sync', o.container_sync_interval, () => syncer.runOnce());
   return {
     replicator,

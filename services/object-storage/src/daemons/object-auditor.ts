@@ -30,7 +30,8 @@ export class ObjectAuditor {
     private readonly localDevices: () => RingNode[],
     private readonly rates: AuditRates,
     private readonly log: Logger,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms).unref()),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms).unref()),
   ) {}
 
   async runOnce(): Promise<AuditStats> {
@@ -50,7 +51,9 @@ export class ObjectAuditor {
               this.log.warn({ device: dev.device, hash, reason: bad }, 'object quarantined');
             }
             const elapsed = (Date.now() - started) / 1000;
-            const ahead = Math.max(stats.checked / this.rates.filesPerSecond, stats.bytes / this.rates.bytesPerSecond) - elapsed;
+            const ahead =
+              Math.max(stats.checked / this.rates.filesPerSecond, stats.bytes / this.rates.bytesPerSecond) -
+              elapsed;
             if (ahead > 0) await this.sleep(ahead * 1000);
           }
         }
@@ -81,7 +84,8 @@ export class ObjectAuditor {
     }
     stats.bytes += size;
     const dataMeta = this.disk.meta.read(state.dataPath!) ?? {};
-    if (String(size) !== dataMeta['Content-Length']) return `size ${size} is not ${dataMeta['Content-Length']}`;
+    if (String(size) !== dataMeta['Content-Length'])
+      return `size ${size} is not ${dataMeta['Content-Length']}`;
     const etag = md5.digest('hex');
     if (etag !== dataMeta.ETag) return `md5 ${etag} is not ${dataMeta.ETag}`;
     return undefined;

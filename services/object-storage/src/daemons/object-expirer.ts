@@ -12,7 +12,7 @@ const QUEUE = '.expiring_objects';
 export class ObjectExpirer {
   constructor(
     private readonly backend: Backend,
-    private readonly log: Logger,
+    readonly _log: Logger,
   ) {}
 
   async runOnce(now = Date.now() / 1000): Promise<{ expired: number }> {
@@ -30,14 +30,28 @@ export class ObjectExpirer {
         const object = rest.join('/');
         if (account && container && object) {
           const update = this.backend.containerUpdateHeaders(account, container);
-          const out = await this.backend.writeAll('object', 'DELETE', (_n, i) => ({ 'x-timestamp': `${at}.00000`, 'x-if-delete-at': at, ...update(i) }), account, container, object);
+          const out = await this.backend.writeAll(
+            'object',
+            'DELETE',
+            (_n, i) => ({ 'x-timestamp': `${at}.00000`, 'x-if-delete-at': at, ...update(i) }),
+            account,
+            container,
+            object,
+          );
           if (out.status >= 500) continue;
           if (out.status === 204) expired++;
         }
         await this.backend.containerUpdate(QUEUE, bucket, entry, 'DELETE', {});
         remaining--;
       }
-      if (remaining === 0) await this.backend.writeAll('container', 'DELETE', () => ({ 'x-timestamp': `${(Date.now() / 1000).toFixed(5)}` }), QUEUE, bucket);
+      if (remaining === 0)
+        await this.backend.writeAll(
+          'container',
+          'DELETE',
+          () => ({ 'x-timestamp': `${(Date.now() / 1000).toFixed(5)}` }),
+          QUEUE,
+          bucket,
+        );
     }
     return { expired };
   }
@@ -47,7 +61,15 @@ export class ObjectExpirer {
     let marker = '';
     for (;;) {
       const q = `?format=json&limit=10000&marker=${encodeURIComponent(marker)}`;
-      const res = await this.backend.read(container ? 'container' : 'account', 'GET', {}, account, container, undefined, q);
+      const res = await this.backend.read(
+        container ? 'container' : 'account',
+        'GET',
+        {},
+        account,
+        container,
+        undefined,
+        q,
+      );
       if (res.status !== 200) {
         await readBody(res.body).catch(() => undefined);
         return names;

@@ -1,14 +1,11 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { createReadStream, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
-import { discardBody, readBody } from '../common/swift-http';
+import { chunksOf, discardBody, readBody } from '../common/swift-http';
 import type { Ring, RingNode } from '../ring/ring';
-import type { ObjectDisk } from '../storage/object/disk-file';
 import type { NodeClient } from '../storage/node-client';
-import type { SuffixHashes } from '../storage/object/suffix-hashes';
-import type { SuffixHashIndex } from '../storage/object/suffix-hashes';
-import { chunksOf } from '../common/swift-http';
-import { createReadStream } from 'node:fs';
+import type { ObjectDisk } from '../storage/object/disk-file';
+import type { SuffixHashes, SuffixHashIndex } from '../storage/object/suffix-hashes';
 
 /** What one replication pass did. */
 export interface ReplicationStats {
@@ -36,7 +33,13 @@ export class ObjectReplicator {
   ) {}
 
   async runOnce(): Promise<ReplicationStats> {
-    const stats: ReplicationStats = { partitions: 0, suffixesSynced: 0, objectsPushed: 0, handoffsRemoved: 0, failures: 0 };
+    const stats: ReplicationStats = {
+      partitions: 0,
+      suffixesSynced: 0,
+      objectsPushed: 0,
+      handoffsRemoved: 0,
+      failures: 0,
+    };
     for (const dev of this.localDevices()) {
       if (!this.disk.mounted(dev.device)) continue;
       let parts: string[] = [];
@@ -53,7 +56,7 @@ export class ObjectReplicator {
           stats.failures++;
           this.log.warn({ err, device: dev.device, part }, 'replication of a partition failed');
         }
-        await new Promise((r) => setImmediate(r));
+        if (stats.partitions % 32 === 0) await new Promise((r) => setImmediate(r));
       }
     }
     return stats;
@@ -65,6 +68,7 @@ export class ObjectReplicator {
     const local = this.hashes.get(dev.device, part);
     if (Object.keys(local).length === 0 && !isPrimary) {
       rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });
+      this.hashes.forget(dev.device, part);
       return;
     }
     const peers = primaries.filter((n) => n.id !== dev.id);
@@ -96,12 +100,23 @@ export class ObjectReplicator {
     }
     if (!isPrimary && allInSync) {
       rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });
+      this.hashes.forget(dev.device, part);
       stats.handoffsRemoved++;
     }
   }
 
-  private async remoteHashes(node: RingNode, part: number, recalc: string[]): Promise<SuffixHashes | undefined> {
-    const res = await this.nodes.request(node, part, 'REPLICATE', recalc.length ? `/${recalc.join('-')}` : '', {});
+  private async remoteHashes(
+    node: RingNode,
+    part: number,
+    recalc: string[],
+  ): Promise<SuffixHashes | undefined> {
+    const res = await this.nodes.request(
+      node,
+      part,
+      'REPLICATE',
+      recalc.length ? `/${recalc.join('-')}` : '',
+      {},
+    );
     if (res.status !== 200) {
       discardBody(res.body);
       return undefined;
@@ -125,16 +140,27 @@ export class ObjectReplicator {
       if (state.status === 'missing' || !name) continue;
       const headers: Record<string, string> = { 'x-backend-replication': 'true' };
       if (state.status === 'deleted') {
-        const res = await this.nodes.request(target, part, 'DELETE', name, { ...headers, 'x-timestamp': state.timestamp! });
+        const res = await this.nodes.request(target, part, 'DELETE', name, {
+          ...headers,
+          'x-timestamp': state.timestamp!,
+        });
         discardBody(res.body);
         pushed++;
         continue;
       }
       const dataMeta = this.disk.meta.read(state.dataPath!) ?? {};
-      for (const [k, v] of Object.entries(dataMeta)) if (k !== 'name' && k !== 'X-Timestamp' && k !== 'ETag') headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries(dataMeta))
+        if (k !== 'name' && k !== 'X-Timestamp' && k !== 'ETag') headers[k.toLowerCase()] = v;
       headers['x-timestamp'] = state.timestamp!;
       headers.etag = dataMeta.ETag ?? '';
-      const res = await this.nodes.request(target, part, 'PUT', name, headers, chunksOf(createReadStream(state.dataPath!)));
+      const res = await this.nodes.request(
+        target,
+        part,
+        'PUT',
+        name,
+        headers,
+        chunksOf(createReadStream(state.dataPath!)),
+      );
       discardBody(res.body);
       if (state.metaTimestamp) {
         const meta = this.disk.meta.read(join(dir, hash, `${state.metaTimestamp}.meta`)) ?? {};

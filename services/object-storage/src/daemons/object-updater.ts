@@ -25,7 +25,13 @@ export class ObjectUpdater {
           await removePending(file);
           continue;
         }
-        const res = await this.nodes.request(update.node, update.part, update.op, `/${update.account}/${update.container}/${update.obj}`, update.headers);
+        const res = await this.nodes.request(
+          update.node,
+          update.part,
+          update.op,
+          `/${update.account}/${update.container}/${update.obj}`,
+          update.headers,
+        );
         if (res.status >= 200 && res.status < 300) {
           await removePending(file);
           replayed++;

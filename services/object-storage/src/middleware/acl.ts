@@ -13,7 +13,8 @@ export function parseAcl(value: string | undefined): ParsedAcl {
     const item = raw.trim();
     if (!item) continue;
     if (item === '.rlistings') acl.listings = true;
-    else if (/^\.r(ef|eferer|eferrer)?:/.test(item)) acl.referrers.push(item.slice(item.indexOf(':') + 1).trim());
+    else if (/^\.r(ef|eferer|eferrer)?:/.test(item))
+      acl.referrers.push(item.slice(item.indexOf(':') + 1).trim());
     else acl.groups.push(item);
   }
   return acl;
@@ -23,8 +24,10 @@ export function parseAcl(value: string | undefined): ParsedAcl {
 export function validateAcl(value: string): string | undefined {
   for (const raw of value.split(',')) {
     const item = raw.trim();
-    if (item.startsWith('.') && item !== '.rlistings' && !/^\.r(ef|eferer|eferrer)?:/.test(item)) return `Unknown designator ${item} in ACL`;
-    if (/^\.r(ef|eferer|eferrer)?:\s*$/.test(item)) return 'No host/domain value after referrer designation in ACL';
+    if (item.startsWith('.') && item !== '.rlistings' && !/^\.r(ef|eferer|eferrer)?:/.test(item))
+      return `Unknown designator ${item} in ACL`;
+    if (/^\.r(ef|eferer|eferrer)?:\s*$/.test(item))
+      return 'No host/domain value after referrer designation in ACL';
   }
   return undefined;
 }

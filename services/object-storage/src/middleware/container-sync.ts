@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type Middleware, errorResponse } from '../common/swift-http';
+import { errorResponse, type Middleware } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 
@@ -22,7 +22,10 @@ export function parseRealms(entries: readonly string[]): SyncRealms {
 /** `/info` entry: realm and cluster names, upper-cased as upstream shows them. */
 export function syncInfo(realms: SyncRealms): Record<string, unknown> {
   const out: Record<string, { clusters: Record<string, object> }> = {};
-  for (const [r, clusters] of Object.entries(realms)) out[r.toUpperCase()] = { clusters: Object.fromEntries(Object.keys(clusters).map((c) => [c.toUpperCase(), {}])) };
+  for (const [r, clusters] of Object.entries(realms))
+    out[r.toUpperCase()] = {
+      clusters: Object.fromEntries(Object.keys(clusters).map((c) => [c.toUpperCase(), {}])),
+    };
   return { realms: out };
 }
 
@@ -46,7 +49,12 @@ export function containerSync(info: InfoCache, realms: SyncRealms): Middleware {
     const p = parseSwiftPath(req.path);
     if (!p || p.container === undefined) return next(req);
     const syncTo = req.headers['x-container-sync-to'];
-    if (p.object === undefined && syncTo && (req.method === 'PUT' || req.method === 'POST') && !syncTarget(syncTo, realms)) {
+    if (
+      p.object === undefined &&
+      syncTo &&
+      (req.method === 'PUT' || req.method === 'POST') &&
+      !syncTarget(syncTo, realms)
+    ) {
       return errorResponse(400, `Invalid X-Container-Sync-To format '${syncTo}'`);
     }
     const key = req.headers['x-container-sync-key'];
@@ -54,7 +62,8 @@ export function containerSync(info: InfoCache, realms: SyncRealms): Middleware {
       const c = await info.container(p.account, p.container);
       const have = Buffer.from(c.sync_key ?? '');
       const given = Buffer.from(key);
-      if (!c.sync_key || have.length !== given.length || !timingSafeEqual(have, given)) return errorResponse(401);
+      if (!c.sync_key || have.length !== given.length || !timingSafeEqual(have, given))
+        return errorResponse(401);
       req.env.preAuthorized = true;
       req.env.syncAuthorized = true;
       delete req.headers['x-container-sync-key'];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Middleware, discardBody, readBody, subrequest } from '../common/swift-http';
+import { discardBody, type Middleware, readBody, subrequest } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { type Segment, segmentedResponse } from './segments';
 
@@ -19,13 +19,18 @@ export function dynamicLargeObject(): Middleware {
     let res = await next(req);
     if (res.status === 416) {
       // A manifest holds no bytes of its own: ask again without the range to see whether it is one.
-      const head = await next({ ...req, method: 'HEAD', headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'range')) });
+      const head = await next({
+        ...req,
+        method: 'HEAD',
+        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'range')),
+      });
       if (!head.headers['x-object-manifest']) return res;
       discardBody(res.body);
       res = { ...head, status: 200 };
     }
     const manifest = res.headers['x-object-manifest'];
-    if (!manifest || (res.status !== 200 && res.status !== 206) || res.headers['x-static-large-object']) return res;
+    if (!manifest || (res.status !== 200 && res.status !== 206) || res.headers['x-static-large-object'])
+      return res;
     discardBody(res.body);
     let decoded = manifest;
     try {
@@ -46,17 +51,27 @@ export function dynamicLargeObject(): Middleware {
         discardBody(lr.body);
         break;
       }
-      const rows = JSON.parse((await readBody(lr.body)).toString('utf8')) as { name: string; hash: string; bytes: number }[];
+      const rows = JSON.parse((await readBody(lr.body)).toString('utf8')) as {
+        name: string;
+        hash: string;
+        bytes: number;
+      }[];
       if (rows.length === 0) break;
       for (const r of rows) {
         md5.update(r.hash);
-        if (r.bytes > 0) segments.push({ path: `/${p.version}/${p.account}/${container}/${r.name}`, start: 0, end: r.bytes - 1 });
+        if (r.bytes > 0)
+          segments.push({
+            path: `/${p.version}/${p.account}/${container}/${r.name}`,
+            start: 0,
+            end: r.bytes - 1,
+          });
       }
       marker = rows[rows.length - 1]!.name;
       if (segments.length > dloInfo.max_segments) break;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (!['content-length', 'content-range', 'etag'].includes(k)) headers[k] = v;
+    for (const [k, v] of Object.entries(res.headers))
+      if (!['content-length', 'content-range', 'etag'].includes(k)) headers[k] = v;
     headers.etag = `"${md5.digest('hex')}"`;
     return segmentedResponse(req, root(), segments, headers, 'DLO');
   };

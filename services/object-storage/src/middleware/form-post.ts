@@ -1,6 +1,15 @@
 import { Readable } from 'node:stream';
 import Busboy from 'busboy';
-import { type Handler, type Middleware, type SwiftRequest, type SwiftResponse, errorResponse, readBody, response, subrequest } from '../common/swift-http';
+import {
+  errorResponse,
+  type Handler,
+  type Middleware,
+  readBody,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+  subrequest,
+} from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { parseExpiry, signatureMatches, tempUrlKeys } from './hmac-signature';
@@ -22,10 +31,15 @@ function answer(fields: Partial<FormFields>, status: number, message: string): S
   if (fields.redirect) {
     const sep = fields.redirect.includes('?') ? '&' : '?';
     const location = `${fields.redirect}${sep}status=${status}&message=${encodeURIComponent(message)}`;
-    return response(303, `<html><body><p><a href="${location}">Click to continue...</a></p></body></html>`, { location, 'content-type': 'text/html; charset=UTF-8' });
+    return response(303, `<html><body><p><a href="${location}">Click to continue...</a></p></body></html>`, {
+      location,
+      'content-type': 'text/html; charset=UTF-8',
+    });
   }
   const code = status === 201 ? 201 : status;
-  return response(code, `<h1>${code} ${code === 201 ? 'Created' : 'Error'}</h1><p>FormPost: ${message}</p>`, { 'content-type': 'text/html; charset=UTF-8' });
+  return response(code, `<h1>${code} ${code === 201 ? 'Created' : 'Error'}</h1><p>FormPost: ${message}</p>`, {
+    'content-type': 'text/html; charset=UTF-8',
+  });
 }
 
 /**
@@ -43,7 +57,13 @@ export function formPost(info: InfoCache): Middleware {
   };
 }
 
-async function handleForm(info: InfoCache, req: SwiftRequest, root: Handler, account: string, container: string): Promise<SwiftResponse> {
+async function handleForm(
+  info: InfoCache,
+  req: SwiftRequest,
+  root: Handler,
+  account: string,
+  container: string,
+): Promise<SwiftResponse> {
   const fields: Partial<FormFields> = {};
   let count = 0;
   let failure: [number, string] | undefined;
@@ -55,12 +75,16 @@ async function handleForm(info: InfoCache, req: SwiftRequest, root: Handler, acc
     if (expires < Date.now() / 1000) return [401, 'Form Expired'];
     keys ??= await tempUrlKeys(info, account, container);
     const message = `${req.path}\n${fields.redirect ?? ''}\n${fields.max_file_size ?? ''}\n${fields.max_file_count ?? ''}\n${fields.expires ?? ''}`;
-    if (!keys.length || !fields.signature || !signatureMatches(fields.signature, message, keys)) return [401, 'Invalid Signature'];
+    if (!keys.length || !fields.signature || !signatureMatches(fields.signature, message, keys))
+      return [401, 'Invalid Signature'];
     return undefined;
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const bb = Busboy({ headers: { 'content-type': req.headers['content-type']! }, limits: { fieldSize: 8192 } });
+      const bb = Busboy({
+        headers: { 'content-type': req.headers['content-type']! },
+        limits: { fieldSize: 8192 },
+      });
       bb.on('field', (name, value) => {
         fields[name] = value;
       });
@@ -82,10 +106,16 @@ async function handleForm(info: InfoCache, req: SwiftRequest, root: Handler, acc
             failure = [400, 'max_file_size exceeded'];
             return;
           }
-          const headers: Record<string, string> = { 'content-length': String(data.length), 'content-type': meta.mimeType || 'application/octet-stream' };
+          const headers: Record<string, string> = {
+            'content-length': String(data.length),
+            'content-type': meta.mimeType || 'application/octet-stream',
+          };
           if (fields.x_delete_at) headers['x-delete-at'] = fields.x_delete_at;
           if (fields.x_delete_after) headers['x-delete-after'] = fields.x_delete_after;
-          const target = parseSwiftPath(req.path)?.object !== undefined ? `${req.path}${meta.filename}` : `${req.path.replace(/\/$/, '')}/${meta.filename}`;
+          const target =
+            parseSwiftPath(req.path)?.object !== undefined
+              ? `${req.path}${meta.filename}`
+              : `${req.path.replace(/\/$/, '')}/${meta.filename}`;
           const put = subrequest(req, 'PUT', target, headers, Readable.from([data]), 'FP');
           put.env.preAuthorized = true;
           const res = await root(put);
@@ -103,7 +133,13 @@ async function handleForm(info: InfoCache, req: SwiftRequest, root: Handler, acc
     return errorResponse(400, 'FormPost: invalid multipart body');
   }
   if (!failure && count === 0) failure = (await verify()) ?? undefined;
-  if (failure && (failure[0] === 401 || failure[0] === 400) && (failure[1] === 'Invalid Signature' || failure[1] === 'Form Expired' || failure[1] === 'expired not an integer')) {
+  if (
+    failure &&
+    (failure[0] === 401 || failure[0] === 400) &&
+    (failure[1] === 'Invalid Signature' ||
+      failure[1] === 'Form Expired' ||
+      failure[1] === 'expired not an integer')
+  ) {
     return errorResponse(401, `FormPost: ${failure[1]}`);
   }
   return failure ? answer(fields, failure[0], failure[1]) : answer(fields, 201, '');

@@ -16,7 +16,10 @@ export function parseSignature(sig: string): { digest: Digest; bytes: Buffer } |
   if (colon > 0) {
     const digest = sig.slice(0, colon) as Digest;
     if (!ALLOWED_DIGESTS.includes(digest)) return undefined;
-    const b64 = sig.slice(colon + 1).replace(/-/g, '+').replace(/_/g, '/');
+    const b64 = sig
+      .slice(colon + 1)
+      .replace(/-/g, '+')
+      .replace(/_/g, '/');
     return { digest, bytes: Buffer.from(b64, 'base64') };
   }
   const digest = HEX_LENGTHS[sig.length];

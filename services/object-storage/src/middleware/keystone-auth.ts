@@ -1,6 +1,12 @@
 import type { Credentials, TokenValidator } from '@nimbus/auth';
 import type { Logger } from '@nimbus/logging';
-import { type ContainerAcls, type Middleware, type SwiftRequest, type SwiftResponse, errorResponse } from '../common/swift-http';
+import {
+  type ContainerAcls,
+  errorResponse,
+  type Middleware,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { parseAcl, referrerAllowed } from './acl';
 
@@ -21,7 +27,8 @@ function aclGrants(groups: readonly string[], c: Credentials): boolean {
     }
     const p = g.slice(0, colon);
     const u = g.slice(colon + 1);
-    const projectHit = p === '*' || p === c.projectId || (p === c.projectName && c.projectDomainId === 'default');
+    const projectHit =
+      p === '*' || p === c.projectId || (p === c.projectName && c.projectDomainId === 'default');
     const userHit = u === '*' || u === c.userId || (u === c.userName && c.userDomainId === 'default');
     if (projectHit && userHit) return true;
   }
@@ -34,7 +41,11 @@ function aclGrants(groups: readonly string[], c: Credentials): boolean {
  * operator role; the reseller admin role reaches every account; others need the container's
  * ACLs; anonymous requests only pass referrer ACLs. Denials are 401 without a user, 403 with one.
  */
-export function keystoneAuth(validator: TokenValidator, options: KeystoneAuthOptions, log: Logger): Middleware {
+export function keystoneAuth(
+  validator: TokenValidator,
+  options: KeystoneAuthOptions,
+  log: Logger,
+): Middleware {
   const operator = new Set(options.operatorRoles.map((r) => r.toLowerCase()));
   const reseller = options.resellerAdminRole.toLowerCase();
 
@@ -58,9 +69,16 @@ export function keystoneAuth(validator: TokenValidator, options: KeystoneAuthOpt
       const read = req.method === 'GET' || req.method === 'HEAD';
       const acl = parseAcl(read ? acls.read : acls.write);
       if (c && aclGrants(acl.groups, c)) return undefined;
-      if (read && referrerAllowed(req.headers.referer, acl.referrers) && (p.object !== undefined || acl.listings)) return undefined;
+      if (
+        read &&
+        referrerAllowed(req.headers.referer, acl.referrers) &&
+        (p.object !== undefined || acl.listings)
+      )
+        return undefined;
     }
-    return c ? errorResponse(403) : errorResponse(401, undefined, { 'www-authenticate': 'Keystone uri="identity"' });
+    return c
+      ? errorResponse(403)
+      : errorResponse(401, undefined, { 'www-authenticate': 'Keystone uri="identity"' });
   };
 
   return (next) => async (req) => {

@@ -15,9 +15,9 @@ import { accountQuotas, containerQuotas } from './quotas';
 import { serverSideCopy } from './server-side-copy';
 import { sloInfo, staticLargeObject } from './static-large-object';
 import { staticWeb } from './static-web';
+import { tempAuth } from './temp-auth';
 import { tempUrl, tempUrlInfo } from './temp-url';
 import { versionedWrites } from './versioned-writes';
-import { tempAuth } from './temp-auth';
 
 export interface MiddlewareInput {
   ctx: ProxyContext;
@@ -53,8 +53,18 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     bulk(),
     tempUrl(ctx.info),
     formPost(ctx.info),
-    ...(auth.tempauth_users.length ? [tempAuth(auth.tempauth_users, auth.reseller_prefix, auth.tempauth_token_life, log)] : []),
-    keystoneAuth(input.validator, { resellerPrefix: auth.reseller_prefix, operatorRoles: auth.operator_roles, resellerAdminRole: auth.reseller_admin_role }, log),
+    ...(auth.tempauth_users.length
+      ? [tempAuth(auth.tempauth_users, auth.reseller_prefix, auth.tempauth_token_life, log)]
+      : []),
+    keystoneAuth(
+      input.validator,
+      {
+        resellerPrefix: auth.reseller_prefix,
+        operatorRoles: auth.operator_roles,
+        resellerAdminRole: auth.reseller_admin_role,
+      },
+      log,
+    ),
     staticWeb(ctx.info),
     serverSideCopy(),
     containerQuotas(ctx.info),

@@ -1,4 +1,4 @@
-import { type Middleware, errorResponse } from '../common/swift-http';
+import { errorResponse, type Middleware } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 
@@ -14,7 +14,8 @@ export function containerQuotas(info: InfoCache): Middleware {
     if (!p || p.container === undefined) return next(req);
     if (p.object === undefined && (req.method === 'PUT' || req.method === 'POST')) {
       for (const h of ['x-container-meta-quota-bytes', 'x-container-meta-quota-count']) {
-        if (req.headers[h] !== undefined && req.headers[h] !== '' && !isInt(req.headers[h]!)) return errorResponse(400, 'Invalid quota value');
+        if (req.headers[h] !== undefined && req.headers[h] !== '' && !isInt(req.headers[h]!))
+          return errorResponse(400, 'Invalid quota value');
       }
       return next(req);
     }
@@ -23,8 +24,10 @@ export function containerQuotas(info: InfoCache): Middleware {
       const quotaBytes = c.meta['quota-bytes'];
       const quotaCount = c.meta['quota-count'];
       const length = Number(req.headers['content-length'] ?? 0);
-      if (quotaBytes !== undefined && isInt(quotaBytes) && c.bytes + length > Number(quotaBytes)) return errorResponse(413, 'Upload exceeds quota.');
-      if (quotaCount !== undefined && isInt(quotaCount) && c.object_count + 1 > Number(quotaCount)) return errorResponse(413, 'Upload exceeds quota.');
+      if (quotaBytes !== undefined && isInt(quotaBytes) && c.bytes + length > Number(quotaBytes))
+        return errorResponse(413, 'Upload exceeds quota.');
+      if (quotaCount !== undefined && isInt(quotaCount) && c.object_count + 1 > Number(quotaCount))
+        return errorResponse(413, 'Upload exceeds quota.');
     }
     return next(req);
   };
@@ -39,7 +42,9 @@ export function accountQuotas(info: InfoCache): Middleware {
     const p = parseSwiftPath(req.path);
     if (!p) return next(req);
     if (p.container === undefined && (req.method === 'POST' || req.method === 'PUT')) {
-      const touches = req.headers['x-account-meta-quota-bytes'] !== undefined || req.headers['x-remove-account-meta-quota-bytes'] !== undefined;
+      const touches =
+        req.headers['x-account-meta-quota-bytes'] !== undefined ||
+        req.headers['x-remove-account-meta-quota-bytes'] !== undefined;
       if (!touches) return next(req);
       if (req.env.authorize) req.env.authorize(req);
       if (!req.env.resellerRequest) return errorResponse(403);
@@ -51,7 +56,8 @@ export function accountQuotas(info: InfoCache): Middleware {
       const a = await info.account(p.account);
       const quota = a.meta['quota-bytes'];
       const length = Number(req.headers['content-length'] ?? 0);
-      if (quota !== undefined && isInt(quota) && a.bytes + length > Number(quota)) return errorResponse(413, 'Upload exceeds quota.');
+      if (quota !== undefined && isInt(quota) && a.bytes + length > Number(quota))
+        return errorResponse(413, 'Upload exceeds quota.');
     }
     return next(req);
   };

@@ -1,5 +1,14 @@
 import { parseRange } from '../common/ranges';
-import { type Handler, type SwiftRequest, type SwiftResponse, chunksOf, discardBody, errorResponse, response, subrequest } from '../common/swift-http';
+import {
+  chunksOf,
+  discardBody,
+  errorResponse,
+  type Handler,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+  subrequest,
+} from '../common/swift-http';
 
 /** One piece of a large object: a segment's path and the byte range of it that is used. */
 export interface Segment {
@@ -10,7 +19,14 @@ export interface Segment {
 }
 
 /** Streams the bytes `[from, to]` of the concatenated segments, fetching each through the pipeline. */
-async function* segmentBytes(req: SwiftRequest, root: Handler, segments: readonly Segment[], from: number, to: number, source: string): AsyncIterable<Buffer> {
+async function* segmentBytes(
+  req: SwiftRequest,
+  root: Handler,
+  segments: readonly Segment[],
+  from: number,
+  to: number,
+  source: string,
+): AsyncIterable<Buffer> {
   let offset = 0;
   for (const seg of segments) {
     const len = seg.end - seg.start + 1;
@@ -33,19 +49,29 @@ async function* segmentBytes(req: SwiftRequest, root: Handler, segments: readonl
  * Answers a GET or HEAD of a large object from its segments: the whole, or the one range
  * asked for (206), with the given headers (ETag, type, metadata).
  */
-export function segmentedResponse(req: SwiftRequest, root: Handler, segments: readonly Segment[], headers: Record<string, string>, source: string): SwiftResponse {
+export function segmentedResponse(
+  req: SwiftRequest,
+  root: Handler,
+  segments: readonly Segment[],
+  headers: Record<string, string>,
+  source: string,
+): SwiftResponse {
   const total = segments.reduce((n, s) => n + (s.end - s.start + 1), 0);
   const out: Record<string, string> = { ...headers, 'accept-ranges': 'bytes' };
   const ranges = req.headers.range ? parseRange(req.headers.range, total) : undefined;
-  if (ranges && ranges.length === 0) return errorResponse(416, undefined, { 'content-range': `bytes */${total}` });
+  if (ranges && ranges.length === 0)
+    return errorResponse(416, undefined, { 'content-range': `bytes */${total}` });
   if (ranges && ranges.length === 1) {
     const [s, e] = ranges[0]!;
     out['content-length'] = String(e - s + 1);
     out['content-range'] = `bytes ${s}-${e}/${total}`;
-    return response(206, req.method === 'HEAD' ? undefined : segmentBytes(req, root, segments, s, e, source), out);
+    return response(
+      206,
+      req.method === 'HEAD' ? undefined : segmentBytes(req, root, segments, s, e, source),
+      out,
+    );
   }
   out['content-length'] = String(total);
   if (req.method === 'HEAD' || total === 0) return response(200, req.method === 'HEAD' ? undefined : '', out);
   return response(200, segmentBytes(req, root, segments, 0, total - 1, source), out);
 }
-

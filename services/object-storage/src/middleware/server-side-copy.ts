@@ -1,4 +1,12 @@
-import { type Middleware, type SwiftRequest, type SwiftResponse, chunksOf, discardBody, errorResponse, subrequest } from '../common/swift-http';
+import {
+  chunksOf,
+  discardBody,
+  errorResponse,
+  type Middleware,
+  type SwiftRequest,
+  type SwiftResponse,
+  subrequest,
+} from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 
 /** Splits `container/object` (a leading slash allowed); undefined when either part is missing. */
@@ -17,7 +25,18 @@ function splitTarget(value: string): [string, string] | undefined {
 function copiedHeaders(src: Record<string, string>, fresh: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(src)) {
-    if (k === 'content-type' || k === 'content-encoding' || k === 'content-disposition' || k === 'content-language' || k === 'cache-control' || k === 'expires' || k === 'x-delete-at' || k === 'x-object-manifest' || k.startsWith('x-object-sysmeta-')) out[k] = v;
+    if (
+      k === 'content-type' ||
+      k === 'content-encoding' ||
+      k === 'content-disposition' ||
+      k === 'content-language' ||
+      k === 'cache-control' ||
+      k === 'expires' ||
+      k === 'x-delete-at' ||
+      k === 'x-object-manifest' ||
+      k.startsWith('x-object-sysmeta-')
+    )
+      out[k] = v;
     else if (!fresh && k.startsWith('x-object-meta-')) out[k] = v;
   }
   return out;
@@ -37,27 +56,42 @@ export function serverSideCopy(): Middleware {
       const dest = req.headers.destination;
       if (!dest) return errorResponse(412, 'Destination header required');
       const target = splitTarget(dest);
-      if (!target) return errorResponse(412, 'Destination header must be of the form <container name>/<object name>');
+      if (!target)
+        return errorResponse(412, 'Destination header must be of the form <container name>/<object name>');
       const destAccount = req.headers['destination-account'] ?? p.account;
-      const headers: Record<string, string> = { ...req.headers, 'x-copy-from': `/${p.container}/${p.object}`, 'x-copy-from-account': p.account, 'content-length': '0' };
+      const headers: Record<string, string> = {
+        ...req.headers,
+        'x-copy-from': `/${p.container}/${p.object}`,
+        'x-copy-from-account': p.account,
+        'content-length': '0',
+      };
       delete headers.destination;
       delete headers['destination-account'];
-      return copy({ ...req, method: 'PUT', path: `/${p.version}/${destAccount}/${target[0]}/${target[1]}`, headers }, root);
+      return copy(
+        { ...req, method: 'PUT', path: `/${p.version}/${destAccount}/${target[0]}/${target[1]}`, headers },
+        root,
+      );
     }
     if (req.method === 'PUT' && req.headers['x-copy-from'] !== undefined) return copy(req, root);
     return next(req);
   };
 }
 
-async function copy(req: SwiftRequest, root: () => (r: SwiftRequest) => Promise<SwiftResponse>): Promise<SwiftResponse> {
+async function copy(
+  req: SwiftRequest,
+  root: () => (r: SwiftRequest) => Promise<SwiftResponse>,
+): Promise<SwiftResponse> {
   const p = parseSwiftPath(req.path)!;
   const source = splitTarget(req.headers['x-copy-from']!);
-  if (!source) return errorResponse(412, 'X-Copy-From header must be of the form <container name>/<object name>');
-  if (req.headers['content-length'] && req.headers['content-length'] !== '0') return errorResponse(400, 'Copy requests require a zero byte body');
+  if (!source)
+    return errorResponse(412, 'X-Copy-From header must be of the form <container name>/<object name>');
+  if (req.headers['content-length'] && req.headers['content-length'] !== '0')
+    return errorResponse(400, 'Copy requests require a zero byte body');
   const srcAccount = req.headers['x-copy-from-account'] ?? p.account;
   const srcPath = `/${p.version}/${srcAccount}/${source[0]}/${source[1]}`;
   const getHeaders: Record<string, string> = {};
-  for (const k of ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range']) if (req.headers[k]) getHeaders[k] = req.headers[k]!;
+  for (const k of ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range'])
+    if (req.headers[k]) getHeaders[k] = req.headers[k]!;
   const get = subrequest(req, 'GET', srcPath, getHeaders, undefined, 'SSC');
   if (req.query.get('multipart-manifest') === 'get') get.query.set('multipart-manifest', 'get');
   if (req.query.get('symlink') === 'get') get.query.set('symlink', 'get');
@@ -68,11 +102,17 @@ async function copy(req: SwiftRequest, root: () => (r: SwiftRequest) => Promise<
   }
   const fresh = (req.headers['x-fresh-metadata'] ?? '').toLowerCase() === 'true';
   const headers: Record<string, string> = { ...copiedHeaders(src.headers, fresh) };
-  if (src.headers['x-static-large-object'] && req.query.get('multipart-manifest') === 'get') headers['x-static-large-object'] = 'True';
+  if (src.headers['x-static-large-object'] && req.query.get('multipart-manifest') === 'get')
+    headers['x-static-large-object'] = 'True';
   for (const [k, v] of Object.entries(req.headers)) {
-    if (k.startsWith('x-object-meta-') || ['content-type', 'content-encoding', 'content-disposition', 'x-delete-at', 'x-delete-after'].includes(k)) headers[k] = v;
+    if (
+      k.startsWith('x-object-meta-') ||
+      ['content-type', 'content-encoding', 'content-disposition', 'x-delete-at', 'x-delete-after'].includes(k)
+    )
+      headers[k] = v;
   }
-  if (src.headers['content-length'] !== undefined && src.status === 200) headers['content-length'] = src.headers['content-length'];
+  if (src.headers['content-length'] !== undefined && src.status === 200)
+    headers['content-length'] = src.headers['content-length'];
   else headers['transfer-encoding'] = 'chunked';
   const put = subrequest(req, 'PUT', req.path, headers, chunksOf(src.body), req.env.source);
   put.env.preAuthorized = req.env.preAuthorized;
@@ -85,7 +125,9 @@ async function copy(req: SwiftRequest, root: () => (r: SwiftRequest) => Promise<
       'x-copied-from': `${encodeURIComponent(source[0])}/${encodeURIComponent(source[1])}`,
       'x-copied-from-last-modified': src.headers['last-modified'] ?? '',
       ...(srcAccount !== p.account ? { 'x-copied-from-account': srcAccount } : {}),
-      ...Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('x-object-meta-') || k === 'content-type')),
+      ...Object.fromEntries(
+        Object.entries(headers).filter(([k]) => k.startsWith('x-object-meta-') || k === 'content-type'),
+      ),
     },
   };
 }

@@ -1,8 +1,18 @@
-import { type Handler, type Middleware, type SwiftRequest, type SwiftResponse, discardBody, readBody, response, subrequest } from '../common/swift-http';
+import {
+  discardBody,
+  type Handler,
+  type Middleware,
+  readBody,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+  subrequest,
+} from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
  * Static websites from containers: for anonymous GETs (or `X-Web-Mode: true`), a container or
@@ -34,7 +44,8 @@ export function staticWeb(info: InfoCache): Middleware {
       if (res.status >= 400 && error) return errorPage(req, root(), base, res, error);
       return res;
     }
-    if (p.object === undefined && !req.path.endsWith('/')) return response(301, undefined, { location: `${req.path}/` });
+    if (p.object === undefined && !req.path.endsWith('/'))
+      return response(301, undefined, { location: `${req.path}/` });
     if (index) {
       const idx = await root()(subrequest(req, req.method, `${base}/${dir}${index}`, {}, undefined, 'SW'));
       if (idx.status === 200) return idx;
@@ -46,7 +57,13 @@ export function staticWeb(info: InfoCache): Middleware {
   };
 }
 
-async function listDir(req: SwiftRequest, root: Handler, base: string, prefix: string, limit = 10_000): Promise<Record<string, unknown>[]> {
+async function listDir(
+  req: SwiftRequest,
+  root: Handler,
+  base: string,
+  prefix: string,
+  limit = 10_000,
+): Promise<Record<string, unknown>[]> {
   const list = subrequest(req, 'GET', base, {}, undefined, 'SW');
   list.query = new URLSearchParams({ format: 'json', prefix, delimiter: '/', limit: String(limit) });
   list.env.preAuthorized = true;
@@ -58,16 +75,28 @@ async function listDir(req: SwiftRequest, root: Handler, base: string, prefix: s
   return JSON.parse((await readBody(res.body)).toString('utf8')) as Record<string, unknown>[];
 }
 
-async function listingPage(req: SwiftRequest, root: Handler, base: string, dir: string, css: string | undefined): Promise<SwiftResponse> {
+async function listingPage(
+  req: SwiftRequest,
+  root: Handler,
+  base: string,
+  dir: string,
+  css: string | undefined,
+): Promise<SwiftResponse> {
   const rows = await listDir(req, root, base, dir);
-  if (rows.length === 0 && dir) return response(404, '<html><h1>Not Found</h1></html>', { 'content-type': 'text/html; charset=UTF-8' });
+  if (rows.length === 0 && dir)
+    return response(404, '<html><h1>Not Found</h1></html>', { 'content-type': 'text/html; charset=UTF-8' });
   const title = `Listing of ${esc(`${base}/${dir}`)}`;
   const depth = dir.split('/').length - 1;
-  const cssHref = css ? (css.startsWith('/') || css.includes('://') ? css : `${'../'.repeat(depth)}${css}`) : undefined;
+  const cssHref = css
+    ? css.startsWith('/') || css.includes('://')
+      ? css
+      : `${'../'.repeat(depth)}${css}`
+    : undefined;
   const items = rows
     .map((r) => {
       const name = String(r.subdir ?? r.name).slice(dir.length);
-      if (r.subdir !== undefined) return `   <tr class="item subdir"><td class="colname"><a href="${esc(encodeURI(name))}">${esc(name)}</a></td><td class="colsize">&nbsp;</td><td class="coldate">&nbsp;</td></tr>`;
+      if (r.subdir !== undefined)
+        return `   <tr class="item subdir"><td class="colname"><a href="${esc(encodeURI(name))}">${esc(name)}</a></td><td class="colsize">&nbsp;</td><td class="coldate">&nbsp;</td></tr>`;
       return `   <tr class="item"><td class="colname"><a href="${esc(encodeURI(name))}">${esc(name)}</a></td><td class="colsize">${r.bytes} bytes</td><td class="coldate">${esc(String(r.last_modified).slice(0, 19).replace('T', ' '))}</td></tr>`;
     })
     .join('\n');
@@ -89,12 +118,22 @@ ${dir ? '   <tr id="parent" class="item"><td class="colname"><a href="../">../</
   return response(200, req.method === 'HEAD' ? '' : page, { 'content-type': 'text/html; charset=UTF-8' });
 }
 
-async function errorPage(req: SwiftRequest, root: Handler, base: string, res: SwiftResponse, error: string): Promise<SwiftResponse> {
+async function errorPage(
+  req: SwiftRequest,
+  root: Handler,
+  base: string,
+  res: SwiftResponse,
+  error: string,
+): Promise<SwiftResponse> {
   const page = await root(subrequest(req, 'GET', `${base}/${res.status}${error}`, {}, undefined, 'SW'));
   if (page.status !== 200) {
     discardBody(page.body);
     return res;
   }
   discardBody(res.body);
-  return { status: res.status, headers: { 'content-type': page.headers['content-type'] ?? 'text/html' }, body: page.body };
+  return {
+    status: res.status,
+    headers: { 'content-type': page.headers['content-type'] ?? 'text/html' },
+    body: page.body,
+  };
 }

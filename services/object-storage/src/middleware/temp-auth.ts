@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@nimbus/logging';
-import { type ContainerAcls, type Middleware, type SwiftRequest, type SwiftResponse, errorResponse, response } from '../common/swift-http';
+import {
+  type ContainerAcls,
+  errorResponse,
+  type Middleware,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { parseAcl, referrerAllowed } from './acl';
 
@@ -15,7 +22,10 @@ interface TempAuthUser {
 export function parseTempAuthUsers(entries: readonly string[]): TempAuthUser[] {
   return entries.map((e) => {
     const [account, user, key, groups] = e.split(':');
-    if (!account || !user || key === undefined) throw new RangeError(`tempauth user must be account:user:key[:groups]: ${e.split(':').slice(0, 2).join(':')}`);
+    if (!account || !user || key === undefined)
+      throw new RangeError(
+        `tempauth user must be account:user:key[:groups]: ${e.split(':').slice(0, 2).join(':')}`,
+      );
     return { account, user, key, groups: (groups ?? '').split(/\s+/).filter(Boolean) };
   });
 }
@@ -26,7 +36,12 @@ export function parseTempAuthUsers(entries: readonly string[]): TempAuthUser[] {
  * (`.admin` users), reaches every account (`.reseller_admin`), or is held to container ACLs.
  * A request whose token tempauth does not know passes on to keystone.
  */
-export function tempAuth(entries: readonly string[], resellerPrefix: string, tokenLife: number, log: Logger): Middleware {
+export function tempAuth(
+  entries: readonly string[],
+  resellerPrefix: string,
+  tokenLife: number,
+  log: Logger,
+): Middleware {
   const users = parseTempAuthUsers(entries);
   const tokens = new Map<string, { user: TempAuthUser; expires: number }>();
 
@@ -48,8 +63,20 @@ export function tempAuth(entries: readonly string[], resellerPrefix: string, tok
     if (acls && p.container !== undefined) {
       const read = req.method === 'GET' || req.method === 'HEAD';
       const acl = parseAcl(read ? acls.read : acls.write);
-      if (who && acl.groups.some((g) => g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`)) return undefined;
-      if (read && referrerAllowed(req.headers.referer, acl.referrers) && (p.object !== undefined || acl.listings)) return undefined;
+      if (
+        who &&
+        acl.groups.some(
+          (g) =>
+            g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`,
+        )
+      )
+        return undefined;
+      if (
+        read &&
+        referrerAllowed(req.headers.referer, acl.referrers) &&
+        (p.object !== undefined || acl.listings)
+      )
+        return undefined;
     }
     return who ? errorResponse(403) : errorResponse(401);
   };
@@ -65,7 +92,12 @@ export function tempAuth(entries: readonly string[], resellerPrefix: string, tok
       const host = req.headers.host ?? '127.0.0.1:8080';
       const url = `http://${host}/v1/${resellerPrefix}${found.account}`;
       log.debug({ account, user }, 'tempauth token issued');
-      return response(200, '', { 'x-auth-token': token, 'x-storage-token': token, 'x-storage-url': url, 'x-auth-token-expires': String(tokenLife) });
+      return response(200, '', {
+        'x-auth-token': token,
+        'x-storage-token': token,
+        'x-storage-url': url,
+        'x-auth-token-expires': String(tokenLife),
+      });
     }
     const token = req.headers['x-auth-token'] ?? req.headers['x-storage-token'];
     const held = token ? tokens.get(token) : undefined;

@@ -1,4 +1,4 @@
-import { type Middleware, errorResponse } from '../common/swift-http';
+import { errorResponse, type Middleware } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { ALLOWED_DIGESTS, parseExpiry, signatureMatches, tempUrlKeys } from './hmac-signature';
@@ -30,7 +30,12 @@ export function tempUrl(info: InfoCache): Middleware {
     const expiresRaw = req.query.get('temp_url_expires');
     if (sig === null && expiresRaw === null) return next(req);
     const p = parseSwiftPath(req.path);
-    if (!p || p.container === undefined || (p.object === undefined && req.query.get('temp_url_prefix') === null)) return invalid();
+    if (
+      !p ||
+      p.container === undefined ||
+      (p.object === undefined && req.query.get('temp_url_prefix') === null)
+    )
+      return invalid();
     if (!TEMPURL_METHODS.includes(req.method)) return invalid();
     const expires = parseExpiry(expiresRaw);
     if (sig === null || expires === undefined || expires < Date.now() / 1000) return invalid();
@@ -41,7 +46,9 @@ export function tempUrl(info: InfoCache): Middleware {
     const path = prefix !== null ? `prefix:/${p.version}/${p.account}/${p.container}/${prefix}` : req.path;
     const ip = req.query.get('temp_url_ip_range');
     const methods = req.method === 'HEAD' ? ['HEAD', 'GET', 'PUT', 'POST'] : [req.method];
-    const ok = methods.some((m) => signatureMatches(sig, `${ip !== null ? `ip=${ip}\n` : ''}${m}\n${expiresRaw}\n${path}`, keys));
+    const ok = methods.some((m) =>
+      signatureMatches(sig, `${ip !== null ? `ip=${ip}\n` : ''}${m}\n${expiresRaw}\n${path}`, keys),
+    );
     if (!ok) return invalid();
     req.env.preAuthorized = true;
     req.env.source = 'TU';
@@ -50,8 +57,14 @@ export function tempUrl(info: InfoCache): Middleware {
     if (req.method === 'GET' && res.status >= 200 && res.status < 300) {
       const filename = req.query.get('filename') ?? (p.object ?? '').split('/').pop() ?? '';
       const safe = filename.replace(/"/g, '\\"');
-      res.headers['content-disposition'] = req.query.get('inline') !== null ? (req.query.get('filename') !== null ? `inline; filename="${safe}"` : 'inline') : `attachment; filename="${safe}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-      for (const k of Object.keys(res.headers)) if (k.startsWith('x-object-meta-') && !k.startsWith('x-object-meta-public-')) delete res.headers[k];
+      res.headers['content-disposition'] =
+        req.query.get('inline') !== null
+          ? req.query.get('filename') !== null
+            ? `inline; filename="${safe}"`
+            : 'inline'
+          : `attachment; filename="${safe}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+      for (const k of Object.keys(res.headers))
+        if (k.startsWith('x-object-meta-') && !k.startsWith('x-object-meta-public-')) delete res.headers[k];
     }
     return res;
   };

@@ -1,4 +1,14 @@
-import { type Handler, type Middleware, type SwiftRequest, type SwiftResponse, chunksOf, discardBody, errorResponse, readBody, subrequest } from '../common/swift-http';
+import {
+  chunksOf,
+  discardBody,
+  errorResponse,
+  type Handler,
+  type Middleware,
+  readBody,
+  type SwiftRequest,
+  type SwiftResponse,
+  subrequest,
+} from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
 
@@ -16,9 +26,20 @@ function versionsPrefix(object: string): string {
 export function versionedWrites(info: InfoCache): Middleware {
   return (next, root) => async (req) => {
     const p = parseSwiftPath(req.path);
-    if (!p || p.object === undefined || req.env.source === 'VW' || (req.method !== 'PUT' && req.method !== 'DELETE')) {
-      if (p && p.object === undefined && p.container !== undefined && (req.method === 'PUT' || req.method === 'POST')) {
-        if (req.headers['x-versions-location'] && req.headers['x-history-location']) return errorResponse(400, 'Only one of X-Versions-Location or X-History-Location may be specified');
+    if (
+      !p ||
+      p.object === undefined ||
+      req.env.source === 'VW' ||
+      (req.method !== 'PUT' && req.method !== 'DELETE')
+    ) {
+      if (
+        p &&
+        p.object === undefined &&
+        p.container !== undefined &&
+        (req.method === 'PUT' || req.method === 'POST')
+      ) {
+        if (req.headers['x-versions-location'] && req.headers['x-history-location'])
+          return errorResponse(400, 'Only one of X-Versions-Location or X-History-Location may be specified');
       }
       return next(req);
     }
@@ -29,15 +50,28 @@ export function versionedWrites(info: InfoCache): Middleware {
     const archive = decodeURIComponent(stack ?? history!);
     const base = `/${p.version}/${p.account}`;
     if (req.method === 'PUT' || history) {
-      const archived = await archiveCurrent(req, root(), `${base}/${p.container}/${p.object}`, `${base}/${archive}`, p.object);
+      const archived = await archiveCurrent(
+        req,
+        root(),
+        `${base}/${p.container}/${p.object}`,
+        `${base}/${archive}`,
+        p.object,
+      );
       if (archived && archived.status >= 400 && archived.status !== 404) return archived;
       return next(req);
     }
     // Stack mode DELETE: restore the newest archived version, if any.
     const list = subrequest(req, 'GET', `${base}/${archive}`, {}, undefined, 'VW');
-    list.query = new URLSearchParams({ format: 'json', prefix: versionsPrefix(p.object), reverse: 'on', limit: '1' });
+    list.query = new URLSearchParams({
+      format: 'json',
+      prefix: versionsPrefix(p.object),
+      reverse: 'on',
+      limit: '1',
+    });
     const lr = await root()(list);
-    const rows = lr.status === 200 ? (JSON.parse((await readBody(lr.body)).toString('utf8')) as { name: string }[]) : (discardBody(lr.body), []);
+    let rows: { name: string }[] = [];
+    if (lr.status === 200) rows = JSON.parse((await readBody(lr.body)).toString('utf8')) as { name: string }[];
+    else discardBody(lr.body);
     if (rows.length === 0) return next(req);
     const versionPath = `${base}/${archive}/${rows[0]!.name}`;
     const restored = await copyObject(req, root(), versionPath, `${base}/${p.container}/${p.object}`);
@@ -48,7 +82,13 @@ export function versionedWrites(info: InfoCache): Middleware {
   };
 }
 
-async function archiveCurrent(req: SwiftRequest, root: Handler, current: string, archiveBase: string, object: string): Promise<SwiftResponse | undefined> {
+async function archiveCurrent(
+  req: SwiftRequest,
+  root: Handler,
+  current: string,
+  archiveBase: string,
+  object: string,
+): Promise<SwiftResponse | undefined> {
   const head = await root(subrequest(req, 'HEAD', current, {}, undefined, 'VW'));
   discardBody(head.body);
   if (head.status !== 200) return undefined;
@@ -57,7 +97,12 @@ async function archiveCurrent(req: SwiftRequest, root: Handler, current: string,
 }
 
 /** Copies an object (data and metadata) through the pipeline, as the caller. */
-async function copyObject(req: SwiftRequest, root: Handler, from: string, to: string): Promise<SwiftResponse> {
+async function copyObject(
+  req: SwiftRequest,
+  root: Handler,
+  from: string,
+  to: string,
+): Promise<SwiftResponse> {
   const get = subrequest(req, 'GET', from, {}, undefined, 'VW');
   get.query.set('multipart-manifest', 'get');
   const src = await root(get);
@@ -67,7 +112,17 @@ async function copyObject(req: SwiftRequest, root: Handler, from: string, to: st
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(src.headers)) {
-    if (k.startsWith('x-object-meta-') || ['content-type', 'content-encoding', 'content-disposition', 'x-object-manifest', 'x-delete-at'].includes(k)) headers[k] = v;
+    if (
+      k.startsWith('x-object-meta-') ||
+      [
+        'content-type',
+        'content-encoding',
+        'content-disposition',
+        'x-object-manifest',
+        'x-delete-at',
+      ].includes(k)
+    )
+      headers[k] = v;
   }
   headers['content-length'] = src.headers['content-length'] ?? '0';
   const put = await root(subrequest(req, 'PUT', to, headers, chunksOf(src.body), 'VW'));

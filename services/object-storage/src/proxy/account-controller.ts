@@ -1,9 +1,15 @@
 import { checkMetadata } from '../common/constraints';
-import { type SwiftRequest, type SwiftResponse, errorResponse, readBody, response } from '../common/swift-http';
+import {
+  errorResponse,
+  readBody,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import { listingQuery } from '../storage/db/listing-query';
-import { type ProxyContext, authorize } from './proxy-context';
 import { listingFormat, renderListing } from './listing-format';
+import { authorize, type ProxyContext } from './proxy-context';
 
 /** Adds the per-policy usage headers clients (and Tempest) expect beside the totals. */
 function policyHeaders(h: Record<string, string>): void {
@@ -24,7 +30,11 @@ export async function ensureAccount(ctx: ProxyContext, account: string): Promise
 }
 
 /** `/v1/<account>`: container listings, account metadata. */
-export async function accountRequest(ctx: ProxyContext, req: SwiftRequest, account: string): Promise<SwiftResponse> {
+export async function accountRequest(
+  ctx: ProxyContext,
+  req: SwiftRequest,
+  account: string,
+): Promise<SwiftResponse> {
   const denied = await authorize(ctx, req, account);
   if (denied) return denied;
   switch (req.method) {
@@ -37,7 +47,13 @@ export async function accountRequest(ctx: ProxyContext, req: SwiftRequest, accou
       if (!(await ensureAccount(ctx, account))) return errorResponse(404);
       const ts = newTimestamp();
       const headers: Record<string, string> = { 'x-timestamp': ts };
-      for (const [k, v] of Object.entries(req.headers)) if (k.startsWith('x-account-meta-') || k.startsWith('x-remove-account-meta-') || k.startsWith('x-account-sysmeta-')) headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (
+          k.startsWith('x-account-meta-') ||
+          k.startsWith('x-remove-account-meta-') ||
+          k.startsWith('x-account-sysmeta-')
+        )
+          headers[k] = v;
       const out = await ctx.backend.writeAll('account', 'POST', () => headers, account);
       ctx.info.forgetAccount(account);
       return out.status < 300 ? response(out.status) : errorResponse(out.status);
@@ -69,10 +85,24 @@ async function getAccount(ctx: ProxyContext, req: SwiftRequest, account: string)
     params.delete('format');
     query = `?${params.toString()}`;
   }
-  let res = await ctx.backend.read('account', req.method as 'GET' | 'HEAD', { 'x-newest': req.headers['x-newest'] ?? '' }, account, undefined, undefined, query);
+  let res = await ctx.backend.read(
+    'account',
+    req.method as 'GET' | 'HEAD',
+    { 'x-newest': req.headers['x-newest'] ?? '' },
+    account,
+    undefined,
+    undefined,
+    query,
+  );
   if (res.status === 404 && ctx.accountAutocreate && !res.headers['x-account-status']) {
     const ts = newTimestamp();
-    res = response(req.method === 'GET' ? 200 : 204, '[]', { 'x-account-container-count': '0', 'x-account-object-count': '0', 'x-account-bytes-used': '0', 'x-timestamp': ts, 'x-put-timestamp': ts });
+    res = response(req.method === 'GET' ? 200 : 204, '[]', {
+      'x-account-container-count': '0',
+      'x-account-object-count': '0',
+      'x-account-bytes-used': '0',
+      'x-timestamp': ts,
+      'x-put-timestamp': ts,
+    });
   }
   if (res.status < 200 || res.status >= 300) {
     await readBody(res.body).catch(() => undefined);
@@ -84,15 +114,28 @@ async function getAccount(ctx: ProxyContext, req: SwiftRequest, account: string)
 }
 
 /** Renders a listing answer in the asked format; empty plain listings answer 204 as upstream. */
-export async function finishListing(req: SwiftRequest, res: SwiftResponse, headers: Record<string, string>, format: 'json' | 'xml' | 'plain', kind: 'account' | 'container', name: string): Promise<SwiftResponse> {
+export async function finishListing(
+  req: SwiftRequest,
+  res: SwiftResponse,
+  headers: Record<string, string>,
+  format: 'json' | 'xml' | 'plain',
+  kind: 'account' | 'container',
+  name: string,
+): Promise<SwiftResponse> {
   delete headers['content-length'];
   if (req.method === 'HEAD') {
     await readBody(res.body).catch(() => undefined);
-    const type = format === 'json' ? 'application/json; charset=utf-8' : format === 'xml' ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8';
+    const type =
+      format === 'json'
+        ? 'application/json; charset=utf-8'
+        : format === 'xml'
+          ? 'application/xml; charset=utf-8'
+          : 'text/plain; charset=utf-8';
     return response(204, undefined, { ...headers, 'content-type': type });
   }
   const rows = JSON.parse((await readBody(res.body)).toString('utf8') || '[]') as Record<string, unknown>[];
   const rendered = renderListing(rows, format, kind, name);
-  if (rows.length === 0 && format === 'plain') return response(204, undefined, { ...headers, 'content-type': rendered.contentType });
+  if (rows.length === 0 && format === 'plain')
+    return response(204, undefined, { ...headers, 'content-type': rendered.contentType });
   return response(200, rendered.body, { ...headers, 'content-type': rendered.contentType });
 }

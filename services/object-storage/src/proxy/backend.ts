@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { type SwiftResponse, discardBody, errorResponse, readBody } from '../common/swift-http';
+import { discardBody, errorResponse, readBody, type SwiftResponse } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import type { Ring, RingNode } from '../ring/ring';
 import type { NodeClient } from '../storage/node-client';
@@ -51,7 +52,15 @@ export class Backend {
    * Reads from one replica: primaries in random order, then handoffs, until one answers. 404
    * only when the primaries said so; with `X-Newest`, every primary is asked and the newest wins.
    */
-  async read(kind: Kind, method: 'GET' | 'HEAD', headers: Record<string, string>, account: string, container?: string, object?: string, query = ''): Promise<SwiftResponse> {
+  async read(
+    kind: Kind,
+    method: 'GET' | 'HEAD',
+    headers: Record<string, string>,
+    account: string,
+    container?: string,
+    object?: string,
+    query = '',
+  ): Promise<SwiftResponse> {
     const ring = this.rings[kind];
     const { part, nodes } = ring.nodes(account, container, object);
     const path = this.path(account, container, object) + query;
@@ -59,19 +68,27 @@ export class Backend {
       const all = await Promise.all(nodes.map((n) => this.nodes.request(n, part, method, path, headers)));
       const good = all.filter((r) => isReadAnswer(r.status));
       if (good.length) {
-        good.sort((a, b) => (b.headers['x-backend-timestamp'] ?? b.headers['x-timestamp'] ?? '').localeCompare(a.headers['x-backend-timestamp'] ?? a.headers['x-timestamp'] ?? ''));
+        good.sort((a, b) =>
+          (b.headers['x-backend-timestamp'] ?? b.headers['x-timestamp'] ?? '').localeCompare(
+            a.headers['x-backend-timestamp'] ?? a.headers['x-timestamp'] ?? '',
+          ),
+        );
         for (const r of all) if (r !== good[0]) discardBody(r.body);
         return good[0]!;
       }
       for (const r of all) discardBody(r.body);
       return all.some((r) => r.status === 404) ? errorResponse(404) : errorResponse(503);
     }
-    const candidates: RingNode[] = [...shuffle([...nodes]), ...ring.handoffs(part).slice(0, nodes.length)];
     let notFound = 0;
     let notFoundResponse: SwiftResponse | undefined;
-    for (const node of candidates) {
+    const order = nodes.length > 1 ? shuffle([...nodes]) : nodes;
+    // Handoffs are only worked out when a primary could not answer.
+    for (let i = 0; i < order.length * 2; i++) {
+      const node = i < order.length ? order[i] : ring.handoffs(part)[i - order.length];
+      if (!node) break;
       const res = await this.nodes.request(node, part, method, path, headers);
-      if (isReadAnswer(res.status) || (res.status >= 400 && res.status < 500 && res.status !== 404)) return res;
+      if (isReadAnswer(res.status) || (res.status >= 400 && res.status < 500 && res.status !== 404))
+        return res;
       discardBody(res.body);
       if (res.status === 404) {
         notFound++;
@@ -86,7 +103,14 @@ export class Backend {
    * Sends a bodiless write (container PUT, POST, DELETE...) to every primary, replacing failed
    * ones by handoffs, and answers the quorum's status.
    */
-  async writeAll(kind: Kind, method: string, headers: (node: RingNode, index: number) => Record<string, string>, account: string, container?: string, object?: string): Promise<WriteOutcome> {
+  async writeAll(
+    kind: Kind,
+    method: string,
+    headers: (node: RingNode, index: number) => Record<string, string>,
+    account: string,
+    container?: string,
+    object?: string,
+  ): Promise<WriteOutcome> {
     const ring = this.rings[kind];
     const { part, nodes } = ring.nodes(account, container, object);
     const path = this.path(account, container, object);
@@ -103,7 +127,13 @@ export class Backend {
         return res;
       }),
     );
-    return { status: bestStatus(responses.map((r) => r.status), nodes.length), responses };
+    return {
+      status: bestStatus(
+        responses.map((r) => r.status),
+        nodes.length,
+      ),
+      responses,
+    };
   }
 
   /**
@@ -111,20 +141,31 @@ export class Backend {
    * before any byte is sent), with backpressure from the slowest replica. Answers each replica's
    * response; the caller judges quorum. `onChunk` sees every chunk first and may abort by throwing.
    */
-  async putObject(account: string, container: string, object: string, headers: (node: RingNode, index: number) => Record<string, string>, body: AsyncIterable<Buffer> | undefined, onChunk?: (chunk: Buffer) => void): Promise<{ responses: SwiftResponse[]; replicas: number; error?: unknown }> {
+  async putObject(
+    account: string,
+    container: string,
+    object: string,
+    headers: (node: RingNode, index: number) => Record<string, string>,
+    body: AsyncIterable<Buffer> | undefined,
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<{ responses: SwiftResponse[]; replicas: number; error?: unknown }> {
     const ring = this.rings.object;
     const { part, nodes } = ring.nodes(account, container, object);
     const path = this.path(account, container, object);
     const handoffs = ring.handoffs(part);
+    // In-process replicas receive the very buffers hashed here, so they reuse this one MD5.
+    const bodyMd5: { promise?: Promise<string | undefined> } = {};
     type Stream = { pipe: PassThrough; res: Promise<SwiftResponse>; done: boolean; result?: SwiftResponse };
     const open = (node: RingNode, i: number): Stream => {
       const pipe = new PassThrough({ highWaterMark: 256 * 1024 });
       const s: Stream = { pipe, done: false, res: Promise.resolve() as unknown as Promise<SwiftResponse> };
-      s.res = this.nodes.request(node, part, 'PUT', path, headers(node, i), pipe).then((r) => {
-        s.done = true;
-        s.result = r;
-        return r;
-      });
+      s.res = this.nodes
+        .request(node, part, 'PUT', path, headers(node, i), pipe, { bodyMd5: bodyMd5.promise })
+        .then((r) => {
+          s.done = true;
+          s.result = r;
+          return r;
+        });
       return s;
     };
     const streams = nodes.map((n, i) => open(n, i));
@@ -140,20 +181,29 @@ export class Backend {
       }
     }
     let error: unknown;
+    const md5 = createHash('md5');
+    let settle!: (digest: string | undefined) => void;
+    bodyMd5.promise = new Promise((r) => {
+      settle = r;
+    });
     try {
       if (body) {
         for await (const chunk of body) {
           onChunk?.(chunk);
+          md5.update(chunk);
           const waits: Promise<unknown>[] = [];
           for (const s of streams) {
             if (s.done) continue;
-            if (!s.pipe.write(chunk)) waits.push(Promise.race([new Promise((r) => s.pipe.once('drain', r)), s.res]));
+            if (!s.pipe.write(chunk))
+              waits.push(Promise.race([new Promise((r) => s.pipe.once('drain', r)), s.res]));
           }
           if (waits.length) await Promise.all(waits);
         }
       }
+      settle(md5.digest('hex'));
       for (const s of streams) s.pipe.end();
     } catch (err) {
+      settle(undefined);
       error = err;
       for (const s of streams) s.pipe.destroy(err instanceof Error ? err : new Error(String(err)));
     }
@@ -167,14 +217,31 @@ export class Backend {
     return (index): Record<string, string> => {
       if (!nodes.length) return {};
       const n = nodes[index % nodes.length]!;
-      return { 'x-container-host': `${n.ip}:${n.port}`, 'x-container-device': n.device, 'x-container-partition': String(part) };
+      return {
+        'x-container-host': `${n.ip}:${n.port}`,
+        'x-container-device': n.device,
+        'x-container-partition': String(part),
+      };
     };
   }
 
   /** Sends an update straight to a container's listing (the expirer's queue, bulk operations). */
-  async containerUpdate(account: string, container: string, object: string, method: 'PUT' | 'DELETE', headers: Record<string, string>): Promise<number> {
+  async containerUpdate(
+    account: string,
+    container: string,
+    object: string,
+    method: 'PUT' | 'DELETE',
+    headers: Record<string, string>,
+  ): Promise<number> {
     const { part, nodes } = this.rings.container.nodes(account, container);
-    const results = await Promise.all(nodes.map((n) => this.nodes.request(n, part, method, this.path(account, container, object), { 'x-timestamp': newTimestamp(), ...headers })));
+    const results = await Promise.all(
+      nodes.map((n) =>
+        this.nodes.request(n, part, method, this.path(account, container, object), {
+          'x-timestamp': newTimestamp(),
+          ...headers,
+        }),
+      ),
+    );
     return bestStatus(
       results.map((r) => r.status),
       nodes.length,

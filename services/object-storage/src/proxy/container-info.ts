@@ -1,4 +1,4 @@
-import { type SwiftResponse, discardBody } from '../common/swift-http';
+import { discardBody, type SwiftResponse } from '../common/swift-http';
 import type { Backend } from './backend';
 
 /** What the proxy and middleware need to know of a container (upstream's `get_container_info`). */
@@ -75,6 +75,13 @@ export class InfoCache {
     if (res.status < 500) this.accounts.set(account, { at: Date.now(), info });
     if (this.accounts.size > 10_000) this.accounts.clear();
     return info;
+  }
+
+  /** After an object write: counts changed, which only quota checks need fresh. */
+  objectWritten(account: string, container: string): void {
+    const hit = this.containers.get(`${account}/${container}`);
+    if (hit && (hit.info.meta['quota-bytes'] !== undefined || hit.info.meta['quota-count'] !== undefined))
+      this.containers.delete(`${account}/${container}`);
   }
 
   forgetContainer(account: string, container: string): void {

@@ -25,22 +25,37 @@ const CONTENT_TYPES: Record<ListingFormat, string> = {
 };
 
 function xmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** Renders a listing (the JSON rows storage servers answer) in the asked format. */
-export function renderListing(rows: Record<string, unknown>[], format: ListingFormat, kind: 'account' | 'container', name: string): { body: string; contentType: string } {
+export function renderListing(
+  rows: Record<string, unknown>[],
+  format: ListingFormat,
+  kind: 'account' | 'container',
+  name: string,
+): { body: string; contentType: string } {
   if (format === 'json') return { body: JSON.stringify(rows), contentType: CONTENT_TYPES.json };
   if (format === 'plain') {
-    return { body: rows.map((r) => `${(r.subdir ?? r.name) as string}\n`).join(''), contentType: CONTENT_TYPES.plain };
+    return {
+      body: rows.map((r) => `${(r.subdir ?? r.name) as string}\n`).join(''),
+      contentType: CONTENT_TYPES.plain,
+    };
   }
   const item = kind === 'account' ? 'container' : 'object';
   const parts = rows.map((r) => {
-    if (r.subdir !== undefined) return `<subdir name="${xmlEscape(String(r.subdir))}"><name>${xmlEscape(String(r.subdir))}</name></subdir>`;
+    if (r.subdir !== undefined)
+      return `<subdir name="${xmlEscape(String(r.subdir))}"><name>${xmlEscape(String(r.subdir))}</name></subdir>`;
     const fields = Object.entries(r)
       .map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`)
       .join('');
     return `<${item}>${fields}</${item}>`;
   });
-  return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<${kind} name="${xmlEscape(name)}">${parts.join('')}</${kind}>`, contentType: CONTENT_TYPES.xml };
+  return {
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<${kind} name="${xmlEscape(name)}">${parts.join('')}</${kind}>`,
+    contentType: CONTENT_TYPES.xml,
+  };
 }

@@ -18,7 +18,12 @@ export interface ProxyContext {
  * Asks the auth middleware whether the caller may do this: first as owner or admin, then with
  * the container's ACLs when there is a container to read them from.
  */
-export async function authorize(ctx: ProxyContext, req: SwiftRequest, account: string, container?: string): Promise<SwiftResponse | undefined> {
+export async function authorize(
+  ctx: ProxyContext,
+  req: SwiftRequest,
+  account: string,
+  container?: string,
+): Promise<SwiftResponse | undefined> {
   if (req.env.preAuthorized || !req.env.authorize) return undefined;
   const denied = req.env.authorize(req);
   if (!denied || container === undefined) return denied;
@@ -30,6 +35,14 @@ export async function authorize(ctx: ProxyContext, req: SwiftRequest, account: s
 /** Request headers copied to storage nodes for reads. */
 export function readHeaders(req: SwiftRequest): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'x-newest']) if (req.headers[k] !== undefined) out[k] = req.headers[k]!;
+  for (const k of [
+    'range',
+    'if-match',
+    'if-none-match',
+    'if-modified-since',
+    'if-unmodified-since',
+    'x-newest',
+  ])
+    if (req.headers[k] !== undefined) out[k] = req.headers[k]!;
   return out;
 }

@@ -1,4 +1,4 @@
-import { type Handler, type Middleware, type SwiftRequest, errorResponse } from '../common/swift-http';
+import { errorResponse, type Handler, type Middleware, type SwiftRequest } from '../common/swift-http';
 import { accountRequest } from './account-controller';
 import { containerRequest } from './container-controller';
 import { objectRequest } from './object-controller';

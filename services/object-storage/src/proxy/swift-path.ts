@@ -6,8 +6,18 @@ export interface SwiftPath {
   object?: string;
 }
 
-/** Splits an API path; undefined when it is not one (the object keeps its slashes). */
+const parsed = new Map<string, SwiftPath | undefined>();
+
+/** Splits an API path; undefined when it is not one (the object keeps its slashes). Memoized: every middleware asks. */
 export function parseSwiftPath(path: string): SwiftPath | undefined {
+  if (parsed.has(path)) return parsed.get(path);
+  const result = splitSwiftPath(path);
+  if (parsed.size >= 4096) parsed.clear();
+  parsed.set(path, result);
+  return result;
+}
+
+function splitSwiftPath(path: string): SwiftPath | undefined {
   const m = /^\/([^/]+)\/([^/]+)(?:\/([^/]*)(?:\/(.*))?)?$/s.exec(path);
   if (!m) return undefined;
   const [, version, account, container, object] = m;

@@ -21,3 +21,22 @@ export function hashPath(salt: HashPathSalt, account: string, container?: string
 export function partitionOf(hash: Buffer, partPower: number): number {
   return hash.readUInt32BE(0) >>> (32 - partPower);
 }
+
+const hexCache = new Map<string, string>();
+
+/** `hashPath` as hex, remembered for recent paths (servers ask for the same hot objects). */
+export function hashPathHex(
+  salt: HashPathSalt,
+  account: string,
+  container?: string,
+  object?: string,
+): string {
+  const key = `${salt.prefix}\u0000${salt.suffix}\u0000${account}\u0000${container ?? '\u0001'}\u0000${object ?? '\u0001'}`;
+  let hex = hexCache.get(key);
+  if (hex === undefined) {
+    hex = hashPath(salt, account, container, object).toString('hex');
+    if (hexCache.size >= 8192) hexCache.clear();
+    hexCache.set(key, hex);
+  }
+  return hex;
+}

@@ -33,10 +33,21 @@ export class RingBuilder {
   constructor(readonly state: BuilderState) {}
 
   static create(partPower: number, replicas: number, minPartHours: number): RingBuilder {
-    if (!Number.isInteger(partPower) || partPower < 1 || partPower > 24) throw new RangeError('part_power must be an integer from 1 to 24');
-    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16) throw new RangeError('replicas must be an integer from 1 to 16');
-    if (!Number.isInteger(minPartHours) || minPartHours < 0) throw new RangeError('min_part_hours must be a non-negative integer');
-    return new RingBuilder({ partPower, replicas, minPartHours, devices: [], assignment: [], lastMoved: [], removing: [] });
+    if (!Number.isInteger(partPower) || partPower < 1 || partPower > 24)
+      throw new RangeError('part_power must be an integer from 1 to 24');
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16)
+      throw new RangeError('replicas must be an integer from 1 to 16');
+    if (!Number.isInteger(minPartHours) || minPartHours < 0)
+      throw new RangeError('min_part_hours must be a non-negative integer');
+    return new RingBuilder({
+      partPower,
+      replicas,
+      minPartHours,
+      devices: [],
+      assignment: [],
+      lastMoved: [],
+      removing: [],
+    });
   }
 
   get partCount(): number {
@@ -45,13 +56,24 @@ export class RingBuilder {
 
   addDevice(dev: Omit<RingDevice, 'id'> & { id?: number }): RingDevice {
     if (!(dev.weight >= 0)) throw new RangeError('weight must be a non-negative number');
-    if (!dev.device || dev.device.includes('/')) throw new RangeError('device name must be a plain directory name');
+    if (!dev.device || dev.device.includes('/'))
+      throw new RangeError('device name must be a plain directory name');
     for (const d of this.state.devices) {
-      if (d && d.ip === dev.ip && d.port === dev.port && d.device === dev.device) throw new RangeError(`device ${dev.ip}:${dev.port}/${dev.device} already exists (id ${d.id})`);
+      if (d && d.ip === dev.ip && d.port === dev.port && d.device === dev.device)
+        throw new RangeError(`device ${dev.ip}:${dev.port}/${dev.device} already exists (id ${d.id})`);
     }
     const id = dev.id ?? this.state.devices.length;
     if (this.state.devices[id]) throw new RangeError(`device id ${id} is taken`);
-    const added: RingDevice = { id, region: dev.region, zone: dev.zone, ip: dev.ip, port: dev.port, device: dev.device, weight: dev.weight, meta: dev.meta ?? '' };
+    const added: RingDevice = {
+      id,
+      region: dev.region,
+      zone: dev.zone,
+      ip: dev.ip,
+      port: dev.port,
+      device: dev.device,
+      weight: dev.weight,
+      meta: dev.meta ?? '',
+    };
     this.state.devices[id] = added;
     return added;
   }
@@ -77,7 +99,8 @@ export class RingBuilder {
   /** Partitions each device holds, by device id. */
   partsPerDevice(): Map<number, number> {
     const counts = new Map<number, number>();
-    for (const row of this.state.assignment) for (const id of row) if (id !== NONE) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const row of this.state.assignment)
+      for (const id of row) if (id !== NONE) counts.set(id, (counts.get(id) ?? 0) + 1);
     return counts;
   }
 
@@ -86,12 +109,15 @@ export class RingBuilder {
     const live = this.liveDevices();
     const total = live.reduce((s, d) => s + d.weight, 0);
     const out = new Map<number, number>();
-    for (const d of live) out.set(d.id, total > 0 ? (d.weight / total) * this.partCount * this.state.replicas : 0);
+    for (const d of live)
+      out.set(d.id, total > 0 ? (d.weight / total) * this.partCount * this.state.replicas : 0);
     return out;
   }
 
   private liveDevices(): RingDevice[] {
-    return this.state.devices.filter((d): d is RingDevice => d !== null && d.weight > 0 && !this.state.removing.includes(d.id));
+    return this.state.devices.filter(
+      (d): d is RingDevice => d !== null && d.weight > 0 && !this.state.removing.includes(d.id),
+    );
   }
 
   /**
@@ -126,10 +152,12 @@ export class RingBuilder {
     while (s.lastMoved.length < parts) s.lastMoved.push(-Infinity);
 
     const counts = new Map<number, number>(live.map((d) => [d.id, 0]));
-    for (const row of s.assignment) for (const id of row) if (counts.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const row of s.assignment)
+      for (const id of row) if (counts.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
     const desired = this.desired();
     const movedThisTime = new Set<number>();
-    const canMove = (part: number) => !movedThisTime.has(part) && hour - (s.lastMoved[part] ?? -Infinity) >= s.minPartHours;
+    const canMove = (part: number) =>
+      !movedThisTime.has(part) && hour - (s.lastMoved[part] ?? -Infinity) >= s.minPartHours;
     const pending: [number, number][] = [];
     const take = (replica: number, part: number) => {
       const row = s.assignment[replica]!;
@@ -175,7 +203,10 @@ export class RingBuilder {
 
     // Place every pending replica: the best spread first, then the device that wants most.
     for (const [replica, part] of pending) {
-      const siblings = s.assignment.map((row) => row[part]!).filter((id) => id !== NONE).map(devOf);
+      const siblings = s.assignment
+        .map((row) => row[part]!)
+        .filter((id) => id !== NONE)
+        .map(devOf);
       let best: RingDevice | undefined;
       let bestScore = -Infinity;
       for (const d of live) {

@@ -26,7 +26,9 @@ export function saveRing(dir: string, name: RingName, ring: RingData): void {
     part_power: ring.partPower,
     replicas: ring.replicas,
     devs: ring.devices,
-    replica2part2dev: ring.assignment.map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('base64')),
+    replica2part2dev: ring.assignment.map((row) =>
+      Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('base64'),
+    ),
   };
   writeAtomic(ringPath(dir, name), gzipSync(JSON.stringify(doc)));
 }
@@ -55,10 +57,15 @@ export function ringExists(dir: string, name: RingName): boolean {
 
 export function saveBuilder(dir: string, name: RingName, builder: RingBuilder): void {
   const s = builder.state;
-  writeAtomic(builderPath(dir, name), JSON.stringify({ ...s, lastMoved: s.lastMoved.map((h) => (Number.isFinite(h) ? h : null)) }));
+  writeAtomic(
+    builderPath(dir, name),
+    JSON.stringify({ ...s, lastMoved: s.lastMoved.map((h) => (Number.isFinite(h) ? h : null)) }),
+  );
 }
 
 export function loadBuilder(dir: string, name: RingName): RingBuilder {
-  const raw = JSON.parse(readFileSync(builderPath(dir, name), 'utf8')) as BuilderState & { lastMoved: (number | null)[] };
+  const raw = JSON.parse(readFileSync(builderPath(dir, name), 'utf8')) as BuilderState & {
+    lastMoved: (number | null)[];
+  };
   return new RingBuilder({ ...raw, lastMoved: raw.lastMoved.map((h) => h ?? -Infinity) });
 }

@@ -34,12 +34,33 @@ export class Ring {
     return this.data.devices.filter((d): d is RingDevice => d !== null);
   }
 
+  private readonly partCache = new Map<string, number>();
+
+  /** The partition of a path (remembered for the most recent paths: each request asks twice). */
   partition(account: string, container?: string, object?: string): number {
-    return partitionOf(hashPath(this.salt, account, container, object), this.data.partPower);
+    const key = `${account}\u0000${container ?? ''}\u0000${object ?? ''}\u0000${container === undefined ? 0 : object === undefined ? 1 : 2}`;
+    let part = this.partCache.get(key);
+    if (part === undefined) {
+      part = partitionOf(hashPath(this.salt, account, container, object), this.data.partPower);
+      if (this.partCache.size >= 8192) this.partCache.clear();
+      this.partCache.set(key, part);
+    }
+    return part;
   }
 
-  /** The primary devices of a partition, in replica order. */
+  private readonly primaryCache = new Map<number, RingNode[]>();
+
+  /** The primary devices of a partition, in replica order (shared: do not change the nodes). */
   primaries(part: number): RingNode[] {
+    let nodes = this.primaryCache.get(part);
+    if (!nodes) {
+      nodes = this.findPrimaries(part);
+      this.primaryCache.set(part, nodes);
+    }
+    return nodes;
+  }
+
+  private findPrimaries(part: number): RingNode[] {
     const nodes: RingNode[] = [];
     const seen = new Set<number>();
     this.data.assignment.forEach((row, index) => {
@@ -92,7 +113,11 @@ export class Ring {
   /** Partitions for which a device is a primary. */
   partitionsOf(deviceId: number): Set<number> {
     const parts = new Set<number>();
-    for (const row of this.data.assignment) row.forEach((id, part) => id === deviceId && parts.add(part));
+    for (const row of this.data.assignment) {
+      row.forEach((id, part) => {
+        if (id === deviceId) parts.add(part);
+      });
+    }
     return parts;
   }
 }

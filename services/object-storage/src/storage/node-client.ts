@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Handler, SwiftRequest, SwiftResponse } from '../common/swift-http';
+import type { Handler, RequestEnv, SwiftRequest, SwiftResponse } from '../common/swift-http';
 
 /** Where a storage request goes: a server and one of its devices. */
 export interface NodeAddress {
@@ -13,7 +13,15 @@ export interface NodeAddress {
  * node that cannot be reached answers 503, which callers count as a failed node.
  */
 export interface NodeClient {
-  request(node: NodeAddress, part: number | string, method: string, path: string, headers: Record<string, string>, body?: AsyncIterable<Buffer>): Promise<SwiftResponse>;
+  request(
+    node: NodeAddress,
+    part: number | string,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: AsyncIterable<Buffer>,
+    env?: RequestEnv,
+  ): Promise<SwiftResponse>;
 }
 
 /** Encodes a decoded path for the wire, segment by segment. */
@@ -39,13 +47,22 @@ export class StorageNodeClient implements NodeClient {
     this.local.set(`${ip}:${port}`, handler);
   }
 
-  async request(node: NodeAddress, part: number | string, method: string, path: string, headers: Record<string, string>, body?: AsyncIterable<Buffer>): Promise<SwiftResponse> {
+  /** `env` reaches in-process servers only (a body's MD5 already computed by the proxy). */
+  async request(
+    node: NodeAddress,
+    part: number | string,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: AsyncIterable<Buffer>,
+    env: RequestEnv = {},
+  ): Promise<SwiftResponse> {
     const q = path.indexOf('?');
     const full = `/${node.device}/${part}${q < 0 ? path : path.slice(0, q)}`;
     const query = q < 0 ? '' : path.slice(q);
     const local = this.local.get(`${node.ip}:${node.port}`);
     if (local) {
-      const req: SwiftRequest = { method, path: full, query: new URLSearchParams(query), headers, body, env: {} };
+      const req: SwiftRequest = { method, path: full, query: new URLSearchParams(query), headers, body, env };
       try {
         return await local(req);
       } catch (err) {
@@ -59,17 +76,38 @@ export class StorageNodeClient implements NodeClient {
     this.agent.destroy();
   }
 
-  private remote(node: NodeAddress, path: string, query: string, method: string, headers: Record<string, string>, body?: AsyncIterable<Buffer>): Promise<SwiftResponse> {
+  private remote(
+    node: NodeAddress,
+    path: string,
+    query: string,
+    method: string,
+    headers: Record<string, string>,
+    body?: AsyncIterable<Buffer>,
+  ): Promise<SwiftResponse> {
     return new Promise((resolve) => {
-      const req = http.request({ host: node.ip, port: node.port, method, path: encodePath(path) + query, headers, agent: this.agent, timeout: this.timeoutMs }, (res) => {
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 503, headers: out, body: res });
-      });
+      const req = http.request(
+        {
+          host: node.ip,
+          port: node.port,
+          method,
+          path: encodePath(path) + query,
+          headers,
+          agent: this.agent,
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const out: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 503, headers: out, body: res });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('node timeout')));
       req.on('error', (err) => resolve({ status: 503, headers: { 'x-node-error': err.message } }));
       (async () => {
-        if (body) for await (const chunk of body) if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        if (body)
+          for await (const chunk of body)
+            if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
         req.end();
       })().catch((err) => req.destroy(err));
     });

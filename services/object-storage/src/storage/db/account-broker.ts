@@ -25,21 +25,26 @@ export class AccountBroker extends Broker {
   initialise(account: string, putTimestamp: string): boolean {
     const existed = this.initialised && !this.isDeleted();
     const values: Record<string, string> = {};
-    if (!this.initialised) Object.assign(values, { account, created_at: putTimestamp, delete_timestamp: '0' });
+    if (!this.initialised)
+      Object.assign(values, { account, created_at: putTimestamp, delete_timestamp: '0' });
     if ((this.info().put_timestamp ?? '0') < putTimestamp) values.put_timestamp = putTimestamp;
     if (Object.keys(values).length) this.setInfo(values);
     return existed;
   }
 
   markDeleted(timestamp: string): void {
-    if ((this.info().delete_timestamp ?? '0') < timestamp) this.setInfo({ delete_timestamp: timestamp, status_changed_at: timestamp });
+    if ((this.info().delete_timestamp ?? '0') < timestamp)
+      this.setInfo({ delete_timestamp: timestamp, status_changed_at: timestamp });
   }
 
   /** Applies a container's report: newer timestamps win; a deleted container's row is marked. */
   putContainer(r: Omit<ContainerRecord, 'deleted'>): void {
-    const have = this.db.prepare('SELECT put_timestamp, delete_timestamp FROM container WHERE name = ?').get(r.name) as { put_timestamp: string; delete_timestamp: string } | undefined;
+    const have = this.db
+      .prepare('SELECT put_timestamp, delete_timestamp FROM container WHERE name = ?')
+      .get(r.name) as { put_timestamp: string; delete_timestamp: string } | undefined;
     const put = have && have.put_timestamp > r.put_timestamp ? have.put_timestamp : r.put_timestamp;
-    const del = have && have.delete_timestamp > r.delete_timestamp ? have.delete_timestamp : r.delete_timestamp;
+    const del =
+      have && have.delete_timestamp > r.delete_timestamp ? have.delete_timestamp : r.delete_timestamp;
     const deleted = del > put && r.object_count === 0 ? 1 : 0;
     this.db
       .prepare(
@@ -51,11 +56,19 @@ export class AccountBroker extends Broker {
   }
 
   totals(): { containers: number; objects: number; bytes: number } {
-    const t = this.db.prepare('SELECT COUNT(*) AS c, COALESCE(SUM(object_count), 0) AS o, COALESCE(SUM(bytes_used), 0) AS b FROM container WHERE deleted = 0').get() as { c: number; o: number; b: number };
+    const t = this.db
+      .prepare(
+        'SELECT COUNT(*) AS c, COALESCE(SUM(object_count), 0) AS o, COALESCE(SUM(bytes_used), 0) AS b FROM container WHERE deleted = 0',
+      )
+      .get() as { c: number; o: number; b: number };
     return { containers: t.c, objects: t.o, bytes: t.b };
   }
 
   rowsSince(rowid: number, limit: number): (ContainerRecord & { rowid: number })[] {
-    return this.db.prepare('SELECT rowid, name, put_timestamp, delete_timestamp, object_count, bytes_used, deleted FROM container WHERE rowid > ? ORDER BY rowid LIMIT ?').all(rowid, limit) as (ContainerRecord & { rowid: number })[];
+    return this.db
+      .prepare(
+        'SELECT rowid, name, put_timestamp, delete_timestamp, object_count, bytes_used, deleted FROM container WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      )
+      .all(rowid, limit) as (ContainerRecord & { rowid: number })[];
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@nimbus/logging';
-import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
 import type { AccountBroker } from './account-broker';
@@ -45,7 +45,8 @@ export class AccountServer {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, true)!;
-    if (broker.initialised && broker.isDeleted() && !req.headers['x-account-override-deleted']) return errorResponse(403, 'Recently deleted');
+    if (broker.initialised && broker.isDeleted() && !req.headers['x-account-override-deleted'])
+      return errorResponse(403, 'Recently deleted');
     const existed = broker.initialise(account, ts);
     const meta = metadataHeaders(req.headers, 'account');
     broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
@@ -54,7 +55,7 @@ export class AccountServer {
 
   private getAccount(req: SwiftRequest, path: string): SwiftResponse {
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised) return errorResponse(404);
+    if (!broker?.initialised) return errorResponse(404);
     if (broker.isDeleted()) return errorResponse(404, undefined, { 'x-account-status': 'Deleted' });
     const info = broker.info();
     const totals = broker.totals();
@@ -70,15 +71,27 @@ export class AccountServer {
     const q = listingQuery(req.query, 10_000);
     if (typeof q === 'string') return errorResponse(400, q);
     const rows = broker.list(q, 'put_timestamp, object_count, bytes_used');
-    const items = rows.map((r) => (r.subdir ? { subdir: r.name } : { name: r.name, count: r.object_count, bytes: r.bytes_used, last_modified: isoDate(r.put_timestamp as string) }));
-    return response(200, JSON.stringify(items), { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    const items = rows.map((r) =>
+      r.subdir
+        ? { subdir: r.name }
+        : {
+            name: r.name,
+            count: r.object_count,
+            bytes: r.bytes_used,
+            last_modified: isoDate(r.put_timestamp as string),
+          },
+    );
+    return response(200, JSON.stringify(items), {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+    });
   }
 
   private postAccount(req: SwiftRequest, path: string): SwiftResponse {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     const meta = metadataHeaders(req.headers, 'account');
     broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
     return response(204);
@@ -88,20 +101,31 @@ export class AccountServer {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     broker.markDeleted(ts);
     return response(204);
   }
 
   /** `PUT /<dev>/<part>/<account>/<container>`: a container's report; the account is created on first report. */
-  private containerReport(req: SwiftRequest, path: string, account: string, container: string): SwiftResponse {
+  private containerReport(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container: string,
+  ): SwiftResponse {
     if (req.method !== 'PUT') return errorResponse(405);
     const put = parseTimestamp(req.headers['x-put-timestamp']) ?? '0';
     const del = parseTimestamp(req.headers['x-delete-timestamp']) ?? '0';
     const broker = this.pool.get(path, true)!;
-    if (!broker.initialised) broker.initialise(account, put > del ? put : del);
+    if (!broker.initialised) broker.initialise(account, Math.max(put, del));
     if (broker.isDeleted()) return errorResponse(404);
-    broker.putContainer({ name: container, put_timestamp: put, delete_timestamp: del, object_count: Number(req.headers['x-object-count'] ?? 0), bytes_used: Number(req.headers['x-bytes-used'] ?? 0) });
+    broker.putContainer({
+      name: container,
+      put_timestamp: put,
+      delete_timestamp: del,
+      object_count: Number(req.headers['x-object-count'] ?? 0),
+      bytes_used: Number(req.headers['x-bytes-used'] ?? 0),
+    });
     this.log.trace({ account, container }, 'container report');
     return response(201);
   }

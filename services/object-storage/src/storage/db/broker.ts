@@ -57,13 +57,18 @@ export abstract class Broker {
     return this.infoCache;
   }
 
+  private setStmt?: Database.Statement;
+
   setInfo(values: Record<string, string>): void {
-    const stmt = this.db.prepare('INSERT INTO info (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.setStmt ??= this.db.prepare(
+      'INSERT INTO info (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    const stmt = this.setStmt;
     const tx = this.db.transaction(() => {
       for (const [k, v] of Object.entries(values)) stmt.run(k, v);
     });
     tx();
-    this.infoCache = undefined;
+    if (this.infoCache) Object.assign(this.infoCache, values);
   }
 
   /** Whether the database was ever initialised (a put_timestamp set). */

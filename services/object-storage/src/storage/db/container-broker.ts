@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Broker } from './broker';
 
 /** One object row as replicas exchange them. */
@@ -30,7 +31,15 @@ export class ContainerBroker extends Broker {
     const existed = this.initialised && !this.isDeleted();
     const i = this.info();
     const values: Record<string, string> = {};
-    if (!this.initialised) Object.assign(values, { account, container, created_at: putTimestamp, delete_timestamp: '0', object_count: '0', bytes_used: '0' });
+    if (!this.initialised)
+      Object.assign(values, {
+        account,
+        container,
+        created_at: putTimestamp,
+        delete_timestamp: '0',
+        object_count: '0',
+        bytes_used: '0',
+      });
     if ((i.put_timestamp ?? '0') < putTimestamp) {
       values.put_timestamp = putTimestamp;
       if (!existed) values.status_changed_at = putTimestamp;
@@ -40,7 +49,8 @@ export class ContainerBroker extends Broker {
   }
 
   markDeleted(timestamp: string): void {
-    if ((this.info().delete_timestamp ?? '0') < timestamp) this.setInfo({ delete_timestamp: timestamp, status_changed_at: timestamp });
+    if ((this.info().delete_timestamp ?? '0') < timestamp)
+      this.setInfo({ delete_timestamp: timestamp, status_changed_at: timestamp });
   }
 
   /** A container only counts as deleted once it is also empty. */
@@ -57,9 +67,16 @@ export class ContainerBroker extends Broker {
   }
 
   /** Merges object rows: each name keeps its newest row; counts follow. Answers whether anything changed. */
+  private statements?: { get: Database.Statement; put: Database.Statement };
+
   merge(records: readonly ObjectRecord[]): boolean {
-    const get = this.db.prepare('SELECT created_at, size, deleted FROM object WHERE name = ?');
-    const put = this.db.prepare('INSERT OR REPLACE INTO object (name, created_at, size, content_type, etag, deleted) VALUES (?, ?, ?, ?, ?, ?)');
+    this.statements ??= {
+      get: this.db.prepare('SELECT created_at, size, deleted FROM object WHERE name = ?'),
+      put: this.db.prepare(
+        'INSERT OR REPLACE INTO object (name, created_at, size, content_type, etag, deleted) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    const { get, put } = this.statements;
     let changed = false;
     const tx = this.db.transaction(() => {
       let count = this.objectCount();
@@ -86,7 +103,11 @@ export class ContainerBroker extends Broker {
 
   /** Rows changed after a row id, oldest first, for replication. */
   rowsSince(rowid: number, limit: number): (ObjectRecord & { rowid: number })[] {
-    return this.db.prepare('SELECT rowid, name, created_at, size, content_type, etag, deleted FROM object WHERE rowid > ? ORDER BY rowid LIMIT ?').all(rowid, limit) as (ObjectRecord & { rowid: number })[];
+    return this.db
+      .prepare(
+        'SELECT rowid, name, created_at, size, content_type, etag, deleted FROM object WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      )
+      .all(rowid, limit) as (ObjectRecord & { rowid: number })[];
   }
 
   maxRow(): number {

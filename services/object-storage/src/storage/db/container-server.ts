@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
-import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
 import type { BrokerPool } from './broker-pool';
@@ -42,7 +42,7 @@ export class ContainerServer {
 
   readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
     const p = splitDbPath(req.path);
-    if (!p || !p.container) return errorResponse(400, 'Invalid path');
+    if (!p?.container) return errorResponse(400, 'Invalid path');
     if (!mounted(this.root, p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'container', this.salt, p.account, p.container);
     if (p.object !== undefined) return this.objectUpdate(req, path, p.account, p.container, p.object);
@@ -61,7 +61,12 @@ export class ContainerServer {
     }
   };
 
-  private async putContainer(req: SwiftRequest, path: string, account: string, container: string): Promise<SwiftResponse> {
+  private async putContainer(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container: string,
+  ): Promise<SwiftResponse> {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, true)!;
@@ -75,7 +80,12 @@ export class ContainerServer {
 
   private getContainer(req: SwiftRequest, path: string): SwiftResponse {
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404, undefined, broker?.initialised ? { 'x-backend-timestamp': broker.info().delete_timestamp ?? '0' } : {});
+    if (!broker?.initialised || broker.isDeleted())
+      return errorResponse(
+        404,
+        undefined,
+        broker?.initialised ? { 'x-backend-timestamp': broker.info().delete_timestamp ?? '0' } : {},
+      );
     const info = broker.info();
     const headers: Record<string, string> = {
       'x-container-object-count': String(broker.objectCount()),
@@ -92,16 +102,27 @@ export class ContainerServer {
     if (typeof q === 'string') return errorResponse(400, q);
     const rows = broker.list(q, 'created_at, size, content_type, etag');
     const items = rows.map((r) =>
-      r.subdir ? { subdir: r.name } : { name: r.name, hash: r.etag, bytes: r.size, content_type: r.content_type, last_modified: isoDate(r.created_at as string) },
+      r.subdir
+        ? { subdir: r.name }
+        : {
+            name: r.name,
+            hash: r.etag,
+            bytes: r.size,
+            content_type: r.content_type,
+            last_modified: isoDate(r.created_at as string),
+          },
     );
-    return response(200, JSON.stringify(items), { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    return response(200, JSON.stringify(items), {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+    });
   }
 
   private async postContainer(req: SwiftRequest, path: string): Promise<SwiftResponse> {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     const meta = metadataHeaders(req.headers, 'container');
     broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
     this.markSync(broker, p(req));
@@ -112,23 +133,36 @@ export class ContainerServer {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const broker = this.pool.get(path, false);
-    if (!broker || !broker.initialised || broker.isDeleted()) return errorResponse(404);
+    if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     if (broker.objectCount() > 0) return errorResponse(409);
     broker.markDeleted(ts);
     await this.report(broker);
     return response(204);
   }
 
-  private objectUpdate(req: SwiftRequest, path: string, account: string, container: string, object: string): SwiftResponse {
+  private objectUpdate(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container: string,
+    object: string,
+  ): SwiftResponse {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     if (req.method !== 'PUT' && req.method !== 'DELETE') return errorResponse(405);
-    let broker = this.pool.get(path, account.startsWith('.'));
+    const broker = this.pool.get(path, account.startsWith('.'));
     if (broker && !broker.initialised && account.startsWith('.')) broker.initialise(account, container, ts);
-    if (!broker || !broker.initialised) return errorResponse(404);
+    if (!broker?.initialised) return errorResponse(404);
     const changed = broker.merge([
       req.method === 'PUT'
-        ? { name: object, created_at: ts, size: Number(req.headers['x-size'] ?? 0), content_type: req.headers['x-content-type'] ?? 'application/octet-stream', etag: req.headers['x-etag'] ?? '', deleted: 0 }
+        ? {
+            name: object,
+            created_at: ts,
+            size: Number(req.headers['x-size'] ?? 0),
+            content_type: req.headers['x-content-type'] ?? 'application/octet-stream',
+            etag: req.headers['x-etag'] ?? '',
+            deleted: 0,
+          }
         : { name: object, created_at: ts, size: 0, content_type: '', etag: '', deleted: 1 },
     ]);
     if (changed) this.reportLater(broker);
@@ -175,14 +209,20 @@ export class ContainerServer {
       bytes_used: broker.bytesUsed(),
     };
     const ok = await this.reportToAccount(report);
-    if (ok) broker.setInfo({ reported: `${report.put_timestamp}/${report.delete_timestamp}/${report.object_count}/${report.bytes_used}` });
+    if (ok)
+      broker.setInfo({
+        reported: `${report.put_timestamp}/${report.delete_timestamp}/${report.object_count}/${report.bytes_used}`,
+      });
     return ok;
   }
 
   /** Whether a container's last report is out of date (for the updater). */
   unreported(broker: ContainerBroker): boolean {
     const i = broker.info();
-    return i.reported !== `${i.put_timestamp ?? '0'}/${i.delete_timestamp ?? '0'}/${broker.objectCount()}/${broker.bytesUsed()}`;
+    return (
+      i.reported !==
+      `${i.put_timestamp ?? '0'}/${i.delete_timestamp ?? '0'}/${broker.objectCount()}/${broker.bytesUsed()}`
+    );
   }
 
   flush(): void {
@@ -204,4 +244,3 @@ export function mounted(root: string, device: string): boolean {
     return false;
   }
 }
-

@@ -45,7 +45,9 @@ const ext = (name: string) => name.slice(name.lastIndexOf('.'));
  * newest .meta newer than that .data. Everything else is obsolete.
  */
 export function winningFiles(names: string[]): { keep: string[]; obsolete: string[] } {
-  const sorted = names.filter((n) => /^\d+\.\d+\.(data|ts|meta)$/.test(n)).sort((a, b) => (fileTimestamp(a) < fileTimestamp(b) ? 1 : fileTimestamp(a) > fileTimestamp(b) ? -1 : 0));
+  const sorted = names
+    .filter((n) => /^\d+\.\d+\.(data|ts|meta)$/.test(n))
+    .sort((a, b) => (fileTimestamp(a) < fileTimestamp(b) ? 1 : fileTimestamp(a) > fileTimestamp(b) ? -1 : 0));
   const keep: string[] = [];
   let meta: string | undefined;
   let base: string | undefined;
@@ -69,19 +71,36 @@ export function winningFiles(names: string[]): { keep: string[]; obsolete: strin
  * place after fsync so readers see all of an object or none of it.
  */
 export class ObjectDisk {
+  /** Tmp directories known to exist (a failed device's is forgotten when its writes fail). */
+  readonly tmpDirs = new Set<string>();
+
   constructor(
     readonly root: string,
     readonly meta: MetadataIo,
     readonly fsync = true,
   ) {}
 
-  /** Whether a device is there to write on (upstream's mount check, for directory devices). */
+  private readonly mountChecks = new Map<string, { ok: boolean; at: number }>();
+
+  /**
+   * Whether a device is there to write on (upstream's mount check, for directory devices),
+   * looked at again at most every 250 ms.
+   */
   mounted(device: string): boolean {
+    const now = Date.now();
+    const hit = this.mountChecks.get(device);
+    if (hit && now - hit.at < 250) return hit.ok;
+    let ok = false;
     try {
-      return statSync(join(this.root, device)).isDirectory();
-    } catch {
-      return false;
-    }
+      ok = statSync(join(this.root, device)).isDirectory();
+    } catch {}
+    this.mountChecks.set(device, { ok, at: now });
+    return ok;
+  }
+
+  /** Forgets what was seen of a device (tests that fail and restore devices). */
+  recheck(): void {
+    this.mountChecks.clear();
   }
 
   hashDir(device: string, part: number | string, hash: string): string {
@@ -92,7 +111,11 @@ export class ObjectDisk {
     try {
       return readdirSync(dir).filter((n) => !this.meta.isSidecar(n));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      )
+        return [];
       throw err;
     }
   }
@@ -116,7 +139,8 @@ export class ObjectDisk {
     if (state.status === 'present' && state.metaTimestamp) {
       const newer = this.meta.read(join(dir, `${state.metaTimestamp}.meta`)) ?? {};
       const merged: ObjectMetadata = {};
-      for (const [k, v] of Object.entries(state.metadata)) if (!isPostable(k) || k.toLowerCase() === 'content-type') merged[k] = v;
+      for (const [k, v] of Object.entries(state.metadata))
+        if (!isPostable(k) || k.toLowerCase() === 'content-type') merged[k] = v;
       for (const [k, v] of Object.entries(newer)) if (isPostable(k)) merged[k] = v;
       merged['X-Timestamp'] = state.metaTimestamp;
       state.metadata = merged;
@@ -127,9 +151,17 @@ export class ObjectDisk {
   /** Starts writing a new file on a device; commit it into a hash directory when complete. */
   async createWriter(device: string): Promise<DiskWriter> {
     const tmpDir = join(this.root, device, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
+    if (!this.tmpDirs.has(tmpDir)) {
+      await mkdir(tmpDir, { recursive: true });
+      this.tmpDirs.add(tmpDir);
+    }
     const tmp = join(tmpDir, randomBytes(12).toString('hex'));
-    return new DiskWriter(this, tmp, await open(tmp, 'wx', 0o600));
+    try {
+      return new DiskWriter(this, tmp, await open(tmp, 'wx', 0o600));
+    } catch (err) {
+      this.tmpDirs.delete(tmpDir);
+      throw err;
+    }
   }
 
   /** Removes obsolete files (and tombstones older than `reclaimBefore`); drops the directory when empty. */
@@ -139,7 +171,12 @@ export class ObjectDisk {
     const junk = names.filter((n) => !keep.includes(n) && !obsolete.includes(n));
     for (const n of [...obsolete, ...junk]) this.tryRemove(join(dir, n));
     let remaining = keep;
-    if (reclaimBefore !== undefined && keep.length === 1 && keep[0]!.endsWith('.ts') && Number(fileTimestamp(keep[0]!)) < reclaimBefore) {
+    if (
+      reclaimBefore !== undefined &&
+      keep.length === 1 &&
+      keep[0]!.endsWith('.ts') &&
+      Number(fileTimestamp(keep[0]!)) < reclaimBefore
+    ) {
       this.tryRemove(join(dir, keep[0]!));
       remaining = [];
     }
@@ -185,8 +222,13 @@ export class DiskWriter {
     await this.fh.close();
     this.closed = true;
     this.disk.meta.write(this.tmpPath, metadata);
-    mkdirSync(dir, { recursive: true });
-    this.disk.meta.rename(this.tmpPath, join(dir, name));
+    try {
+      this.disk.meta.rename(this.tmpPath, join(dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { recursive: true });
+      this.disk.meta.rename(this.tmpPath, join(dir, name));
+    }
     if (this.disk.fsync) {
       const d = await open(dir, 'r');
       try {

@@ -1,22 +1,32 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { applyRange, checkConditions } from '../../common/ranges';
-import { type SwiftRequest, type SwiftResponse, errorResponse, response } from '../../common/swift-http';
+import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { httpDate, parseTimestamp } from '../../common/timestamp';
-import { type HashPathSalt, hashPath } from '../../ring/hash-path';
+import { type HashPathSalt, hashPath, hashPathHex } from '../../ring/hash-path';
 import type { NodeClient } from '../node-client';
 import { isPostable, type ObjectDisk, type ObjectState } from './disk-file';
 import type { ObjectMetadata } from './metadata-io';
+import { ObjectCache } from './object-cache';
 import type { SuffixHashIndex } from './suffix-hashes';
 
 /** Objects this small are read whole with the metadata instead of streamed. */
 const SMALL_OBJECT = 64 * 1024;
 
 /** Headers a PUT stores besides the user metadata. */
-const STORED_HEADERS = ['content-disposition', 'content-encoding', 'content-language', 'x-delete-at', 'x-object-manifest', 'x-static-large-object', 'cache-control', 'expires'];
+const STORED_HEADERS = [
+  'content-disposition',
+  'content-encoding',
+  'content-language',
+  'x-delete-at',
+  'x-object-manifest',
+  'x-static-large-object',
+  'cache-control',
+  'expires',
+];
 
 /** A path split into its storage parts. */
 interface ObjectPath {
@@ -56,6 +66,7 @@ export class ObjectServer {
     private readonly salt: HashPathSalt,
     private readonly nodes: NodeClient,
     private readonly log: Logger,
+    readonly cache = new ObjectCache(),
   ) {}
 
   readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
@@ -63,7 +74,7 @@ export class ObjectServer {
     const p = splitPath(req.path);
     if (!p) return errorResponse(400, 'Invalid path');
     if (!this.disk.mounted(p.device)) return errorResponse(507);
-    const hash = hashPath(this.salt, p.account, p.container, p.object).toString('hex');
+    const hash = hashPathHex(this.salt, p.account, p.container, p.object);
     const dir = this.disk.hashDir(p.device, p.part, hash);
     switch (req.method) {
       case 'GET':
@@ -81,7 +92,8 @@ export class ObjectServer {
   };
 
   private get(req: SwiftRequest, dir: string): SwiftResponse {
-    const state = this.disk.read(dir);
+    const cached = this.cache.get(dir);
+    const state = cached?.state ?? this.disk.read(dir);
     if (state.status !== 'present' || this.expired(state)) {
       const headers: Record<string, string> = {};
       if (state.timestamp) headers['x-backend-timestamp'] = state.timestamp;
@@ -92,20 +104,32 @@ export class ObjectServer {
     const size = Number(meta['Content-Length'] ?? 0);
     const etag = meta.ETag ?? '';
     const headers = this.responseHeaders(state);
-    const denied = checkConditions(req.headers, etag, Math.ceil(Number(state.timestamp)), req.method, { 'x-timestamp': headers['x-timestamp']!, 'last-modified': headers['last-modified']!, 'x-backend-timestamp': headers['x-backend-timestamp']! });
+    const denied = checkConditions(req.headers, etag, Math.ceil(Number(state.timestamp)), req.method, {
+      'x-timestamp': headers['x-timestamp']!,
+      'last-modified': headers['last-modified']!,
+      'x-backend-timestamp': headers['x-backend-timestamp']!,
+    });
     if (denied) return denied;
     if (req.method === 'HEAD') return response(200, undefined, headers);
     const path = state.dataPath!;
     if (size <= SMALL_OBJECT) {
-      let data: Buffer;
-      try {
-        data = readFileSync(path);
-      } catch {
-        return errorResponse(404);
+      let data = cached?.data;
+      if (!data) {
+        try {
+          data = readSmall(path, size);
+        } catch {
+          return errorResponse(404);
+        }
+        this.cache.set(dir, state, data);
       }
-      return applyRange(response(200, undefined, headers), req.headers.range, data.length, (s, e) => data.subarray(s, e + 1));
+      const body = data;
+      return applyRange(response(200, undefined, headers), req.headers.range, data.length, (s, e) =>
+        body.subarray(s, e + 1),
+      );
     }
-    return applyRange(response(200, undefined, headers), req.headers.range, size, (s, e) => createReadStream(path, { start: s, end: e, highWaterMark: 256 * 1024 }));
+    return applyRange(response(200, undefined, headers), req.headers.range, size, (s, e) =>
+      createReadStream(path, { start: s, end: e, highWaterMark: 256 * 1024 }),
+    );
   }
 
   private responseHeaders(state: ObjectState): Record<string, string> {
@@ -133,8 +157,12 @@ export class ObjectServer {
 
   /** 409 with the existing timestamp when a newer or equal write is already here. */
   private conflict(state: ObjectState, ts: string): SwiftResponse | undefined {
-    const existing = state.metaTimestamp && state.metaTimestamp > (state.timestamp ?? '') ? state.metaTimestamp : state.timestamp;
-    if (state.timestamp && state.timestamp >= ts) return errorResponse(409, undefined, { 'x-backend-timestamp': existing ?? state.timestamp });
+    const existing =
+      state.metaTimestamp && state.metaTimestamp > (state.timestamp ?? '')
+        ? state.metaTimestamp
+        : state.timestamp;
+    if (state.timestamp && state.timestamp >= ts)
+      return errorResponse(409, undefined, { 'x-backend-timestamp': existing ?? state.timestamp });
     return undefined;
   }
 
@@ -152,14 +180,16 @@ export class ObjectServer {
       await drain(req.body);
       return errorResponse(412, undefined, { 'x-backend-timestamp': before.timestamp! });
     }
-    const expected = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
+    const expected =
+      req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
     const writer = await this.disk.createWriter(p.device);
-    const md5 = createHash('md5');
+    const precomputed = req.env.bodyMd5 as Promise<string | undefined> | undefined;
+    const md5 = precomputed ? undefined : createHash('md5');
     let size = 0;
     try {
       if (req.body) {
         for await (const chunk of req.body) {
-          md5.update(chunk);
+          md5?.update(chunk);
           size += chunk.length;
           await writer.write(chunk);
         }
@@ -173,7 +203,11 @@ export class ObjectServer {
       await writer.abort();
       return errorResponse(499);
     }
-    const etag = md5.digest('hex');
+    const etag = md5 ? md5.digest('hex') : await precomputed!;
+    if (etag === undefined) {
+      await writer.abort();
+      return errorResponse(499);
+    }
     const wanted = req.headers.etag?.replace(/"/g, '').toLowerCase();
     if (wanted && wanted !== etag) {
       await writer.abort();
@@ -187,10 +221,18 @@ export class ObjectServer {
       'Content-Length': String(size),
     };
     for (const [k, v] of Object.entries(req.headers)) {
-      if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-') || k.startsWith('x-object-transient-sysmeta-') || STORED_HEADERS.includes(k)) meta[titleCase(k)] = v;
+      if (
+        k.startsWith('x-object-meta-') ||
+        k.startsWith('x-object-sysmeta-') ||
+        k.startsWith('x-object-transient-sysmeta-') ||
+        STORED_HEADERS.includes(k)
+      )
+        meta[titleCase(k)] = v;
     }
     try {
+      this.cache.invalidate(dir);
       await writer.commit(dir, `${ts}.data`, meta);
+      this.cache.invalidate(dir);
     } catch (err) {
       await writer.abort();
       this.log.warn({ err }, 'object write failed');
@@ -198,7 +240,11 @@ export class ObjectServer {
     }
     this.hashes.invalidate(p.device, p.part, hash.slice(-3));
     if (!req.headers['x-backend-replication']) {
-      await this.updateContainer(req, p, 'PUT', ts, { 'x-size': String(size), 'x-content-type': meta['Content-Type']!, 'x-etag': req.headers['x-object-sysmeta-container-update-override-etag'] ?? etag });
+      await this.updateContainer(req, p, 'PUT', ts, {
+        'x-size': String(size),
+        'x-content-type': meta['Content-Type']!,
+        'x-etag': req.headers['x-object-sysmeta-container-update-override-etag'] ?? etag,
+      });
     }
     return response(201, undefined, { etag, 'x-backend-timestamp': ts });
   }
@@ -207,16 +253,21 @@ export class ObjectServer {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
     const state = this.disk.read(dir);
-    if (state.status !== 'present' || this.expired(state)) return errorResponse(404, undefined, state.timestamp ? { 'x-backend-timestamp': state.timestamp } : {});
-    const latest = state.metaTimestamp && state.metaTimestamp > state.timestamp! ? state.metaTimestamp : state.timestamp!;
+    if (state.status !== 'present' || this.expired(state))
+      return errorResponse(404, undefined, state.timestamp ? { 'x-backend-timestamp': state.timestamp } : {});
+    const latest =
+      state.metaTimestamp && state.metaTimestamp > state.timestamp! ? state.metaTimestamp : state.timestamp!;
     if (latest >= ts) return errorResponse(409, undefined, { 'x-backend-timestamp': latest });
     const meta: ObjectMetadata = { 'X-Timestamp': ts };
-    for (const [k, v] of Object.entries(req.headers)) if (isPostable(k) && k !== 'content-type') meta[titleCase(k)] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (isPostable(k) && k !== 'content-type') meta[titleCase(k)] = v;
     if (req.headers['content-type']) meta['Content-Type'] = req.headers['content-type'];
     else if (state.metadata['Content-Type']) meta['Content-Type'] = state.metadata['Content-Type'];
     const writer = await this.disk.createWriter(p.device);
     try {
+      this.cache.invalidate(dir);
       await writer.commit(dir, `${ts}.meta`, meta);
+      this.cache.invalidate(dir);
     } catch (err) {
       await writer.abort();
       this.log.warn({ err }, 'object metadata write failed');
@@ -240,7 +291,12 @@ export class ObjectServer {
     const existed = state.status === 'present' && !this.expired(state);
     const writer = await this.disk.createWriter(p.device);
     try {
-      await writer.commit(dir, `${ts}.ts`, { 'X-Timestamp': ts, name: `/${p.account}/${p.container}/${p.object}` });
+      this.cache.invalidate(dir);
+      await writer.commit(dir, `${ts}.ts`, {
+        'X-Timestamp': ts,
+        name: `/${p.account}/${p.container}/${p.object}`,
+      });
+      this.cache.invalidate(dir);
     } catch (err) {
       await writer.abort();
       this.log.warn({ err }, 'tombstone write failed');
@@ -255,7 +311,13 @@ export class ObjectServer {
    * Tells the container servers the proxy named about the change; any that cannot be reached get
    * an async pending file the updater replays.
    */
-  private async updateContainer(req: SwiftRequest, p: ObjectPath, method: 'PUT' | 'DELETE', ts: string, extra: Record<string, string>): Promise<void> {
+  private async updateContainer(
+    req: SwiftRequest,
+    p: ObjectPath,
+    method: 'PUT' | 'DELETE',
+    ts: string,
+    extra: Record<string, string>,
+  ): Promise<void> {
     const hosts = (req.headers['x-container-host'] ?? '').split(',').filter(Boolean);
     const devices = (req.headers['x-container-device'] ?? '').split(',');
     const part = req.headers['x-container-partition'];
@@ -268,7 +330,15 @@ export class ObjectServer {
         const node = { ip, port, device: devices[i] ?? devices[0]! };
         const res = await this.nodes.request(node, part, method, path, headers);
         if (res.status >= 200 && res.status < 300) return;
-        await this.savePending(p.device, { op: method, account: p.account, container: p.container, obj: p.object, headers, node, part });
+        await this.savePending(p.device, {
+          op: method,
+          account: p.account,
+          container: p.container,
+          obj: p.object,
+          headers,
+          node,
+          part,
+        });
       }),
     );
   }
@@ -293,6 +363,23 @@ export class ObjectServer {
   }
 }
 
+/** Reads a small file of known size: open, one read, close. */
+function readSmall(path: string, size: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A container update the object server could not deliver, kept for the updater. */
 export interface AsyncUpdate {
   op: 'PUT' | 'DELETE';
@@ -310,8 +397,9 @@ export function splitHost(host: string): [string, number] {
 }
 
 async function drain(body: AsyncIterable<Buffer> | undefined): Promise<void> {
-  if (body) for await (const _ of body) {
-  }
+  if (body)
+    for await (const _ of body) {
+    }
 }
 
 /** Files in a device's async pending tree, for the updater. */
@@ -343,4 +431,3 @@ export async function readPending(path: string): Promise<AsyncUpdate | undefined
 export async function removePending(path: string): Promise<void> {
   await unlink(path).catch(() => {});
 }
-

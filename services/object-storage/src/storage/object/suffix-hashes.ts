@@ -1,9 +1,28 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { ObjectDisk } from './disk-file';
 
 export type SuffixHashes = Record<string, string>;
+
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Per-partition hashes of each suffix directory, which replicators compare instead of listing
@@ -32,9 +51,35 @@ export class SuffixHashIndex {
     }
   }
 
+  /** Hashes of partitions nothing was written to since they were computed (no hashes.invalid). */
+  private readonly cache = new Map<string, { hashes: SuffixHashes; mtime: number }>();
+
   /** The partition's suffix hashes, recomputing invalidated suffixes and those asked for. */
   get(device: string, part: number | string, recalculate: readonly string[] = []): SuffixHashes {
     const dir = this.partDir(device, part);
+    const cached = this.cache.get(dir);
+    // Valid while hashes.json is the file it was read from (a replaced disk has none) and
+    // nothing was written since.
+    if (
+      cached &&
+      recalculate.length === 0 &&
+      mtimeOf(join(dir, 'hashes.json')) === cached.mtime &&
+      !existsSync(join(dir, 'hashes.invalid'))
+    )
+      return { ...cached.hashes };
+    const hashes = this.compute(dir, recalculate);
+    if (this.cache.size > 100_000) this.cache.clear();
+    const mtime = mtimeOf(join(dir, 'hashes.json'));
+    if (mtime !== undefined) this.cache.set(dir, { hashes, mtime });
+    return { ...hashes };
+  }
+
+  /** Forgets a partition removed from this device. */
+  forget(device: string, part: number | string): void {
+    this.cache.delete(this.partDir(device, part));
+  }
+
+  private compute(dir: string, recalculate: readonly string[]): SuffixHashes {
     let hashes: SuffixHashes | undefined;
     try {
       hashes = JSON.parse(readFileSync(join(dir, 'hashes.json'), 'utf8')) as SuffixHashes;

@@ -1,0 +1,233 @@
+// Prints object storage's figures against the all-in-one cloud (3 devices, 3 replicas, fsync on),
+// medians of several runs, each next to a plain baseline measured in the same run on the same disk:
+//   4 KiB PUT/s (16 clients) against a plain loop writing and fsyncing three 4 KiB files per object;
+//   4 KiB GET/s (32 connections, autocannon);
+//   1 GiB PUT and GET MB/s against a plain 1 GiB write + fsync and a plain read of that file;
+//   the process's CPU while idle for a minute with many containers (every daemon running).
+//   npx tsx bench/object-storage.ts [--runs 3] [--gib 1] [--containers 2000] [--idle 60]
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  closeSync,
+  createReadStream,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, runAutocannon } from './support/load';
+
+const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
+const runs = arg('--runs', 3);
+const gib = arg('--gib', 1);
+const containerCount = arg('--containers', 2000);
+const idleSeconds = arg('--idle', 60);
+const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-swift-'));
+const conf = join(dataDir, 'nimbus.conf');
+// Daemons at short intervals, so the idle figure covers many passes.
+execFileSync('sh', [
+  '-c',
+  `printf '[object_storage_daemons]\\nreplicator_interval = 5\\nupdater_interval = 5\\nexpirer_interval = 5\\ncontainer_sync_interval = 5\\nauditor_interval = 5\\n' > ${conf}`,
+]);
+const child = spawn(
+  process.execPath,
+  ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--config-file', conf, '--log-level', 'warn'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const ticks = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+
+function call(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: Buffer | NodeJS.ReadableStream,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+    });
+    req.on('error', reject);
+    if (body && !Buffer.isBuffer(body)) pipeline(body, req).catch(reject);
+    else req.end(body);
+  });
+}
+
+/** Objects/s of a loop writing and fsyncing three 4 KiB files per object, as three replicas would. */
+function plainLoop(dir: string, seconds: number): number {
+  const data = Buffer.alloc(4096, 7);
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  while (performance.now() < end) {
+    for (let r = 0; r < 3; r++) {
+      const fd = openSync(join(dir, `plain-${n}-${r}`), 'w');
+      writeSync(fd, data);
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    n++;
+  }
+  return n / seconds;
+}
+
+async function putLoop(url: string, token: string, seconds: number, prefix: string): Promise<number> {
+  const data = Buffer.alloc(4096, 9);
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const r = await call(
+          'PUT',
+          `${url}/bench/${prefix}-${w}-${i}`,
+          { 'x-auth-token': token, 'content-length': '4096' },
+          data,
+        );
+        if (r.status === 201) n++;
+        else failed++;
+      }
+    }),
+  );
+  if (failed) throw new Error(`${failed} PUTs failed`);
+  return n / seconds;
+}
+
+async function main() {
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  while (!out.includes('Nimbus is up')) {
+    if (child.exitCode !== null) throw new Error(`nimbus up exited:\n${out}`);
+    await sleep(20);
+  }
+  const identity = /^ {2}identity\s+(http\S+)$/m.exec(out)![1]!;
+  const swift = /^ {2}object-store\s+(http\S+)$/m.exec(out)![1]!;
+  const password = /password: *['"]?([^'"\n]+)/.exec(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'))![1]!;
+  const auth = await fetch(`${identity}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+        },
+        scope: { project: { name: 'admin', domain: { id: 'default' } } },
+      },
+    }),
+  });
+  const token = auth.headers.get('x-subject-token')!;
+  const projectId = ((await auth.json()) as { token: { project: { id: string } } }).token.project.id;
+  const account = `${swift}/v1/AUTH_${projectId}`;
+  const h = { 'x-auth-token': token };
+  if ((await call('PUT', `${account}/bench`, h)).status >= 300) throw new Error('container PUT failed');
+  const plainDir = join(dataDir, 'plain');
+  execFileSync('mkdir', ['-p', plainDir]);
+
+  const plain: number[] = [];
+  const puts: number[] = [];
+  const gets: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    plain.push(plainLoop(plainDir, 3));
+    puts.push(await putLoop(account, token, 5, `run${r}`));
+    const obj = `${account}/bench/run${r}-0-0`;
+    gets.push((await runAutocannon({ url: obj, seconds: 5, connections: 32, headers: h })).rps);
+  }
+  rmSync(plainDir, { recursive: true, force: true });
+
+  const source = join(dataDir, 'big.raw');
+  const writeBw: number[] = [];
+  const readBw: number[] = [];
+  const putBw: number[] = [];
+  const getBw: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let t = performance.now();
+    execFileSync('dd', [
+      'if=/dev/zero',
+      `of=${source}`,
+      'bs=1M',
+      `count=${gib * 1024}`,
+      'conv=fsync',
+      'status=none',
+    ]);
+    const bytes = statSync(source).size;
+    writeBw.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+    t = performance.now();
+    await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), async function* (s) {
+      for await (const _ of s) yield;
+    });
+    readBw.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+    t = performance.now();
+    const put = await call(
+      'PUT',
+      `${account}/bench/big`,
+      { ...h, 'content-length': String(bytes) },
+      createReadStream(source, { highWaterMark: 1 << 20 }),
+    );
+    if (put.status !== 201) throw new Error(`big PUT: ${put.status}`);
+    putBw.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+    t = performance.now();
+    const get = await call('GET', `${account}/bench/big`, h);
+    if (get.bytes !== bytes) throw new Error('big GET came back short');
+    getBw.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+  }
+  rmSync(source);
+
+  for (let i = 0; i < containerCount; i += 32) {
+    await Promise.all(
+      Array.from({ length: Math.min(32, containerCount - i) }, async (_, j) => {
+        await call('PUT', `${account}/idle-${i + j}`, h);
+        await call('PUT', `${account}/idle-${i + j}/o`, { ...h, 'content-length': '1' }, Buffer.from('x'));
+      }),
+    );
+  }
+  await sleep(10_000);
+  const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString());
+  const before = ticks();
+  await sleep(idleSeconds * 1000);
+  const idleCpu = ((ticks() - before) / hz / idleSeconds) * 100;
+
+  const p = median(plain);
+  const w = median(writeBw);
+  const rd = median(readBw);
+  console.log(
+    [
+      `object storage, 3 devices, 3 replicas, fsync on (medians of ${runs} runs)`,
+      `plain loop, 3 fsynced 4 KiB files per object: ${p.toFixed(0)} objects/s`,
+      `4 KiB PUT (16 clients):                      ${median(puts).toFixed(0)} objects/s = ${((median(puts) / p) * 100).toFixed(0)}% of the plain loop`,
+      `4 KiB GET (32 connections):                  ${median(gets).toFixed(0)} requests/s`,
+      `plain ${gib} GiB write + fsync:               ${w.toFixed(0)} MB/s`,
+      `${gib} GiB PUT:                               ${median(putBw).toFixed(0)} MB/s = ${((median(putBw) / w) * 100).toFixed(0)}% of the plain write`,
+      `plain ${gib} GiB read:                        ${rd.toFixed(0)} MB/s`,
+      `${gib} GiB GET:                               ${median(getBw).toFixed(0)} MB/s = ${((median(getBw) / rd) * 100).toFixed(0)}% of the plain read`,
+      `idle CPU with ${containerCount} containers, daemons every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
+    ].join('\n'),
+  );
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    child.kill('SIGTERM');
+    agent.destroy();
+    setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+  });

@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashPath } from '@nimbus/object-storage';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClusterFixture, startClusterFixture } from './cluster-fixture';
+
+/** Where each primary (and every other device) keeps an object's files. */
+function replicaFiles(
+  f: ClusterFixture,
+  account: string,
+  container: string,
+  object: string,
+): Map<string, string[]> {
+  const ring = f.cluster.rings.object;
+  const part = ring.partition(account, container, object);
+  const hash = hashPath(f.cluster.salt, account, container, object).toString('hex');
+  const out = new Map<string, string[]>();
+  for (const d of ring.devices) {
+    const dir = join(f.dir, 'devices', d.device, 'objects', String(part), hash.slice(-3), hash);
+    out.set(d.device, existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : []);
+  }
+  return out;
+}
+
+function primaryDevices(f: ClusterFixture, account: string, container: string, object: string): string[] {
+  const ring = f.cluster.rings.object;
+  return ring.primaries(ring.partition(account, container, object)).map((n) => n.device);
+}
+
+describe('object storage reliability', () => {
+  let f: ClusterFixture;
+  afterEach(() => f?.close());
+
+  it('loses no acknowledged write while a device is down during 10,000 PUTs, and restores three replicas within two replication passes', async () => {
+    f = startClusterFixture(3);
+    expect((await f.request('PUT', '/v1/AUTH_t/c')).status).toBe(201);
+    const objects = new Map<string, Buffer>();
+    const acknowledged: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= 10_000) return;
+        if (i === 2_000) f.failDevice('d2');
+        const name = `obj-${i}`;
+        const data = randomBytes(1 + (i % 97));
+        objects.set(name, data);
+        const res = await f.request(
+          'PUT',
+          `/v1/AUTH_t/c/${name}`,
+          { etag: createHash('md5').update(data).digest('hex') },
+          data,
+        );
+        if (res.status === 201) acknowledged.push(name);
+        else expect(res.status).toBe(503);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect(acknowledged.length).toBe(10_000);
+    for (const name of acknowledged) {
+      const res = await f.request('GET', `/v1/AUTH_t/c/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.data.equals(objects.get(name)!)).toBe(true);
+    }
+    f.restoreDevice('d2');
+    await f.replicator.runOnce();
+    await f.replicator.runOnce();
+    let missing = 0;
+    for (const name of acknowledged) {
+      const files = replicaFiles(f, 'AUTH_t', 'c', name);
+      for (const dev of primaryDevices(f, 'AUTH_t', 'c', name))
+        if (!files.get(dev)!.some((n) => n.endsWith('.data'))) missing++;
+    }
+    expect(missing).toBe(0);
+  }, 120_000);
+
+  it('answers 503, never 201, when a write quorum cannot be met', async () => {
+    f = startClusterFixture(3);
+    expect((await f.request('PUT', '/v1/AUTH_t/c')).status).toBe(201);
+    f.failDevice('d1');
+    f.failDevice('d3');
+    const res = await f.request('PUT', '/v1/AUTH_t/c/o', {}, Buffer.from('data'));
+    expect(res.status).toBe(503);
+  });
+
+  it('writes to a handoff while a primary is down and moves the copy home afterwards', async () => {
+    f = startClusterFixture(4);
+    expect((await f.request('PUT', '/v1/AUTH_t/c')).status).toBe(201);
+    const primaries = primaryDevices(f, 'AUTH_t', 'c', 'o');
+    f.failDevice(primaries[0]!);
+    const data = Buffer.from('handed off');
+    expect((await f.request('PUT', '/v1/AUTH_t/c/o', {}, data)).status).toBe(201);
+    const handoff = f.cluster.rings.object.devices.map((d) => d.device).find((d) => !primaries.includes(d))!;
+    expect(
+      replicaFiles(f, 'AUTH_t', 'c', 'o')
+        .get(handoff)!
+        .some((n) => n.endsWith('.data')),
+    ).toBe(true);
+    f.restoreDevice(primaries[0]!);
+    await f.replicator.runOnce();
+    await f.replicator.runOnce();
+    const files = replicaFiles(f, 'AUTH_t', 'c', 'o');
+    for (const dev of primaries) expect(files.get(dev)!.some((n) => n.endsWith('.data'))).toBe(true);
+    expect(files.get(handoff)).toEqual([]);
+  });
+
+  it('quarantines a corrupted replica and lets the replicator replace it', async () => {
+    f = startClusterFixture(3);
+    expect((await f.request('PUT', '/v1/AUTH_t/c')).status).toBe(201);
+    const data = randomBytes(4096);
+    expect((await f.request('PUT', '/v1/AUTH_t/c/o', {}, data)).status).toBe(201);
+    const [victim] = primaryDevices(f, 'AUTH_t', 'c', 'o');
+    const ring = f.cluster.rings.object;
+    const part = ring.partition('AUTH_t', 'c', 'o');
+    const hash = hashPath(f.cluster.salt, 'AUTH_t', 'c', 'o').toString('hex');
+    const dir = join(f.dir, 'devices', victim!, 'objects', String(part), hash.slice(-3), hash);
+    const dataFile = join(dir, readdirSync(dir).find((n) => n.endsWith('.data'))!);
+    const rotten = Buffer.from(readFileSync(dataFile));
+    rotten[100] = rotten[100]! ^ 0xff;
+    writeFileSync(dataFile, rotten);
+    const audit = await f.auditor.runOnce();
+    expect(audit.quarantined).toBe(1);
+    expect(readdirSync(join(f.dir, 'devices', victim!, 'quarantined', 'objects')).length).toBe(1);
+    await f.replicator.runOnce();
+    const restored = join(dir, readdirSync(dir).find((n) => n.endsWith('.data'))!);
+    expect(readFileSync(restored).equals(data)).toBe(true);
+    expect((await f.auditor.runOnce()).quarantined).toBe(0);
+  });
+
+  it('does not resurrect an object deleted while a stale replica was away', async () => {
+    f = startClusterFixture(3);
+    expect((await f.request('PUT', '/v1/AUTH_t/c')).status).toBe(201);
+    expect((await f.request('PUT', '/v1/AUTH_t/c/o', {}, Buffer.from('old'))).status).toBe(201);
+    const [, , stale] = primaryDevices(f, 'AUTH_t', 'c', 'o');
+    f.failDevice(stale!);
+    expect((await f.request('DELETE', '/v1/AUTH_t/c/o')).status).toBe(204);
+    f.restoreDevice(stale!);
+    await f.replicator.runOnce();
+    await f.replicator.runOnce();
+    const files = replicaFiles(f, 'AUTH_t', 'c', 'o');
+    for (const dev of primaryDevices(f, 'AUTH_t', 'c', 'o')) {
+      expect(files.get(dev)!.length).toBe(1);
+      expect(files.get(dev)![0]).toMatch(/\.ts$/);
+    }
+    expect((await f.request('GET', '/v1/AUTH_t/c/o', { 'x-newest': 'true' })).status).toBe(404);
+    expect((await f.request('GET', '/v1/AUTH_t/c/o')).status).toBe(404);
+  });
+});
