@@ -12,7 +12,7 @@ const QUEUE = '.expiring_objects';
 export class ObjectExpirer {
   constructor(
     private readonly backend: Backend,
-    readonly _log: Logger,
+    private readonly log: Logger,
   ) {}
 
   async runOnce(now = Date.now() / 1000): Promise<{ expired: number }> {
@@ -53,6 +53,7 @@ export class ObjectExpirer {
           bucket,
         );
     }
+    if (expired) this.log.info({ expired }, 'expired objects deleted');
     return { expired };
   }
 

@@ -65,13 +65,14 @@ export function staticLargeObject(): Middleware {
       return deleteManifest(req, root(), next, p.version, p.account);
     if ((req.method === 'GET' || req.method === 'HEAD') && mode !== 'get') {
       const res = await next(req.headers.range ? { ...req, headers: dropRange(req.headers) } : req);
-      if (!isSlo(res) || res.status !== 200)
+      if (!isSlo(res) || res.status !== 200) {
         if (req.headers.range && !isSlo(res)) {
           // Not a manifest after all: ask again, this time for the range.
           discardBody(res.body);
           return next(req);
         }
         return res;
+      }
       if (req.method === 'HEAD') {
         const headers: Record<string, string> = {
           ...res.headers,

@@ -117,7 +117,7 @@ export class AccountServer {
     const put = parseTimestamp(req.headers['x-put-timestamp']) ?? '0';
     const del = parseTimestamp(req.headers['x-delete-timestamp']) ?? '0';
     const broker = this.pool.get(path, true)!;
-    if (!broker.initialised) broker.initialise(account, Math.max(put, del));
+    if (!broker.initialised) broker.initialise(account, put > del ? put : del);
     if (broker.isDeleted()) return errorResponse(404);
     broker.putContainer({
       name: container,
