@@ -154,7 +154,12 @@ export class Backend {
     const path = this.path(account, container, object);
     const handoffs = ring.handoffs(part);
     // In-process replicas receive the very buffers hashed here, so they reuse this one MD5.
-    const bodyMd5: { promise?: Promise<string | undefined> } = {};
+    let settle!: (digest: string | undefined) => void;
+    const bodyMd5 = {
+      promise: new Promise<string | undefined>((r) => {
+        settle = r;
+      }),
+    };
     type Stream = { pipe: PassThrough; res: Promise<SwiftResponse>; done: boolean; result?: SwiftResponse };
     const open = (node: RingNode, i: number): Stream => {
       const pipe = new PassThrough({ highWaterMark: 256 * 1024 });
@@ -182,10 +187,6 @@ export class Backend {
     }
     let error: unknown;
     const md5 = createHash('md5');
-    let settle!: (digest: string | undefined) => void;
-    bodyMd5.promise = new Promise((r) => {
-      settle = r;
-    });
     try {
       if (body) {
         for await (const chunk of body) {

@@ -128,7 +128,7 @@ export class ObjectServer {
       );
     }
     return applyRange(response(200, undefined, headers), req.headers.range, size, (s, e) =>
-      createReadStream(path, { start: s, end: e, highWaterMark: 256 * 1024 }),
+      createReadStream(path, { start: s, end: e, highWaterMark: 1024 * 1024 }),
     );
   }
 
