@@ -26,6 +26,13 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.status : (error.statusCode ?? 400);
+      const message = error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.message : error.message;
+      for (const h of spec.requestIdHeaders ?? ['x-openstack-request-id']) reply.header(h, request.id);
+      const rendered = spec.faults({ status, message, requestId: request.id, accept: request.headers.accept });
+      (reply as FastifyReply).code(status).header('content-type', rendered.contentType).send(rendered.body);
+    },
   });
   const idHeaders = spec.requestIdHeaders ?? ['x-openstack-request-id'];
   const minVersion = spec.microversions ? Microversion.parse(spec.microversions.min)! : new Microversion(1, 0);

@@ -24,6 +24,8 @@ export interface HttpServiceSpec<S = unknown> {
   bodyLimitBytes?: number;
   /** Headers that carry the request id in responses; default `x-openstack-request-id`. */
   requestIdHeaders?: readonly string[];
+  /** How a URL that cannot be decoded (invalid UTF-8) is answered; default a 400 fault. */
+  badUrl?: { status: number; message: string };
   /** Makes request ids; default `req-<uuid>` (Swift's are `tx...` transaction ids). */
   newRequestId?: () => string;
   /** Content types parsed as JSON besides application/json (Glance's JSON-patch type). */

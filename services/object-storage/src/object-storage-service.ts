@@ -82,6 +82,7 @@ export const objectStorageService = defineService({
         streamContentTypes: '*',
         requestIdHeaders: ['x-openstack-request-id', 'x-trans-id'],
         newRequestId: transactionId,
+        badUrl: { status: 412, message: 'Invalid UTF8 or contains NULL' },
         services: { pipeline, log: ctx.logger },
       },
       async stop() {
