@@ -13,3 +13,6 @@ export { buildPipeline, proxyServer } from './proxy/proxy-server';
 export { hashPath } from './ring/hash-path';
 export { addDevice, createRing, rebalanceRing, removeDevice, ringName, setWeight, showRing } from './cluster/ring-commands';
 export { clusterOptions } from './conf/options';
+export { serveStorageHttp } from './cluster/local-cluster';
+export { RingBuilder } from './ring/ring-builder';
+export { saveRing, loadRing } from './ring/ring-file';

@@ -3,7 +3,7 @@ import { webobFaults } from '@nimbus/http';
 import { defineService } from '@nimbus/service';
 import { objectStorageRoutes } from './api/routes';
 import { transactionId } from './api/swift-edge';
-import { openLocalCluster } from './cluster/local-cluster';
+import { openLocalCluster, serveStorageHttp } from './cluster/local-cluster';
 import { authOptions, clusterOptions, daemonOptions } from './conf/options';
 import { startDaemons } from './daemons/daemon-runner';
 import { parseRealms } from './middleware/container-sync';
@@ -55,6 +55,7 @@ export const objectStorageService = defineService({
       log: ctx.logger,
     });
     const { node, rings, client, backend, salt, proxy: proxyCtx } = cluster;
+    const storageServers = o.serve_storage_http ? await serveStorageHttp(cluster, o.storage_ip, ctx.logger) : [];
     const middleware = buildMiddleware({
       ctx: proxyCtx,
       validator: ctx.tokenValidator(),
@@ -87,6 +88,7 @@ export const objectStorageService = defineService({
       },
       async stop() {
         await daemons?.stop();
+        for (const s of storageServers) await new Promise((r) => s.close(r));
         cluster.close();
       },
     };

@@ -52,15 +52,29 @@ export function decodePath(raw: string): string | undefined {
   }
 }
 
+/** How the edge treats a request: the proxy's filters internal headers; storage servers' do not. */
+export interface EdgeOptions {
+  /** Strip `X-Backend-*` and sysmeta both ways (upstream's gatekeeper); true for client-facing servers. */
+  gatekeeper: boolean;
+}
+
+const CLIENT: EdgeOptions = { gatekeeper: true };
+
+/**
+ * Methods Node's HTTP parser does not accept (Swift's REPLICATE) travel as POST with the real
+ * method in this header, between storage servers only.
+ */
+export const METHOD_HEADER = 'x-backend-method';
+
 /** Builds the pipeline's request from Node's, stripping internal headers. */
-export function toSwiftRequest(raw: IncomingMessage): SwiftRequest | SwiftResponse {
+export function toSwiftRequest(raw: IncomingMessage, options: EdgeOptions = CLIENT): SwiftRequest | SwiftResponse {
   const url = raw.url ?? '/';
   const q = url.indexOf('?');
   const path = decodePath(q < 0 ? url : url.slice(0, q));
   if (path === undefined) return errorResponse(412, 'Invalid UTF8 or contains NULL');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw.headers)) {
-    if (v === undefined || INTERNAL.test(k)) continue;
+    if (v === undefined || (options.gatekeeper && INTERNAL.test(k))) continue;
     // WSGI folds `_` into `-` in header names (`X-Object-Meta-a_b` arrives as `x-object-meta-a-b`).
     headers[k.replaceAll('_', '-')] = Array.isArray(v) ? v.join(', ') : v;
   }
@@ -77,8 +91,9 @@ export function toSwiftRequest(raw: IncomingMessage): SwiftRequest | SwiftRespon
     headers['content-length'] !== undefined
       ? headers['content-length'] !== '0'
       : headers['transfer-encoding'] !== undefined;
+  const override = options.gatekeeper ? undefined : headers[METHOD_HEADER];
   return {
-    method: raw.method ?? 'GET',
+    method: override ?? raw.method ?? 'GET',
     path,
     query,
     headers,
@@ -105,9 +120,12 @@ export async function writeResponse(
   out: ServerResponse,
   txId: string,
   log: Logger,
+  options: EdgeOptions = CLIENT,
 ): Promise<void> {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (!INTERNAL.test(k) && v !== undefined) headers[k] = v;
+  for (const [k, v] of Object.entries(res.headers)) {
+    if ((!options.gatekeeper || !INTERNAL.test(k)) && v !== undefined) headers[k] = v;
+  }
   headers['x-trans-id'] = txId;
   headers['x-openstack-request-id'] = txId;
   headers.date = httpNow();
@@ -148,11 +166,13 @@ export async function serveRequest(
   raw: IncomingMessage,
   out: ServerResponse,
   log: Logger,
+  options: EdgeOptions = CLIENT,
 ): Promise<void> {
-  const txId = transactionId();
-  const parsed = toSwiftRequest(raw);
+  const given = raw.headers['x-trans-id'];
+  const txId = !options.gatekeeper && typeof given === 'string' ? given : transactionId();
+  const parsed = toSwiftRequest(raw, options);
   if (!('env' in parsed)) {
-    await writeResponse(undefined, parsed, out, txId, log);
+    await writeResponse(undefined, parsed, out, txId, log, options);
     return;
   }
   parsed.env.txId = txId;
@@ -163,7 +183,7 @@ export async function serveRequest(
     log.error({ err, tx: txId, method: parsed.method, path: parsed.path }, 'object storage request failed');
     res = errorResponse(500);
   }
-  await writeResponse(parsed, res, out, txId, log);
+  await writeResponse(parsed, res, out, txId, log, options);
   if (res.status >= 500)
     log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
 }

@@ -1,4 +1,6 @@
+import type { Server } from 'node:http';
 import type { Logger } from '@nimbus/logging';
+import { listenStorageServer } from '../api/storage-http-server';
 import { type Constraints, DEFAULT_CONSTRAINTS } from '../common/constraints';
 import { Backend } from '../proxy/backend';
 import { InfoCache } from '../proxy/container-info';
@@ -10,6 +12,17 @@ import { StorageNodeClient } from '../storage/node-client';
 import { type DefaultLayout, ensureRings, ensureSalt, loadRings } from './cluster-setup';
 import { type StorageNode, startStorageNode } from './storage-node';
 
+/** Serves this host's storage servers over HTTP on each ring port its address has. */
+export async function serveStorageHttp(cluster: LocalCluster, ip: string, log: Logger): Promise<Server[]> {
+  const servers: Server[] = [];
+  const handlers = { object: cluster.node.objectServer.handle, container: cluster.node.containerServer.handle, account: cluster.node.accountServer.handle };
+  for (const name of ['object', 'container', 'account'] as const) {
+    const ports = new Set(cluster.rings[name].devices.filter((d) => d.ip === ip).map((d) => d.port));
+    for (const port of ports) servers.push(await listenStorageServer(handlers[name], ip, port, log.child({ server: name, port })));
+  }
+  return servers;
+}
+
 /** How to open the cluster of this host. */
 export interface LocalClusterInput {
   ringDir: string;
@@ -19,6 +32,8 @@ export interface LocalClusterInput {
   hashSuffix?: string;
   /** Rings built when none exist. */
   layout: DefaultLayout;
+  /** Addresses whose ring devices this host serves (default: the layout's ip). */
+  localIps?: readonly string[];
   fsync: boolean;
   reclaimAge: number;
   nodeTimeoutMs: number;

@@ -44,7 +44,11 @@ export const clusterOptions = defineOptions(
     object_port: opt.int({ default: 6200, help: 'Object server port.' }),
     container_port: opt.int({ default: 6201, help: 'Container server port.' }),
     account_port: opt.int({ default: 6202, help: 'Account server port.' }),
-    fsync: opt.bool({
+    serve_storage_http: opt.bool({
+    default: false,
+    help: 'Also serve this host\'s object, container and account servers over HTTP on their ring ports, for proxies and replicators on other hosts (scale-out).',
+  }),
+  fsync: opt.bool({
       default: true,
       help: 'Flush object data and directories to disk before acknowledging writes.',
     }),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { METHOD_HEADER } from '../api/swift-edge';
 import type { Handler, RequestEnv, SwiftRequest, SwiftResponse } from '../common/swift-http';
 
 /** Where a storage request goes: a server and one of its devices. */
@@ -84,14 +85,16 @@ export class StorageNodeClient implements NodeClient {
     headers: Record<string, string>,
     body?: AsyncIterable<Buffer>,
   ): Promise<SwiftResponse> {
+    // Node's HTTP parser knows only the standard methods: REPLICATE travels as a POST.
+    const standard = http.METHODS.includes(method);
     return new Promise((resolve) => {
       const req = http.request(
         {
           host: node.ip,
           port: node.port,
-          method,
+          method: standard ? method : 'POST',
           path: encodePath(path) + query,
-          headers,
+          headers: standard ? headers : { ...headers, [METHOD_HEADER]: method },
           agent: this.agent,
           timeout: this.timeoutMs,
         },
