@@ -31,10 +31,11 @@ const containerCount = arg('--containers', 2000);
 const idleSeconds = arg('--idle', 60);
 const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-swift-'));
 const conf = join(dataDir, 'nimbus.conf');
-// Daemons at short intervals, so the idle figure covers many passes.
+// Replicator, updater, expirer and container sync every 5 s, so the idle figure covers many of
+// their passes; the auditor keeps its default (a rate-limited pass every 30 minutes).
 execFileSync('sh', [
   '-c',
-  `printf '[object_storage_daemons]\\nreplicator_interval = 5\\nupdater_interval = 5\\nexpirer_interval = 5\\ncontainer_sync_interval = 5\\nauditor_interval = 5\\n' > ${conf}`,
+  `printf '[object_storage_daemons]\\nreplicator_interval = 5\\nupdater_interval = 5\\nexpirer_interval = 5\\ncontainer_sync_interval = 5\\n' > ${conf}`,
 ]);
 const child = spawn(
   process.execPath,
@@ -216,7 +217,7 @@ async function main() {
       `${gib} GiB PUT:                               ${median(putBw).toFixed(0)} MB/s = ${((median(putBw) / w) * 100).toFixed(0)}% of the plain write`,
       `plain ${gib} GiB read:                        ${rd.toFixed(0)} MB/s`,
       `${gib} GiB GET:                               ${median(getBw).toFixed(0)} MB/s = ${((median(getBw) / rd) * 100).toFixed(0)}% of the plain read`,
-      `idle CPU with ${containerCount} containers, daemons every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
+      `idle CPU with ${containerCount} containers, replicator/updater/expirer/sync every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
     ].join('\n'),
   );
 }
@@ -229,5 +230,5 @@ main()
   .finally(() => {
     child.kill('SIGTERM');
     agent.destroy();
-    setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+    child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { silentLogger } from '@nimbus/logging';
 import {
   buildPipeline,
+  DbReplicator,
+  ObjectUpdater,
   type Handler,
   type LocalCluster,
   newRequest,
@@ -21,6 +23,8 @@ export interface ClusterFixture {
   cluster: LocalCluster;
   pipeline: Handler;
   replicator: ObjectReplicator;
+  containerReplicator: DbReplicator<any>;
+  updater: ObjectUpdater;
   auditor: ObjectAuditor;
   request(
     method: string,
@@ -66,6 +70,17 @@ export function startClusterFixture(deviceCount: number, fsync = false): Cluster
       devices,
       log,
     ),
+    containerReplicator: new DbReplicator(
+      'container',
+      join(dir, 'devices'),
+      cluster.rings.container,
+      cluster.node.containers,
+      cluster.node.containerServer.changed,
+      cluster.client,
+      () => cluster.rings.container.devices.map((d) => ({ ...d, index: 0, handoff: false })),
+      log,
+    ),
+    updater: new ObjectUpdater(join(dir, 'devices'), cluster.client, devices, log),
     auditor: new ObjectAuditor(
       cluster.node.disk,
       cluster.node.hashes,

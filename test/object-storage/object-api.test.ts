@@ -115,6 +115,24 @@ describe('object storage API: bad input gets upstream status codes and loses not
     expect((await fetch(`${base}${path}?temp_url_sig=zz&temp_url_expires=${future}`)).status).toBe(401);
   });
 
+  it('follows symlinks, shows them with ?symlink=get, and checks static links', async () => {
+    expect((await call('PUT', '/c/target', {}, 'pointed at')).status).toBe(201);
+    expect((await call('PUT', '/c/link', { 'x-symlink-target': 'c/target' }, '')).status).toBe(201);
+    const got = await call('GET', '/c/link');
+    expect(await got.text()).toBe('pointed at');
+    expect(got.headers.get('content-location')).toMatch(/\/c\/target$/);
+    const raw = await call('HEAD', '/c/link?symlink=get');
+    expect(raw.headers.get('x-symlink-target')).toBe('c/target');
+    expect((await call('PUT', '/c/link2', { 'x-symlink-target': 'c/link' }, '')).status).toBe(201);
+    expect(await (await call('GET', '/c/link2')).text()).toBe('pointed at');
+    expect((await call('PUT', '/c/bad', { 'x-symlink-target': 'c/target' }, 'body')).status).toBe(400);
+    expect((await call('PUT', '/c/static', { 'x-symlink-target': 'c/target', 'x-symlink-target-etag': 'nope' }, '')).status).toBe(409);
+    expect((await call('PUT', '/c/dangling', { 'x-symlink-target': 'c/missing' }, '')).status).toBe(201);
+    expect((await call('GET', '/c/dangling')).status).toBe(404);
+    const info = (await (await fetch(`${base}/info`)).json()) as { symlink?: { symloop_max: number } };
+    expect(info.symlink?.symloop_max).toBe(2);
+  });
+
   it('answers 401 without a token and 404 for what does not exist', async () => {
     expect((await fetch(`${account}/c/r`)).status).toBe(401);
     expect((await call('GET', '/nope')).status).toBe(404);

@@ -16,3 +16,5 @@ export { clusterOptions } from './conf/options';
 export { serveStorageHttp } from './cluster/local-cluster';
 export { RingBuilder } from './ring/ring-builder';
 export { saveRing, loadRing } from './ring/ring-file';
+export { DbReplicator } from './daemons/db-replicator';
+export { ObjectUpdater } from './daemons/object-updater';

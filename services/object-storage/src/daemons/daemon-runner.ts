@@ -9,6 +9,7 @@ import type { Ring, RingNode } from '../ring/ring';
 import type { RingName } from '../ring/ring-data';
 import type { StorageNodeClient } from '../storage/node-client';
 import { ContainerSyncer } from './container-sync';
+import { DbReplicator } from './db-replicator';
 import { ObjectAuditor } from './object-auditor';
 import { ObjectExpirer } from './object-expirer';
 import { ObjectReplicator } from './object-replicator';
@@ -109,6 +110,12 @@ export function startDaemons(input: DaemonInput): Daemons {
     log.child({ daemon: 'container-sync' }),
   );
   loop('container-sync', o.container_sync_interval, () => syncer.runOnce());
+  const localAccountDevices = (): RingNode[] =>
+    rings.account.devices.filter((d) => localIps.includes(d.ip)).map((d) => ({ ...d, index: 0, handoff: false }));
+  const containerReplicator = new DbReplicator('container', node.disk.root, rings.container, node.containers, node.containerServer.changed, input.client, localContainerDevices, log.child({ daemon: 'container-replicator' }));
+  const accountReplicator = new DbReplicator('account', node.disk.root, rings.account, node.accounts, node.accountServer.changed, input.client, localAccountDevices, log.child({ daemon: 'account-replicator' }));
+  loop('container-replicator', o.replicator_interval, () => containerReplicator.runOnce());
+  loop('account-replicator', o.replicator_interval, () => accountReplicator.runOnce());
   return {
     replicator,
     auditor,

@@ -16,6 +16,7 @@ import { serverSideCopy } from './server-side-copy';
 import { sloInfo, staticLargeObject } from './static-large-object';
 import { staticWeb } from './static-web';
 import { tempAuth } from './temp-auth';
+import { symlink, symlinkInfo } from './symlink';
 import { tempUrl, tempUrlInfo } from './temp-url';
 import { versionedWrites } from './versioned-writes';
 
@@ -44,6 +45,7 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
     keystoneauth: {},
     container_sync: syncInfo(realms),
+    symlink: symlinkInfo,
     ...(auth.tempauth_users.length ? { tempauth: { account_acls: true } } : {}),
   };
   return [
@@ -72,5 +74,6 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     staticLargeObject(),
     dynamicLargeObject(),
     versionedWrites(ctx.info),
+    symlink(),
   ];
 }

@@ -1,8 +1,9 @@
 import type { Logger } from '@nimbus/logging';
-import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
+import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
-import type { AccountBroker } from './account-broker';
+import type { AccountBroker, ContainerRecord } from './account-broker';
+import type { ReplicationPush } from './replication-push';
 import type { BrokerPool } from './broker-pool';
 import { mounted } from './container-server';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
@@ -25,10 +26,21 @@ export class AccountServer {
     if (!p || p.object !== undefined) return errorResponse(400, 'Invalid path');
     if (!mounted(this.root, p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'account', this.salt, p.account);
-    if (p.container !== undefined) return this.containerReport(req, path, p.account, p.container);
+    const res = await this.dispatch(req, path, p.account, p.container);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
+    return res;
+  };
+
+  /** Databases written since the replicator last took this set. */
+  readonly changed = new Set<string>();
+
+  private async dispatch(req: SwiftRequest, path: string, account: string, container?: string): Promise<SwiftResponse> {
+    if (container !== undefined) return this.containerReport(req, path, account, container);
     switch (req.method) {
+      case 'REPLICATE':
+        return this.replicate(req, path, account);
       case 'PUT':
-        return this.putAccount(req, path, p.account);
+        return this.putAccount(req, path, account);
       case 'GET':
       case 'HEAD':
         return this.getAccount(req, path);
@@ -39,7 +51,23 @@ export class AccountServer {
       default:
         return errorResponse(405);
     }
-  };
+  }
+
+  /** `REPLICATE`: another replica's status, metadata and container rows, merged here. */
+  private async replicate(req: SwiftRequest, path: string, account: string): Promise<SwiftResponse> {
+    let push: ReplicationPush<ContainerRecord>;
+    try {
+      push = JSON.parse((await readBody(req.body, 64 * 1024 * 1024)).toString('utf8')) as ReplicationPush<ContainerRecord>;
+    } catch {
+      return errorResponse(400, 'Invalid replication body');
+    }
+    const broker = this.pool.get(path, true)!;
+    broker.initialise(account, push.info.put_timestamp);
+    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0') broker.markDeleted(push.info.delete_timestamp);
+    broker.updateMetadata(push.info.metadata ?? {});
+    for (const r of push.rows) broker.putContainer(r);
+    return response(200, JSON.stringify({ max_row: broker.maxRow() }), { 'content-type': 'application/json' });
+  }
 
   private putAccount(req: SwiftRequest, path: string, account: string): SwiftResponse {
     const ts = parseTimestamp(req.headers['x-timestamp']);

@@ -100,6 +100,14 @@ export abstract class Broker {
     if (changed) this.setInfo({ metadata: JSON.stringify(current) });
   }
 
+  /** The newest row id: rows above another replica's sync point are what it has not seen. */
+  maxRow(): number {
+    return (this.db.prepare(`SELECT COALESCE(MAX(rowid), 0) AS m FROM ${this.itemTable}`).get() as { m: number }).m;
+  }
+
+  /** Rows changed after a row id, oldest first, for replication. */
+  abstract rowsSince(rowid: number, limit: number): { rowid: number; name: string }[];
+
   /** Current metadata values, without removed keys. */
   liveMetadata(): Record<string, string> {
     const out: Record<string, string> = {};

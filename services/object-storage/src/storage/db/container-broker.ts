@@ -110,9 +110,6 @@ export class ContainerBroker extends Broker {
       .all(rowid, limit) as (ObjectRecord & { rowid: number })[];
   }
 
-  maxRow(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM object').get() as { m: number }).m;
-  }
 
   /** Drops deletion rows older than the reclaim age. */
   reclaim(before: string): void {

@@ -1,11 +1,12 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
-import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
+import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
 import type { BrokerPool } from './broker-pool';
-import type { ContainerBroker } from './container-broker';
+import type { ContainerBroker, ObjectRecord } from './container-broker';
+import type { ReplicationPush } from './replication-push';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
 import { listingQuery } from './listing-query';
 
@@ -45,10 +46,21 @@ export class ContainerServer {
     if (!p?.container) return errorResponse(400, 'Invalid path');
     if (!mounted(this.root, p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'container', this.salt, p.account, p.container);
-    if (p.object !== undefined) return this.objectUpdate(req, path, p.account, p.container, p.object);
+    const res = await this.dispatch(req, path, p.account, p.container, p.object);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
+    return res;
+  };
+
+  /** Databases written since the replicator last took this set. */
+  readonly changed = new Set<string>();
+
+  private async dispatch(req: SwiftRequest, path: string, account: string, container: string, object?: string): Promise<SwiftResponse> {
+    if (object !== undefined) return this.objectUpdate(req, path, account, container, object);
     switch (req.method) {
+      case 'REPLICATE':
+        return this.replicate(req, path, account, container);
       case 'PUT':
-        return this.putContainer(req, path, p.account, p.container);
+        return this.putContainer(req, path, account, container);
       case 'GET':
       case 'HEAD':
         return this.getContainer(req, path);
@@ -59,7 +71,27 @@ export class ContainerServer {
       default:
         return errorResponse(405);
     }
-  };
+  }
+
+  /**
+   * `REPLICATE`: another replica pushes its status, metadata and rows (JSON); they are merged
+   * here, newest wins, and the database is created when this replica has none.
+   */
+  private async replicate(req: SwiftRequest, path: string, account: string, container: string): Promise<SwiftResponse> {
+    let push: ReplicationPush<ObjectRecord>;
+    try {
+      push = JSON.parse((await readBody(req.body, 64 * 1024 * 1024)).toString('utf8')) as ReplicationPush<ObjectRecord>;
+    } catch {
+      return errorResponse(400, 'Invalid replication body');
+    }
+    const broker = this.pool.get(path, true)!;
+    broker.initialise(account, container, push.info.put_timestamp);
+    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0') broker.markDeleted(push.info.delete_timestamp);
+    broker.updateMetadata(push.info.metadata ?? {});
+    if (broker.merge(push.rows)) this.reportLater(broker);
+    this.markSync(broker, path.slice(this.root.length + 1).split('/')[0]!);
+    return response(200, JSON.stringify({ max_row: broker.maxRow() }), { 'content-type': 'application/json' });
+  }
 
   private async putContainer(
     req: SwiftRequest,

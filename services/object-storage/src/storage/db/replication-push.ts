@@ -1,0 +1,7 @@
+import type { TimestampedMetadata } from './broker';
+
+/** What one database replica pushes to another: its status, metadata and rows since the last push. */
+export interface ReplicationPush<Row> {
+  info: { put_timestamp: string; delete_timestamp: string; created_at?: string; metadata: TimestampedMetadata };
+  rows: Row[];
+}
