@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashPath, readBody } from '@nimbus/object-storage';
+import { silentLogger } from '@nimbus/logging';
+import { AccountReaper, hashPath, newRequest, readBody } from '@nimbus/object-storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ClusterFixture, startClusterFixture } from './cluster-fixture';
 
@@ -95,6 +96,25 @@ describe('object storage reliability', () => {
     expect(res.headers['x-container-meta-color']).toBe('red');
     const updated = await f.updater.runOnce();
     expect(updated.failed).toBe(0);
+  });
+
+  it('reaps a deleted account: its objects and containers go', async () => {
+    f = startClusterFixture(3);
+    for (const c of ['a', 'b']) {
+      expect((await f.request('PUT', `/v1/AUTH_gone/${c}`)).status).toBe(201);
+      for (let i = 0; i < 5; i++) expect((await f.request('PUT', `/v1/AUTH_gone/${c}/o${i}`, {}, Buffer.from('x'))).status).toBe(201);
+    }
+    const del = await f.pipeline(newRequest('DELETE', '/v1/AUTH_gone', { env: { resellerRequest: true } }));
+    expect(del.status).toBe(204);
+    const devices = () => f.cluster.rings.account.devices.map((d) => ({ ...d, index: 0, handoff: false }));
+    const reaper = new AccountReaper(join(f.dir, 'devices'), f.cluster.rings.account, f.cluster.node.accounts, f.cluster.backend, devices, silentLogger());
+    const done = await reaper.runOnce();
+    expect(done).toEqual({ accounts: 1, objects: 10, containers: 2 });
+    for (const c of ['a', 'b']) {
+      expect((await f.cluster.backend.read('container', 'HEAD', {}, 'AUTH_gone', c)).status).toBe(404);
+      expect((await f.cluster.backend.read('object', 'GET', {}, 'AUTH_gone', c, 'o0')).status).toBe(404);
+    }
+    expect((await reaper.runOnce()).accounts).toBe(0);
   });
 
   it('answers 503, never 201, when a write quorum cannot be met', async () => {

@@ -18,3 +18,4 @@ export { RingBuilder } from './ring/ring-builder';
 export { saveRing, loadRing } from './ring/ring-file';
 export { DbReplicator } from './daemons/db-replicator';
 export { ObjectUpdater } from './daemons/object-updater';
+export { AccountReaper } from './daemons/account-reaper';

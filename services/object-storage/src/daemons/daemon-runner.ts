@@ -8,6 +8,7 @@ import type { HashPathSalt } from '../ring/hash-path';
 import type { Ring, RingNode } from '../ring/ring';
 import type { RingName } from '../ring/ring-data';
 import type { StorageNodeClient } from '../storage/node-client';
+import { AccountReaper } from './account-reaper';
 import { ContainerSyncer } from './container-sync';
 import { DbReplicator } from './db-replicator';
 import { ObjectAuditor } from './object-auditor';
@@ -116,6 +117,8 @@ export function startDaemons(input: DaemonInput): Daemons {
   const accountReplicator = new DbReplicator('account', node.disk.root, rings.account, node.accounts, node.accountServer.changed, input.client, localAccountDevices, log.child({ daemon: 'account-replicator' }));
   loop('container-replicator', o.replicator_interval, () => containerReplicator.runOnce());
   loop('account-replicator', o.replicator_interval, () => accountReplicator.runOnce());
+  const reaper = new AccountReaper(node.disk.root, rings.account, node.accounts, input.backend, localAccountDevices, log.child({ daemon: 'account-reaper' }));
+  loop('account-reaper', o.reaper_interval, () => reaper.runOnce());
   return {
     replicator,
     auditor,

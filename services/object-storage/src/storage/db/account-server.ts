@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
@@ -131,6 +133,10 @@ export class AccountServer {
     const broker = this.pool.get(path, false);
     if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     broker.markDeleted(ts);
+    // The reaper finds deleted accounts by these markers, not by walking every account.
+    const device = path.slice(this.root.length + 1).split('/')[0]!;
+    mkdirSync(join(this.root, device, 'reap_accounts'), { recursive: true });
+    writeFileSync(join(this.root, device, 'reap_accounts', basename(path, '.db')), path);
     return response(204);
   }
 
