@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { webobFaults } from '@nimbus/http';
-import { defineService } from '@nimbus/service';
+import { defineService, serviceUserOptions } from '@nimbus/service';
 import { objectStorageRoutes } from './api/routes';
 import { transactionId } from './api/swift-edge';
 import { openLocalCluster, serveStorageHttp } from './cluster/local-cluster';
@@ -56,11 +56,14 @@ export const objectStorageService = defineService({
     });
     const { node, rings, client, backend, salt, proxy: proxyCtx } = cluster;
     const storageServers = o.serve_storage_http ? await serveStorageHttp(cluster, o.storage_ip, ctx.logger) : [];
+    // Identity's URL: the configured one when split out, the running one once the cloud is up.
+    let identityUrl: string | undefined = ctx.config.group(serviceUserOptions).auth_url.replace(/\/v3\/?$/, '');
     const middleware = buildMiddleware({
       ctx: proxyCtx,
       validator: ctx.tokenValidator(),
       auth,
       log: ctx.logger,
+      identityUrl: () => identityUrl,
     });
     const pipeline = buildPipeline(middleware, proxyServer(proxyCtx));
     const daemons = daemonConf.enabled
@@ -85,6 +88,10 @@ export const objectStorageService = defineService({
         newRequestId: transactionId,
         badUrl: { status: 412, message: 'Invalid UTF8 or contains NULL' },
         services: { pipeline, log: ctx.logger },
+      },
+      async cloudReady(endpoints) {
+        const identity = endpoints.find((e) => e.type === 'identity');
+        if (identity) identityUrl = identity.url;
       },
       async stop() {
         await daemons?.stop();

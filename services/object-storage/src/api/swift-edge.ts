@@ -95,6 +95,7 @@ export function toSwiftRequest(raw: IncomingMessage, options: EdgeOptions = CLIE
   return {
     method: override ?? raw.method ?? 'GET',
     path,
+    rawPath: q < 0 ? url : url.slice(0, q),
     query,
     headers,
     body: hasBody ? (raw as AsyncIterable<Buffer>) : undefined,

@@ -31,6 +31,8 @@ export interface SwiftRequest {
   method: string;
   /** Decoded path without the query string. */
   path: string;
+  /** The path exactly as the client sent it (S3 signatures cover it). */
+  rawPath?: string;
   query: URLSearchParams;
   headers: Record<string, string>;
   body?: AsyncIterable<Buffer>;

@@ -16,6 +16,7 @@ import { serverSideCopy } from './server-side-copy';
 import { sloInfo, staticLargeObject } from './static-large-object';
 import { staticWeb } from './static-web';
 import { tempAuth } from './temp-auth';
+import { s3Api } from './s3api/s3-api';
 import { symlink, symlinkInfo } from './symlink';
 import { tempUrl, tempUrlInfo } from './temp-url';
 import { versionedWrites } from './versioned-writes';
@@ -24,6 +25,8 @@ export interface MiddlewareInput {
   ctx: ProxyContext;
   validator: TokenValidator;
   auth: GroupValues<typeof authOptions>;
+  /** Identity's base URL, for S3 signature checks (known once the cloud is up). */
+  identityUrl: () => string | undefined;
   log: Logger;
 }
 
@@ -46,6 +49,7 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     keystoneauth: {},
     container_sync: syncInfo(realms),
     symlink: symlinkInfo,
+    s3api: { max_bucket_listing: 1000, max_parts_listing: 1000, max_upload_part_num: 10_000, max_multi_delete_objects: 1000, s3_acl: false, allow_multipart_uploads: true, min_segment_size: 1, signature_versions: ['v4'] },
     ...(auth.tempauth_users.length ? { tempauth: { account_acls: true } } : {}),
   };
   return [
@@ -58,6 +62,7 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     ...(auth.tempauth_users.length
       ? [tempAuth(auth.tempauth_users, auth.reseller_prefix, auth.tempauth_token_life, log)]
       : []),
+    s3Api(input.identityUrl, input.validator, log),
     keystoneAuth(
       input.validator,
       {
