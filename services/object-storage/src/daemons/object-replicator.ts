@@ -42,6 +42,7 @@ export class ObjectReplicator {
     };
     for (const dev of this.localDevices()) {
       if (!this.disk.mounted(dev.device)) continue;
+      this.hashes.checkDevice(dev.device);
       let parts: string[] = [];
       try {
         parts = readdirSync(join(this.disk.root, dev.device, 'objects')).filter((p) => /^\d+$/.test(p));

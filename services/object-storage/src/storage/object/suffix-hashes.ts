@@ -42,6 +42,7 @@ export class SuffixHashIndex {
   /** Records that a suffix changed (one append, no fsync: a lost line only costs a recompute). */
   invalidate(device: string, part: number | string, suffix: string): void {
     const dir = this.partDir(device, part);
+    this.cache.delete(dir);
     try {
       appendFileSync(join(dir, 'hashes.invalid'), `${suffix}\n`);
     } catch (err) {
@@ -51,22 +52,33 @@ export class SuffixHashIndex {
     }
   }
 
-  /** Hashes of partitions nothing was written to since they were computed (no hashes.invalid). */
+  /**
+   * Hashes of partitions nothing was written to since they were computed. One process owns a
+   * device's object server and daemons, so every write passes through `invalidate` here; the
+   * files (`hashes.invalid`) carry the same news across restarts.
+   */
   private readonly cache = new Map<string, { hashes: SuffixHashes; mtime: number }>();
+  /** Each device directory's inode when last checked: a replaced disk drops its cached hashes. */
+  private readonly deviceInodes = new Map<string, bigint>();
+
+  /** Drops a device's cached hashes when its directory is a different one (a swapped disk). */
+  checkDevice(device: string): void {
+    let ino: bigint | undefined;
+    try {
+      ino = statSync(join(this.disk.root, device), { bigint: true }).ino;
+    } catch {}
+    if (ino !== undefined && this.deviceInodes.get(device) === ino) return;
+    if (ino !== undefined) this.deviceInodes.set(device, ino);
+    const prefix = join(this.disk.root, device, 'objects');
+    for (const dir of this.cache.keys()) if (dir.startsWith(prefix)) this.cache.delete(dir);
+  }
 
   /** The partition's suffix hashes, recomputing invalidated suffixes and those asked for. */
   get(device: string, part: number | string, recalculate: readonly string[] = []): SuffixHashes {
     const dir = this.partDir(device, part);
     const cached = this.cache.get(dir);
-    // Valid while hashes.json is the file it was read from (a replaced disk has none) and
-    // nothing was written since.
-    if (
-      cached &&
-      recalculate.length === 0 &&
-      mtimeOf(join(dir, 'hashes.json')) === cached.mtime &&
-      !existsSync(join(dir, 'hashes.invalid'))
-    )
-      return { ...cached.hashes };
+    // Valid until a write invalidates it (or the device's disk is swapped: checkDevice).
+    if (cached && recalculate.length === 0) return { ...cached.hashes };
     const hashes = this.compute(dir, recalculate);
     if (this.cache.size > 100_000) this.cache.clear();
     const mtime = mtimeOf(join(dir, 'hashes.json'));
