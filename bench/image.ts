@@ -3,54 +3,27 @@
 //   the server's resident memory before and after, and the image list with 10,000 images
 //   (p50 of a page of 25 with one client, requests/s with 8 clients).
 //   npx tsx bench/image.ts [--runs 3] [--gib 1] [--images 10000]
-import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { get, request } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { median, runAutocannon } from './support/load';
+import { type NimbusProcess, startNimbus } from './support/nimbus-process';
 
 const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
 const runs = arg('--runs', 3);
 const gib = arg('--gib', 1);
 const imageCount = arg('--images', 10_000);
 const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-image-'));
-const child = spawn(
-  process.execPath,
-  ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const rssMb = () =>
-  Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+let nimbus: NimbusProcess | undefined;
 
 async function main() {
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  while (!out.includes('Nimbus is up')) {
-    if (child.exitCode !== null) throw new Error(`nimbus up exited:\n${out}`);
-    await sleep(20);
-  }
-  const identity = /^ {2}identity\s+(http\S+)$/m.exec(out)![1]!;
-  const image = /^ {2}image\s+(http\S+)$/m.exec(out)![1]!;
-  const password = /password: *['"]?([^'"\n]+)/.exec(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'))![1]!;
-  const auth = await fetch(`${identity}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-        },
-        scope: { project: { name: 'admin', domain: { id: 'default' } } },
-      },
-    }),
-  });
-  const token = auth.headers.get('x-subject-token')!;
+  nimbus = await startNimbus(dataDir);
+  const rssMb = nimbus.rssMb;
+  const image = nimbus.endpoint('image');
+  const { token } = await nimbus.adminToken();
   const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
 
   const source = join(dataDir, 'source.raw');
@@ -172,6 +145,7 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    child.kill('SIGTERM');
-    child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+    if (!nimbus) return void rmSync(dataDir, { recursive: true, force: true });
+    nimbus.child.kill('SIGTERM');
+    nimbus.child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   });

@@ -5,7 +5,7 @@
 //   1 GiB PUT and GET MB/s against a plain 1 GiB write + fsync and a plain read of that file;
 //   the process's CPU while idle for a minute with many containers (every daemon running).
 //   npx tsx bench/object-storage.ts [--runs 3] [--gib 1] [--containers 2000] [--idle 60]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median, runAutocannon } from './support/load';
+import { type NimbusProcess, startNimbus } from './support/nimbus-process';
 
 const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
 const runs = arg('--runs', 3);
@@ -37,16 +38,8 @@ execFileSync('sh', [
   '-c',
   `printf '[object_storage_daemons]\\nreplicator_interval = 5\\nupdater_interval = 5\\nexpirer_interval = 5\\ncontainer_sync_interval = 5\\n' > ${conf}`,
 ]);
-const child = spawn(
-  process.execPath,
-  ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--config-file', conf, '--log-level', 'warn'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-const ticks = () => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
+let nimbus: NimbusProcess | undefined;
 
 function call(
   method: string,
@@ -109,33 +102,9 @@ async function putLoop(url: string, token: string, seconds: number, prefix: stri
 }
 
 async function main() {
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  while (!out.includes('Nimbus is up')) {
-    if (child.exitCode !== null) throw new Error(`nimbus up exited:\n${out}`);
-    await sleep(20);
-  }
-  const identity = /^ {2}identity\s+(http\S+)$/m.exec(out)![1]!;
-  const swift = /^ {2}object-store\s+(http\S+)$/m.exec(out)![1]!;
-  const password = /password: *['"]?([^'"\n]+)/.exec(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8'))![1]!;
-  const auth = await fetch(`${identity}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-        },
-        scope: { project: { name: 'admin', domain: { id: 'default' } } },
-      },
-    }),
-  });
-  const token = auth.headers.get('x-subject-token')!;
-  const projectId = ((await auth.json()) as { token: { project: { id: string } } }).token.project.id;
-  const account = `${swift}/v1/AUTH_${projectId}`;
+  nimbus = await startNimbus(dataDir, ['--config-file', conf]);
+  const { token, projectId } = await nimbus.adminToken();
+  const account = `${nimbus.endpoint('object-store')}/v1/AUTH_${projectId}`;
   const h = { 'x-auth-token': token };
   if ((await call('PUT', `${account}/bench`, h)).status >= 300) throw new Error('container PUT failed');
   const plainDir = join(dataDir, 'plain');
@@ -199,10 +168,9 @@ async function main() {
     );
   }
   await sleep(10_000);
-  const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString());
-  const before = ticks();
+  const before = nimbus.cpuSeconds();
   await sleep(idleSeconds * 1000);
-  const idleCpu = ((ticks() - before) / hz / idleSeconds) * 100;
+  const idleCpu = ((nimbus.cpuSeconds() - before) / idleSeconds) * 100;
 
   const p = median(plain);
   const w = median(writeBw);
@@ -228,7 +196,8 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    child.kill('SIGTERM');
     agent.destroy();
-    child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+    if (!nimbus) return void rmSync(dataDir, { recursive: true, force: true });
+    nimbus.child.kill('SIGTERM');
+    nimbus.child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   });

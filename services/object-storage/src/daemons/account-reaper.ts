@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { discardBody, readBody } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
@@ -7,6 +5,7 @@ import type { Backend } from '../proxy/backend';
 import type { Ring, RingNode } from '../ring/ring';
 import type { AccountBroker } from '../storage/db/account-broker';
 import type { BrokerPool } from '../storage/db/broker-pool';
+import { clearMarker, markedDatabases } from '../storage/db/db-markers';
 
 /**
  * The account reaper: once an account is deleted (by a reseller admin), deletes every object
@@ -27,25 +26,17 @@ export class AccountReaper {
   async runOnce(): Promise<{ accounts: number; objects: number; containers: number }> {
     const done = { accounts: 0, objects: 0, containers: 0 };
     for (const dev of this.localDevices()) {
-      const dir = join(this.root, dev.device, 'reap_accounts');
-      let markers: string[] = [];
-      try {
-        markers = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const m of markers) {
-        const path = readFileSync(join(dir, m), 'utf8');
+      for (const path of markedDatabases(this.root, dev.device, 'reap_accounts')) {
         const broker = this.pool.get(path, false);
         const account = broker?.info().account;
         if (!broker || !account || !broker.isDeleted()) {
-          rmSync(join(dir, m), { force: true });
+          clearMarker(this.root, dev.device, 'reap_accounts', path);
           continue;
         }
         if (this.ring.nodes(account).nodes[0]?.id !== dev.id) continue;
         const emptied = await this.reap(broker, account, done);
         if (emptied) {
-          rmSync(join(dir, m), { force: true });
+          clearMarker(this.root, dev.device, 'reap_accounts', path);
           done.accounts++;
           this.log.info({ account }, 'account reaped');
         }

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { discardBody, readBody } from '../common/swift-http';
 import { type SyncRealms, syncTarget } from '../middleware/container-sync';
@@ -7,6 +5,7 @@ import type { Backend } from '../proxy/backend';
 import type { Ring, RingNode } from '../ring/ring';
 import type { BrokerPool } from '../storage/db/broker-pool';
 import type { ContainerBroker } from '../storage/db/container-broker';
+import { markedDatabases } from '../storage/db/db-markers';
 import { encodePath } from '../storage/node-client';
 
 /**
@@ -29,20 +28,7 @@ export class ContainerSyncer {
     let synced = 0;
     let failed = 0;
     for (const dev of this.localDevices()) {
-      const dir = join(this.root, dev.device, 'sync_containers');
-      let markers: string[] = [];
-      try {
-        markers = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const m of markers) {
-        let path: string;
-        try {
-          path = readFileSync(join(dir, m), 'utf8');
-        } catch {
-          continue;
-        }
+      for (const path of markedDatabases(this.root, dev.device, 'sync_containers')) {
         const broker = this.pool.get(path, false);
         if (!broker || broker.isDeleted()) continue;
         const info = broker.info();

@@ -1,4 +1,5 @@
 import { checkMetadata } from '../common/constraints';
+import { CONTAINER_SETTINGS } from '../common/stored-headers';
 import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import { listingQuery } from '../storage/db/listing-query';
@@ -16,25 +17,8 @@ function containerHeaders(req: SwiftRequest, ts: string): Record<string, string>
       k.startsWith('x-container-sysmeta-')
     )
       out[k] = v;
-    if (
-      [
-        'x-container-read',
-        'x-container-write',
-        'x-container-sync-to',
-        'x-container-sync-key',
-        'x-versions-location',
-        'x-history-location',
-      ].includes(k)
-    )
-      out[k] = v;
-    for (const h of [
-      'x-container-read',
-      'x-container-write',
-      'x-container-sync-to',
-      'x-container-sync-key',
-      'x-versions-location',
-      'x-history-location',
-    ]) {
+    if (CONTAINER_SETTINGS.includes(k)) out[k] = v;
+    for (const h of CONTAINER_SETTINGS) {
       if (k === `x-remove-${h.slice(2)}`) out[h] = '';
     }
   }

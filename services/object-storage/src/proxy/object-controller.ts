@@ -1,4 +1,5 @@
 import { checkMetadata } from '../common/constraints';
+import { OBJECT_STORED_HEADERS } from '../common/stored-headers';
 import {
   BodyTooLargeError,
   discardBody,
@@ -12,19 +13,8 @@ import { guessContentType } from './mime-types';
 import { authorize, type ProxyContext, readHeaders } from './proxy-context';
 import { quorumSize } from './quorum';
 
-/** Headers a client may store with an object at PUT. */
-const STORED = [
-  'content-type',
-  'content-disposition',
-  'content-encoding',
-  'content-language',
-  'x-delete-at',
-  'x-object-manifest',
-  'x-static-large-object',
-  'cache-control',
-  'expires',
-  'etag',
-];
+/** Headers a client may store with an object at PUT (the type and ETag travel too). */
+const STORED = ['content-type', 'etag', ...OBJECT_STORED_HEADERS];
 
 function storedHeaders(req: SwiftRequest): Record<string, string> {
   const out: Record<string, string> = {};

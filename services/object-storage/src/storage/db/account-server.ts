@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
@@ -8,6 +6,7 @@ import type { AccountBroker, ContainerRecord } from './account-broker';
 import type { ReplicationPush } from './replication-push';
 import type { BrokerPool } from './broker-pool';
 import { mounted } from './container-server';
+import { setMarker } from './db-markers';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
 import { listingQuery } from './listing-query';
 
@@ -134,9 +133,7 @@ export class AccountServer {
     if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     broker.markDeleted(ts);
     // The reaper finds deleted accounts by these markers, not by walking every account.
-    const device = path.slice(this.root.length + 1).split('/')[0]!;
-    mkdirSync(join(this.root, device, 'reap_accounts'), { recursive: true });
-    writeFileSync(join(this.root, device, 'reap_accounts', basename(path, '.db')), path);
+    setMarker(this.root, path.slice(this.root.length + 1).split('/')[0]!, 'reap_accounts', path);
     return response(204);
   }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
@@ -7,6 +7,7 @@ import type { HashPathSalt } from '../../ring/hash-path';
 import type { BrokerPool } from './broker-pool';
 import type { ContainerBroker, ObjectRecord } from './container-broker';
 import type { ReplicationPush } from './replication-push';
+import { clearMarker, setMarker } from './db-markers';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
 import { listingQuery } from './listing-query';
 
@@ -206,13 +207,8 @@ export class ContainerServer {
    * so the sync daemon visits those alone, however many containers the device holds.
    */
   private markSync(broker: ContainerBroker, device: string): void {
-    const dir = join(this.root, device, 'sync_containers');
-    const marker = join(dir, basename(broker.path, '.db'));
-    const to = broker.liveMetadata()['x-container-sync-to'];
-    if (to) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(marker, broker.path);
-    } else rmSync(marker, { force: true });
+    if (broker.liveMetadata()['x-container-sync-to']) setMarker(this.root, device, 'sync_containers', broker.path);
+    else clearMarker(this.root, device, 'sync_containers', broker.path);
   }
 
   /** Object changes are reported to the account shortly after, once per burst. */

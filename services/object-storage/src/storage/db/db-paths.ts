@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CONTAINER_SETTINGS } from '../../common/stored-headers';
 import { type HashPathSalt, hashPath } from '../../ring/hash-path';
 
 /** `<root>/<device>/<kind>s/<part>/<suffix>/<hash>/<hash>.db`, as upstream lays out its databases. */
@@ -34,18 +35,7 @@ export function metadataHeaders(
   kind: 'account' | 'container',
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const special =
-    kind === 'container'
-      ? [
-          'x-container-read',
-          'x-container-write',
-          'x-container-sync-to',
-          'x-container-sync-key',
-          'x-versions-location',
-          'x-history-location',
-          'x-versions-mode',
-        ]
-      : [];
+  const special = kind === 'container' ? [...CONTAINER_SETTINGS, 'x-versions-mode'] : [];
   for (const [k, v] of Object.entries(headers)) {
     if (k.startsWith(`x-${kind}-meta-`) || k.startsWith(`x-${kind}-sysmeta-`) || special.includes(k))
       out[k] = v;

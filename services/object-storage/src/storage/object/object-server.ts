@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { applyRange, checkConditions } from '../../common/ranges';
+import { OBJECT_STORED_HEADERS } from '../../common/stored-headers';
 import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { httpDate, parseTimestamp } from '../../common/timestamp';
 import { type HashPathSalt, hashPath, hashPathHex } from '../../ring/hash-path';
@@ -17,16 +18,7 @@ import type { SuffixHashIndex } from './suffix-hashes';
 const SMALL_OBJECT = 64 * 1024;
 
 /** Headers a PUT stores besides the user metadata. */
-const STORED_HEADERS = [
-  'content-disposition',
-  'content-encoding',
-  'content-language',
-  'x-delete-at',
-  'x-object-manifest',
-  'x-static-large-object',
-  'cache-control',
-  'expires',
-];
+const STORED_HEADERS = OBJECT_STORED_HEADERS;
 
 /** A path split into its storage parts. */
 interface ObjectPath {
