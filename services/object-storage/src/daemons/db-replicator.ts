@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { readBody } from '../common/swift-http';
@@ -16,6 +16,17 @@ export interface DbReplicationStats {
   failures: number;
 }
 
+/** The later of a database's and its write-ahead log's modification times. */
+function fileTime(path: string): number | undefined {
+  let t: number | undefined;
+  for (const f of [path, `${path}-wal`]) {
+    try {
+      t = Math.max(t ?? 0, statSync(f).mtimeMs);
+    } catch {}
+  }
+  return t;
+}
+
 /** Rows sent per REPLICATE request. */
 const BATCH = 1000;
 
@@ -23,11 +34,13 @@ const BATCH = 1000;
  * The account and container replicator: pushes each database's status, metadata and the rows a
  * peer has not seen (tracked per peer as a row-id sync point) to the other primaries, which merge
  * them newest-wins. A database on a handoff device is pushed to every primary and removed once
- * they all took it. Passes visit the databases written since the last pass; a full walk of
- * every database runs every `fullEvery` passes, so an idle cluster does no work per container.
+ * they all took it. Passes visit the databases written since the last pass, so an idle cluster
+ * does no work per container.
  */
 export class DbReplicator<B extends Broker> {
-  private passes = 0;
+  private lastFull = Date.now();
+  /** Each database's file times when it was last replicated: a walk skips the unchanged. */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly kind: 'account' | 'container',
@@ -38,18 +51,27 @@ export class DbReplicator<B extends Broker> {
     private readonly nodes: NodeClient,
     private readonly localDevices: () => RingNode[],
     private readonly log: Logger,
-    private readonly fullEvery = 20,
+    private readonly fullIntervalMs = 3_600_000,
   ) {}
 
-  async runOnce(full = this.passes % this.fullEvery === 0): Promise<DbReplicationStats> {
-    this.passes++;
+  /**
+   * One pass over the databases written since the last one; every `fullIntervalMs` a walk of
+   * all local databases too, which opens only those whose files changed since they were last
+   * replicated (after a restart, all of them once).
+   */
+  async runOnce(full = Date.now() - this.lastFull >= this.fullIntervalMs): Promise<DbReplicationStats> {
+    if (full) this.lastFull = Date.now();
     const stats: DbReplicationStats = { databases: 0, rowsPushed: 0, handoffsRemoved: 0, failures: 0 };
-    const paths = full ? this.walk() : [...this.changed];
+    const paths = new Set(this.changed);
+    if (full) for (const p of this.walk()) if (this.seen.get(p) !== fileTime(p)) paths.add(p);
     this.changed.clear();
     for (const path of paths) {
       stats.databases++;
       try {
         await this.replicate(path, stats);
+        const t = fileTime(path);
+        if (t === undefined) this.seen.delete(path);
+        else this.seen.set(path, t);
       } catch (err) {
         stats.failures++;
         this.changed.add(path);
