@@ -133,6 +133,39 @@ describe('object storage API: bad input gets upstream status codes and loses not
     expect(info.symlink?.symloop_max).toBe(2);
   });
 
+  it('lets another project in by the account ACL: read-only reads, read-write writes, neither sets ACLs', async () => {
+    const identity = cloud.url('identity');
+    const admin = { 'x-auth-token': token, 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) => (await fetch(`${identity}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) })).json() as Promise<any>;
+    const project = (await post('/v3/projects', { project: { name: 'acl-other', domain_id: 'default' } })).project.id as string;
+    const user = (await post('/v3/users', { user: { name: 'acl-user', password: 'acl-secret-1', domain_id: 'default', default_project_id: project } })).user.id as string;
+    const roles = (await (await fetch(`${identity}/v3/roles?name=member`, { headers: admin })).json()) as { roles: { id: string }[] };
+    await fetch(`${identity}/v3/projects/${project}/users/${user}/roles/${roles.roles[0]!.id}`, { method: 'PUT', headers: admin });
+    const auth = await fetch(`${identity}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { id: user, password: 'acl-secret-1' } } }, scope: { project: { id: project } } } }),
+    });
+    const other = auth.headers.get('x-subject-token')!;
+    const as = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => fetch(`${account}${path}`, { method, headers: { 'x-auth-token': other, ...headers }, body });
+    expect((await call('PUT', '/acl/o', {}, 'mine')).status).toBe(404);
+    expect((await call('PUT', '/acl')).status).toBe(201);
+    expect((await call('PUT', '/acl/o', {}, 'mine')).status).toBe(201);
+    expect((await as('GET', '/acl/o')).status).toBe(403);
+    expect((await call('POST', '', { 'x-account-access-control': '{"read-only": [' })).status).toBe(400);
+    expect((await call('POST', '', { 'x-account-access-control': '{"superuser": []}' })).status).toBe(400);
+    expect((await call('POST', '', { 'x-account-access-control': JSON.stringify({ 'read-only': [user] }) })).status).toBe(204);
+    expect((await call('HEAD', '')).headers.get('x-account-access-control')).toContain(user);
+    expect(await (await as('GET', '/acl/o')).text()).toBe('mine');
+    expect((await as('PUT', '/acl/p', {}, 'theirs')).status).toBe(403);
+    expect((await call('POST', '', { 'x-account-access-control': JSON.stringify({ 'read-write': [`${project}:*`] }) })).status).toBe(204);
+    expect((await as('PUT', '/acl/p', {}, 'theirs')).status).toBe(201);
+    expect((await as('POST', '', { 'x-account-access-control': JSON.stringify({ admin: [user] }) })).status).toBe(403);
+    expect((await as('POST', '', { 'x-account-meta-k': 'v' })).status).toBe(403);
+    expect((await call('POST', '', { 'x-account-access-control': '{}' })).status).toBe(204);
+    expect((await as('GET', '/acl/o')).status).toBe(403);
+  });
+
   it('answers 401 without a token and 404 for what does not exist', async () => {
     expect((await fetch(`${account}/c/r`)).status).toBe(401);
     expect((await call('GET', '/nope')).status).toBe(404);

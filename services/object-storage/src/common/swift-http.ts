@@ -22,8 +22,17 @@ export interface RequestEnv {
 
 /** A container's ACLs and sync settings, as the proxy read them. */
 export interface ContainerAcls {
+  /** The account's ACL (`X-Account-Access-Control`): who may administer, write or read it all. */
+  account?: AccountAcl;
   read?: string;
   write?: string;
+}
+
+/** An account ACL: identities by level, as `X-Account-Access-Control` gives them. */
+export interface AccountAcl {
+  admin: string[];
+  'read-write': string[];
+  'read-only': string[];
 }
 
 /** An HTTP request as Swift's layers see it: decoded path, lower-case headers, a body stream. */

@@ -96,6 +96,7 @@ export function startDaemons(input: DaemonInput): Daemons {
   loop('object-replicator', o.replicator_interval, () => replicator.runOnce());
   loop('object-auditor', o.auditor_interval, () => auditor.runOnce());
   loop('object-updater', o.updater_interval, () => updater.runOnce());
+  loop('container-updater', o.updater_interval, () => node.containerServer.retryReports());
   loop('object-expirer', o.expirer_interval, () => expirer.runOnce());
   const localContainerDevices = (): RingNode[] =>
     rings.container.devices

@@ -8,6 +8,7 @@ import {
   type SwiftResponse,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
+import { accountAccess } from './account-acl';
 import { parseAcl, referrerAllowed } from './acl';
 
 /** Keystone-backed authorization settings (upstream's `[filter:keystoneauth]`). */
@@ -65,8 +66,18 @@ export function keystoneAuth(
         return undefined;
       }
     }
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (c && acls?.account) {
+      const level = accountAccess(acls.account, (entry) => entry === c.userId || aclGrants([entry], c));
+      if (level === 'admin') {
+        req.env.swiftOwner = true;
+        return undefined;
+      }
+      // read-write reaches every container and object, never the account's own settings.
+      if (level === 'read-write' && (read || p.container !== undefined)) return undefined;
+      if (level === 'read-only' && read) return undefined;
+    }
     if (acls && p.container !== undefined) {
-      const read = req.method === 'GET' || req.method === 'HEAD';
       const acl = parseAcl(read ? acls.read : acls.write);
       if (c && aclGrants(acl.groups, c)) return undefined;
       if (

@@ -7,9 +7,13 @@ import {
   type SwiftResponse,
 } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
+import { validateAccountAcl } from '../middleware/account-acl';
 import { listingQuery } from '../storage/db/listing-query';
 import { listingFormat, renderListing } from './listing-format';
 import { authorize, type ProxyContext } from './proxy-context';
+
+/** Where an account keeps its ACL (`X-Account-Access-Control`). */
+const ACL_SYSMETA = 'x-account-sysmeta-core-access-control';
 
 /** Adds the per-policy usage headers clients (and Tempest) expect beside the totals. */
 function policyHeaders(h: Record<string, string>): void {
@@ -54,6 +58,14 @@ export async function accountRequest(
           k.startsWith('x-account-sysmeta-')
         )
           headers[k] = v;
+      const acl = req.headers['x-account-access-control'];
+      if (acl !== undefined) {
+        // Only the account's owner (or an admin by its ACL, or a reseller) sets who else may enter.
+        if (!req.env.swiftOwner && !req.env.resellerRequest && req.env.authorize) return errorResponse(403);
+        const checked = validateAccountAcl(acl || '{}');
+        if ('error' in checked) return errorResponse(400, checked.error);
+        headers[ACL_SYSMETA] = checked.json === '{}' ? '' : checked.json;
+      }
       const out = await ctx.backend.writeAll('account', 'POST', () => headers, account);
       ctx.info.forgetAccount(account);
       return out.status < 300 ? response(out.status) : errorResponse(out.status);
@@ -110,6 +122,7 @@ async function getAccount(ctx: ProxyContext, req: SwiftRequest, account: string)
   }
   const headers = { ...res.headers };
   policyHeaders(headers);
+  if ((req.env.swiftOwner || !req.env.authorize) && headers[ACL_SYSMETA]) headers['x-account-access-control'] = headers[ACL_SYSMETA]!;
   return finishListing(req, res, headers, format, 'account', account);
 }
 

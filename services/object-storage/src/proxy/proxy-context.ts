@@ -1,5 +1,6 @@
 import type { Constraints } from '../common/constraints';
 import type { ContainerAcls, SwiftRequest, SwiftResponse } from '../common/swift-http';
+import { parseAccountAcl } from '../middleware/account-acl';
 import type { Backend } from './backend';
 import type { InfoCache } from './container-info';
 
@@ -26,9 +27,15 @@ export async function authorize(
 ): Promise<SwiftResponse | undefined> {
   if (req.env.preAuthorized || !req.env.authorize) return undefined;
   const denied = req.env.authorize(req);
-  if (!denied || container === undefined) return denied;
-  const info = await ctx.info.container(account, container);
-  const acls: ContainerAcls = { read: info.read_acl, write: info.write_acl };
+  if (!denied) return undefined;
+  const accountInfo = await ctx.info.account(account);
+  const acls: ContainerAcls = { account: parseAccountAcl(accountInfo.sysmeta['core-access-control']) };
+  if (container !== undefined) {
+    const info = await ctx.info.container(account, container);
+    acls.read = info.read_acl;
+    acls.write = info.write_acl;
+  }
+  if (!acls.account && container === undefined) return denied;
   return req.env.authorize(req, acls);
 }
 

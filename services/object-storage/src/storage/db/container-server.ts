@@ -237,11 +237,32 @@ export class ContainerServer {
       bytes_used: broker.bytesUsed(),
     };
     const ok = await this.reportToAccount(report);
-    if (ok)
+    if (ok) {
       broker.setInfo({
         reported: `${report.put_timestamp}/${report.delete_timestamp}/${report.object_count}/${report.bytes_used}`,
       });
+      this.failedReports.delete(broker.path);
+    } else this.failedReports.add(broker.path);
     return ok;
+  }
+
+  /** Containers whose last report did not reach a quorum of account replicas. */
+  readonly failedReports = new Set<string>();
+
+  /** The container updater's pass: reports again what the accounts missed. */
+  async retryReports(): Promise<{ reported: number; failed: number }> {
+    let reported = 0;
+    let failed = 0;
+    for (const path of [...this.failedReports]) {
+      const broker = this.pool.get(path, false);
+      if (!broker) {
+        this.failedReports.delete(path);
+        continue;
+      }
+      if (!this.unreported(broker) || (await this.report(broker))) reported++;
+      else failed++;
+    }
+    return { reported, failed };
   }
 
   /** Whether a container's last report is out of date (for the updater). */
