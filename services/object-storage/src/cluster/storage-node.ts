@@ -52,6 +52,7 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
       if (input.localIps.includes(d.ip)) mkdirSync(join(devicesDir, d.device), { recursive: true });
   }
   const disk = new ObjectDisk(devicesDir, probeMetadataIo(devicesDir), input.fsync);
+  const mounted = (device: string) => disk.mounted(device);
   const hashes = new SuffixHashIndex(disk, input.reclaimAge);
   const objectServer = new ObjectServer(disk, hashes, salt, client, log.child({ server: 'object' }));
   const containers = new BrokerPool((p) => new ContainerBroker(p));
@@ -75,8 +76,9 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
     containers,
     reportToAccount,
     log.child({ server: 'container' }),
+    mounted,
   );
-  const accountServer = new AccountServer(devicesDir, salt, accounts, log.child({ server: 'account' }));
+  const accountServer = new AccountServer(devicesDir, salt, accounts, log.child({ server: 'account' }), mounted);
   const serve = (ring: Ring, handler: typeof objectServer.handle) => {
     for (const d of ring.devices) if (input.localIps.includes(d.ip)) client.register(d.ip, d.port, handler);
   };

@@ -56,7 +56,3 @@ export function checkMetadata(
   return undefined;
 }
 
-/** Whether a name is valid UTF-8 without NUL (Swift refuses others with 412). */
-export function validName(name: string): boolean {
-  return !name.includes('\u0000') && !name.includes('\ufffd');
-}

@@ -45,10 +45,10 @@ export interface Daemons {
 export function startDaemons(input: DaemonInput): Daemons {
   const { node, rings, options: o, log } = input;
   const localIps = input.localIps ?? ['127.0.0.1'];
-  const localObjectDevices = (): RingNode[] =>
-    rings.object.devices
-      .filter((d) => localIps.includes(d.ip))
-      .map((d) => ({ ...d, index: 0, handoff: false }));
+  /** The devices of a ring this host serves. */
+  const localDevices = (ring: Ring) => (): RingNode[] =>
+    ring.devices.filter((d) => localIps.includes(d.ip)).map((d) => ({ ...d, index: 0, handoff: false }));
+  const localObjectDevices = localDevices(rings.object);
   const replicator = new ObjectReplicator(
     rings.object,
     node.disk,
@@ -98,10 +98,7 @@ export function startDaemons(input: DaemonInput): Daemons {
   loop('object-updater', o.updater_interval, () => updater.runOnce());
   loop('container-updater', o.updater_interval, () => node.containerServer.retryReports());
   loop('object-expirer', o.expirer_interval, () => expirer.runOnce());
-  const localContainerDevices = (): RingNode[] =>
-    rings.container.devices
-      .filter((d) => localIps.includes(d.ip))
-      .map((d) => ({ ...d, index: 0, handoff: false }));
+  const localContainerDevices = localDevices(rings.container);
   const syncer = new ContainerSyncer(
     node.disk.root,
     rings.container,
@@ -112,8 +109,7 @@ export function startDaemons(input: DaemonInput): Daemons {
     log.child({ daemon: 'container-sync' }),
   );
   loop('container-sync', o.container_sync_interval, () => syncer.runOnce());
-  const localAccountDevices = (): RingNode[] =>
-    rings.account.devices.filter((d) => localIps.includes(d.ip)).map((d) => ({ ...d, index: 0, handoff: false }));
+  const localAccountDevices = localDevices(rings.account);
   const containerReplicator = new DbReplicator('container', node.disk.root, rings.container, node.containers, node.containerServer.changed, input.client, localContainerDevices, log.child({ daemon: 'container-replicator' }));
   const accountReplicator = new DbReplicator('account', node.disk.root, rings.account, node.accounts, node.accountServer.changed, input.client, localAccountDevices, log.child({ daemon: 'account-replicator' }));
   loop('container-replicator', o.replicator_interval, () => containerReplicator.runOnce());

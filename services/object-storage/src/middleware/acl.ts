@@ -20,18 +20,6 @@ export function parseAcl(value: string | undefined): ParsedAcl {
   return acl;
 }
 
-/** Checks an ACL value's syntax; answers why it is invalid. */
-export function validateAcl(value: string): string | undefined {
-  for (const raw of value.split(',')) {
-    const item = raw.trim();
-    if (item.startsWith('.') && item !== '.rlistings' && !/^\.r(ef|eferer|eferrer)?:/.test(item))
-      return `Unknown designator ${item} in ACL`;
-    if (/^\.r(ef|eferer|eferrer)?:\s*$/.test(item))
-      return 'No host/domain value after referrer designation in ACL';
-  }
-  return undefined;
-}
-
 /** Whether a referrer rule set lets a request from `referrer` in (`*`, `.example.com`, `-host` to deny). */
 export function referrerAllowed(referrer: string | undefined, rules: readonly string[]): boolean {
   let host = '';

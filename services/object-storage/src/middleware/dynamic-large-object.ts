@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { discardBody, type Middleware, readBody, subrequest } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
-import { type Segment, segmentedResponse } from './segments';
+import { manifestsWhole, type Segment, segmentedResponse } from './segments';
 
 /** `/info` entry of dlo. */
 export const dloInfo = { max_segments: 10_000 };
@@ -16,18 +16,7 @@ export function dynamicLargeObject(): Middleware {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next(req);
     const p = parseSwiftPath(req.path);
     if (!p || p.object === undefined || req.query.get('multipart-manifest') === 'get') return next(req);
-    let res = await next(req);
-    if (res.status === 416) {
-      // A manifest holds no bytes of its own: ask again without the range to see whether it is one.
-      const head = await next({
-        ...req,
-        method: 'HEAD',
-        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'range')),
-      });
-      if (!head.headers['x-object-manifest']) return res;
-      discardBody(res.body);
-      res = { ...head, status: 200 };
-    }
+    const res = await next(manifestsWhole(req));
     const manifest = res.headers['x-object-manifest'];
     if (!manifest || (res.status !== 200 && res.status !== 206) || res.headers['x-static-large-object'])
       return res;

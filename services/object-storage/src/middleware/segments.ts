@@ -10,6 +10,18 @@ import {
   subrequest,
 } from '../common/swift-http';
 
+/**
+ * Asks object servers to answer a manifest whole even when the client sent a Range (upstream's
+ * `X-Backend-Ignore-Range-If-Metadata-Present`): the range applies to the large object, which the
+ * middleware assembles, not to the manifest's own bytes. Other objects still get their range.
+ */
+export const IGNORE_RANGE_HEADER = 'x-backend-ignore-range-if-metadata-present';
+
+export function manifestsWhole(req: SwiftRequest): SwiftRequest {
+  if (!req.headers.range) return req;
+  return { ...req, headers: { ...req.headers, [IGNORE_RANGE_HEADER]: 'X-Static-Large-Object,X-Object-Manifest' } };
+}
+
 /** One piece of a large object: a segment's path and the byte range of it that is used. */
 export interface Segment {
   path: string;

@@ -12,7 +12,7 @@ import {
 } from '../common/swift-http';
 import { isoDate } from '../common/timestamp';
 import { parseSwiftPath } from '../proxy/swift-path';
-import { type Segment, segmentedResponse } from './segments';
+import { manifestsWhole, type Segment, segmentedResponse } from './segments';
 
 /** `/info` entry of slo. */
 export const sloInfo = {
@@ -64,15 +64,8 @@ export function staticLargeObject(): Middleware {
     if (req.method === 'DELETE' && mode === 'delete')
       return deleteManifest(req, root(), next, p.version, p.account);
     if ((req.method === 'GET' || req.method === 'HEAD') && mode !== 'get') {
-      const res = await next(req.headers.range ? { ...req, headers: dropRange(req.headers) } : req);
-      if (!isSlo(res) || res.status !== 200) {
-        if (req.headers.range && !isSlo(res)) {
-          // Not a manifest after all: ask again, this time for the range.
-          discardBody(res.body);
-          return next(req);
-        }
-        return res;
-      }
+      const res = await next(manifestsWhole(req));
+      if (!isSlo(res) || res.status !== 200) return res;
       if (req.method === 'HEAD') {
         const headers: Record<string, string> = {
           ...res.headers,

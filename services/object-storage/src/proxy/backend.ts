@@ -82,9 +82,11 @@ export class Backend {
     let notFound = 0;
     let notFoundResponse: SwiftResponse | undefined;
     const order = nodes.length > 1 ? shuffle([...nodes]) : nodes;
-    // Handoffs are only worked out when a primary could not answer.
+    // Handoffs are only worked out (once) when a primary could not answer.
+    let handoffs: RingNode[] | undefined;
     for (let i = 0; i < order.length * 2; i++) {
-      const node = i < order.length ? order[i] : ring.handoffs(part)[i - order.length];
+      if (i === order.length) handoffs = ring.handoffs(part);
+      const node = i < order.length ? order[i] : handoffs![i - order.length];
       if (!node) break;
       const res = await this.nodes.request(node, part, method, path, headers);
       if (isReadAnswer(res.status) || (res.status >= 400 && res.status < 500 && res.status !== 404))

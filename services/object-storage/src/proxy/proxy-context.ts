@@ -1,6 +1,7 @@
 import type { Constraints } from '../common/constraints';
 import type { ContainerAcls, SwiftRequest, SwiftResponse } from '../common/swift-http';
 import { parseAccountAcl } from '../middleware/account-acl';
+import { IGNORE_RANGE_HEADER } from '../middleware/segments';
 import type { Backend } from './backend';
 import type { InfoCache } from './container-info';
 
@@ -49,6 +50,7 @@ export function readHeaders(req: SwiftRequest): Record<string, string> {
     'if-modified-since',
     'if-unmodified-since',
     'x-newest',
+    IGNORE_RANGE_HEADER,
   ])
     if (req.headers[k] !== undefined) out[k] = req.headers[k]!;
   return out;

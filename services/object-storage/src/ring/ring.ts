@@ -104,20 +104,4 @@ export class Ring {
       .sort((a, b) => a.t - b.t || a.o - b.o)
       .map(({ d }, i) => ({ ...d, index: this.data.replicas + i, handoff: true }));
   }
-
-  /** Whether a device (by id) is a primary of a partition. */
-  isPrimary(part: number, deviceId: number): boolean {
-    return this.data.assignment.some((row) => row[part] === deviceId);
-  }
-
-  /** Partitions for which a device is a primary. */
-  partitionsOf(deviceId: number): Set<number> {
-    const parts = new Set<number>();
-    for (const row of this.data.assignment) {
-      row.forEach((id, part) => {
-        if (id === deviceId) parts.add(part);
-      });
-    }
-    return parts;
-  }
 }

@@ -5,7 +5,6 @@ import type { HashPathSalt } from '../../ring/hash-path';
 import type { AccountBroker, ContainerRecord } from './account-broker';
 import type { ReplicationPush } from './replication-push';
 import type { BrokerPool } from './broker-pool';
-import { mounted } from './container-server';
 import { setMarker } from './db-markers';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
 import { listingQuery } from './listing-query';
@@ -20,12 +19,13 @@ export class AccountServer {
     private readonly salt: HashPathSalt,
     private readonly pool: BrokerPool<AccountBroker>,
     private readonly log: Logger,
+    private readonly mounted: (device: string) => boolean,
   ) {}
 
   readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
     const p = splitDbPath(req.path);
     if (!p || p.object !== undefined) return errorResponse(400, 'Invalid path');
-    if (!mounted(this.root, p.device)) return errorResponse(507);
+    if (!this.mounted(p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'account', this.salt, p.account);
     const res = await this.dispatch(req, path, p.account, p.container);
     if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
@@ -78,7 +78,7 @@ export class AccountServer {
       return errorResponse(403, 'Recently deleted');
     const existed = broker.initialise(account, ts);
     const meta = metadataHeaders(req.headers, 'account');
-    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    broker.setMetadataHeaders(meta, ts);
     return response(existed ? 202 : 201);
   }
 
@@ -122,7 +122,7 @@ export class AccountServer {
     const broker = this.pool.get(path, false);
     if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     const meta = metadataHeaders(req.headers, 'account');
-    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    broker.setMetadataHeaders(meta, ts);
     return response(204);
   }
 

@@ -108,6 +108,11 @@ export abstract class Broker {
   /** Rows changed after a row id, oldest first, for replication. */
   abstract rowsSince(rowid: number, limit: number): { rowid: number; name: string }[];
 
+  /** Sets metadata headers as of one timestamp (an empty value removes the key). */
+  setMetadataHeaders(headers: Record<string, string>, timestamp: string): void {
+    this.updateMetadata(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v, timestamp]])));
+  }
+
   /** Current metadata values, without removed keys. */
   liveMetadata(): Record<string, string> {
     const out: Record<string, string> = {};

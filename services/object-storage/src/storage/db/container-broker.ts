@@ -111,8 +111,4 @@ export class ContainerBroker extends Broker {
   }
 
 
-  /** Drops deletion rows older than the reclaim age. */
-  reclaim(before: string): void {
-    this.db.prepare('DELETE FROM object WHERE deleted = 1 AND created_at < ?').run(before);
-  }
 }

@@ -1,5 +1,3 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
@@ -39,13 +37,15 @@ export class ContainerServer {
     private readonly pool: BrokerPool<ContainerBroker>,
     private readonly reportToAccount: AccountReporter,
     private readonly log: Logger,
+    /** The object disk's mount check: one cached answer per device for all three servers. */
+    private readonly mounted: (device: string) => boolean,
     private readonly reportDelayMs = 50,
   ) {}
 
   readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
     const p = splitDbPath(req.path);
     if (!p?.container) return errorResponse(400, 'Invalid path');
-    if (!mounted(this.root, p.device)) return errorResponse(507);
+    if (!this.mounted(p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'container', this.salt, p.account, p.container);
     const res = await this.dispatch(req, path, p.account, p.container, p.object);
     if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
@@ -105,7 +105,7 @@ export class ContainerServer {
     const broker = this.pool.get(path, true)!;
     const existed = broker.initialise(account, container, ts);
     const meta = metadataHeaders(req.headers, 'container');
-    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    broker.setMetadataHeaders(meta, ts);
     this.markSync(broker, p(req));
     await this.report(broker);
     return response(existed ? 202 : 201, undefined, { 'x-backend-timestamp': ts });
@@ -157,7 +157,7 @@ export class ContainerServer {
     const broker = this.pool.get(path, false);
     if (!broker?.initialised || broker.isDeleted()) return errorResponse(404);
     const meta = metadataHeaders(req.headers, 'container');
-    broker.updateMetadata(Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, [v, ts]])));
+    broker.setMetadataHeaders(meta, ts);
     this.markSync(broker, p(req));
     return response(204);
   }
@@ -286,10 +286,3 @@ function p(req: SwiftRequest): string {
   return req.path.split('/')[1] ?? '';
 }
 
-export function mounted(root: string, device: string): boolean {
-  try {
-    return statSync(join(root, device)).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -103,6 +103,7 @@ export class ObjectServer {
     });
     if (denied) return denied;
     if (req.method === 'HEAD') return response(200, undefined, headers);
+    const range = keepsRange(req, meta) ? req.headers.range : undefined;
     const path = state.dataPath!;
     if (size <= SMALL_OBJECT) {
       let data = cached?.data;
@@ -115,11 +116,11 @@ export class ObjectServer {
         this.cache.set(dir, state, data);
       }
       const body = data;
-      return applyRange(response(200, undefined, headers), req.headers.range, data.length, (s, e) =>
+      return applyRange(response(200, undefined, headers), range, data.length, (s, e) =>
         body.subarray(s, e + 1),
       );
     }
-    return applyRange(response(200, undefined, headers), req.headers.range, size, (s, e) =>
+    return applyRange(response(200, undefined, headers), range, size, (s, e) =>
       createReadStream(path, { start: s, end: e, highWaterMark: 1024 * 1024 }),
     );
   }
@@ -353,6 +354,14 @@ export class ObjectServer {
     const hashes = this.hashes.get(device, part, recalc);
     return response(200, JSON.stringify(hashes), { 'content-type': 'application/json' });
   }
+}
+
+/** Whether a GET's Range applies to this object's bytes (not when a listed metadata key is present). */
+function keepsRange(req: SwiftRequest, meta: ObjectMetadata): boolean {
+  const unless = req.headers['x-backend-ignore-range-if-metadata-present'];
+  if (!unless) return true;
+  const present = new Set(Object.keys(meta).map((k) => k.toLowerCase()));
+  return !unless.split(',').some((k) => present.has(k.trim().toLowerCase()));
 }
 
 /** Reads a small file of known size: open, one read, close. */
