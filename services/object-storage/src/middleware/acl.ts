@@ -1,3 +1,5 @@
+import type { ContainerAcls, SwiftRequest } from '../common/swift-http';
+
 /** One parsed container ACL: referrer rules and the named groups or users it grants. */
 export interface ParsedAcl {
   referrers: string[];
@@ -38,4 +40,21 @@ export function referrerAllowed(referrer: string | undefined, rules: readonly st
     if (hit) allow = !deny;
   }
   return allow;
+}
+
+/**
+ * Whether a container's ACLs let this request in: the write ACL for writes, the read ACL for
+ * reads, where a named group (`grants`, per auth system) or a referrer rule may admit it; an
+ * anonymous container listing also needs `.rlistings`.
+ */
+export function containerAclAllows(
+  req: SwiftRequest,
+  acls: ContainerAcls,
+  isObject: boolean,
+  grants: (groups: readonly string[]) => boolean,
+): boolean {
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  const acl = parseAcl(read ? acls.read : acls.write);
+  if (grants(acl.groups)) return true;
+  return read && referrerAllowed(req.headers.referer, acl.referrers) && (isObject || acl.listings);
 }

@@ -9,7 +9,7 @@ import {
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { accountAccess } from './account-acl';
-import { parseAcl, referrerAllowed } from './acl';
+import { containerAclAllows } from './acl';
 
 /** Keystone-backed authorization settings (upstream's `[filter:keystoneauth]`). */
 export interface KeystoneAuthOptions {
@@ -77,15 +77,8 @@ export function keystoneAuth(
       if (level === 'read-write' && (read || p.container !== undefined)) return undefined;
       if (level === 'read-only' && read) return undefined;
     }
-    if (acls && p.container !== undefined) {
-      const acl = parseAcl(read ? acls.read : acls.write);
-      if (c && aclGrants(acl.groups, c)) return undefined;
-      if (
-        read &&
-        referrerAllowed(req.headers.referer, acl.referrers) &&
-        (p.object !== undefined || acl.listings)
-      )
-        return undefined;
+    if (acls && p.container !== undefined && containerAclAllows(req, acls, p.object !== undefined, (groups) => !!c && aclGrants(groups, c))) {
+      return undefined;
     }
     return c
       ? errorResponse(403)

@@ -9,7 +9,7 @@ import {
   type SwiftResponse,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
-import { parseAcl, referrerAllowed } from './acl';
+import { containerAclAllows } from './acl';
 
 interface TempAuthUser {
   account: string;
@@ -60,24 +60,9 @@ export function tempAuth(
         return undefined;
       }
     }
-    if (acls && p.container !== undefined) {
-      const read = req.method === 'GET' || req.method === 'HEAD';
-      const acl = parseAcl(read ? acls.read : acls.write);
-      if (
-        who &&
-        acl.groups.some(
-          (g) =>
-            g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`,
-        )
-      )
-        return undefined;
-      if (
-        read &&
-        referrerAllowed(req.headers.referer, acl.referrers) &&
-        (p.object !== undefined || acl.listings)
-      )
-        return undefined;
-    }
+    const grants = (groups: readonly string[]) =>
+      !!who && groups.some((g) => g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`);
+    if (acls && p.container !== undefined && containerAclAllows(req, acls, p.object !== undefined, grants)) return undefined;
     return who ? errorResponse(403) : errorResponse(401);
   };
 

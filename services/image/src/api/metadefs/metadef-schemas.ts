@@ -1,3 +1,5 @@
+import { collectionSchema } from '../schemas/schema-documents';
+
 /** The metadata-definition schema documents (`/v2/schemas/metadefs/...`), by path name. */
 const str = (description: string) => ({ type: 'string', description });
 const times = {
@@ -78,33 +80,19 @@ const TAG = {
   additionalProperties: false,
 };
 
-const collection = (name: string, item: Record<string, unknown>) => ({
-  name,
-  properties: {
-    [name]: { type: 'array', items: item },
-    first: { type: 'string' },
-    next: { type: 'string' },
-    schema: { type: 'string' },
-  },
-  links: [
-    { rel: 'first', href: '{first}' },
-    { rel: 'next', href: '{next}' },
-    { rel: 'describedby', href: '{schema}' },
-  ],
-});
 
 export const METADEF_SCHEMAS: Record<string, Record<string, unknown>> = {
   namespace: NAMESPACE,
-  namespaces: collection('namespaces', NAMESPACE),
+  namespaces: collectionSchema('namespaces', NAMESPACE),
   resource_type: ASSOCIATION,
-  resource_types: collection('resource_type_associations', ASSOCIATION),
+  resource_types: collectionSchema('resource_type_associations', ASSOCIATION),
   object: OBJECT,
-  objects: collection('objects', OBJECT),
+  objects: collectionSchema('objects', OBJECT),
   property: PROPERTY,
   properties: {
     name: 'properties',
     properties: { properties: { type: 'object', additionalProperties: PROPERTY } },
   },
   tag: TAG,
-  tags: collection('tags', TAG),
+  tags: collectionSchema('tags', TAG),
 };

@@ -11,7 +11,7 @@ export function imageSchema(): Record<string, unknown> {
 }
 
 /** A collection document in Glance's shape (`images`, `members`...). */
-function collectionSchema(name: string, item: Record<string, unknown>): Record<string, unknown> {
+export function collectionSchema(name: string, item: Record<string, unknown>): Record<string, unknown> {
   return {
     name,
     properties: {
