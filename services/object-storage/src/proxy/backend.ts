@@ -120,7 +120,7 @@ export class Backend {
     const responses = await Promise.all(
       nodes.map(async (node, i) => {
         let res = await this.nodes.request(node, part, method, path, headers(node, i));
-        while ((res.status === 507 || res.status >= 500) && handoffs.length) {
+        while ((res.status >= 500) && handoffs.length) {
           discardBody(res.body);
           const h = handoffs.shift()!;
           res = await this.nodes.request(h, part, method, path, headers(h, i));
@@ -181,7 +181,7 @@ export class Backend {
     await new Promise((r) => setImmediate(r));
     for (let i = 0; i < streams.length; i++) {
       let s = streams[i]!;
-      while (s.done && (s.result!.status === 507 || s.result!.status >= 500) && handoffs.length) {
+      while (s.done && (s.result!.status >= 500) && handoffs.length) {
         s = open(handoffs.shift()!, i);
         streams[i] = s;
         await new Promise((r) => setImmediate(r));
