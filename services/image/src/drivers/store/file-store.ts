@@ -19,10 +19,14 @@ export class FileStore implements ImageStore {
     await mkdir(this.directory, { recursive: true, mode: 0o750 });
     const final = join(this.directory, imageId);
     const partial = `${final}.partial`;
+    const out = createWriteStream(partial, { mode: 0o640 });
     try {
-      await pipeline(data, createWriteStream(partial, { mode: 0o640 }));
+      await pipeline(data, out);
       await rename(partial, final);
     } catch (err) {
+      // A source that fails at once can reject the pipeline before the file is even opened:
+      // wait until the stream has closed (and so created the file) before removing it.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(partial, { force: true });
       throw err;
     }
