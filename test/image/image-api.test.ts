@@ -157,7 +157,12 @@ describe('image API', () => {
 
   it('imports staged data with glance-direct, and records a refused import without keeping data', async () => {
     const info = (await call('GET', '/v2/info/import')).body;
-    expect(info['import-methods'].value).toEqual(['glance-direct', 'web-download']);
+    expect(info['import-methods'].value).toEqual([
+      'glance-direct',
+      'web-download',
+      'copy-image',
+      'glance-download',
+    ]);
     const stageAndImport = async (data: Buffer, diskFormat = 'raw') => {
       const image = await create({ disk_format: diskFormat });
       expect(

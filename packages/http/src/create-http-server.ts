@@ -10,7 +10,12 @@ import { DEFAULT_BODY_LIMIT_BYTES, type HttpServiceSpec } from './http-service-s
 import { httpDuration, metricsText } from './metrics';
 import { Microversion, microversionHeaders, negotiateMicroversion } from './microversion';
 import type { HttpMethod, Route } from './route';
-import { compileBodySchema, compileQuerySchema, keystoneValidationMessage, validateOrThrow } from './validation';
+import {
+  compileBodySchema,
+  compileQuerySchema,
+  keystoneValidationMessage,
+  validateOrThrow,
+} from './validation';
 import { toFault } from './to-fault';
 
 /**
@@ -27,15 +32,23 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
     frameworkErrors: (error, request, reply) => {
-      const status = error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.status : (error.statusCode ?? 400);
+      const status =
+        error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.status : (error.statusCode ?? 400);
       const message = error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.message : error.message;
       for (const h of spec.requestIdHeaders ?? ['x-openstack-request-id']) reply.header(h, request.id);
-      const rendered = spec.faults({ status, message, requestId: request.id, accept: request.headers.accept });
+      const rendered = spec.faults({
+        status,
+        message,
+        requestId: request.id,
+        accept: request.headers.accept,
+      });
       (reply as FastifyReply).code(status).header('content-type', rendered.contentType).send(rendered.body);
     },
   });
   const idHeaders = spec.requestIdHeaders ?? ['x-openstack-request-id'];
-  const minVersion = spec.microversions ? Microversion.parse(spec.microversions.min)! : new Microversion(1, 0);
+  const minVersion = spec.microversions
+    ? Microversion.parse(spec.microversions.min)!
+    : new Microversion(1, 0);
 
   registerContentTypes(app, spec);
   // WebDAV's COPY (Swift's server-side copy) is not among fastify's default methods.
@@ -49,9 +62,21 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
   const observe = (request: FastifyRequest, reply: FastifyReply, routeUrl: string) => {
     const seconds = reply.elapsedTime / 1000;
     const status = reply.statusCode;
-    httpDuration.observe(`${spec.name} ${request.method} ${routeUrl} ${status}`, () => ({ service: spec.name, method: request.method, route: routeUrl, status: String(status) }), seconds);
-    if (reply.statusCode >= 500) spec.logger.warn({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request failed');
-    else if (debugEnabled) spec.logger.debug({ req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds }, 'request');
+    httpDuration.observe(
+      `${spec.name} ${request.method} ${routeUrl} ${status}`,
+      () => ({ service: spec.name, method: request.method, route: routeUrl, status: String(status) }),
+      seconds,
+    );
+    if (reply.statusCode >= 500)
+      spec.logger.warn(
+        { req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds },
+        'request failed',
+      );
+    else if (debugEnabled)
+      spec.logger.debug(
+        { req: request.id, method: request.method, url: request.url, status: reply.statusCode, seconds },
+        'request',
+      );
   };
   app.setErrorHandler((error, request, reply) => {
     stamp(request, reply);
@@ -66,22 +91,38 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     const allowed = allowedMethods(request.method, request.url.split('?', 1)[0] ?? '/');
     if (allowed.length) {
       reply.header('allow', allowed.join(', '));
-      return sendFault(reply, request, { status: 405, message: 'The method is not allowed for the requested URL.', requestId: request.id, accept: request.headers.accept });
+      return sendFault(reply, request, {
+        status: 405,
+        message: 'The method is not allowed for the requested URL.',
+        requestId: request.id,
+        accept: request.headers.accept,
+      });
     }
-    return sendFault(reply, request, { status: 404, message: 'The resource could not be found.', requestId: request.id, accept: request.headers.accept });
+    return sendFault(reply, request, {
+      status: 404,
+      message: 'The resource could not be found.',
+      requestId: request.id,
+      accept: request.headers.accept,
+    });
   });
 
   function sendFault(reply: FastifyReply, request: FastifyRequest, fault: Fault): FastifyReply {
     const rendered = spec.faults({ ...fault, accept: request.headers.accept });
     reply.code(fault.status).header('content-type', rendered.contentType);
     for (const [k, v] of Object.entries({ ...fault.headers, ...rendered.headers })) reply.header(k, v);
+    // A streamed body the handler refused before reading stays on the connection: close it after
+    // this answer rather than reuse it (the next request would wait behind the unread bytes).
+    if (!request.raw.readableEnded && !request.raw.destroyed) reply.header('connection', 'close');
     return reply.send(request.method === 'HEAD' ? undefined : rendered.body);
   }
 
   app.get('/healthcheck', async (request, reply) => {
     stamp(request, reply);
     const ok = spec.healthy ? await spec.healthy() : true;
-    reply.code(ok ? 200 : 503).header('content-type', 'text/plain').send(ok ? 'OK' : 'DOWN');
+    reply
+      .code(ok ? 200 : 503)
+      .header('content-type', 'text/plain')
+      .send(ok ? 'OK' : 'DOWN');
   });
   app.get('/metrics', async (request, reply) => {
     stamp(request, reply);
@@ -107,16 +148,28 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
         let version = minVersion;
         if (spec.microversions) {
           version = negotiateMicroversion(request.headers, spec.microversions);
-          for (const [h, v] of Object.entries(microversionHeaders(version, spec.microversions))) reply.header(h, v);
+          for (const [h, v] of Object.entries(microversionHeaders(version, spec.microversions)))
+            reply.header(h, v);
         }
-        const chosen = prepared.find((p) => (!p.since || version.compare(p.since) >= 0) && (!p.until || version.compare(p.until) <= 0));
+        const chosen = prepared.find(
+          (p) => (!p.since || version.compare(p.since) >= 0) && (!p.until || version.compare(p.until) <= 0),
+        );
         if (!chosen) {
-          return sendFault(reply, request, { status: 404, message: 'The resource could not be found.', requestId: request.id });
+          return sendFault(reply, request, {
+            status: 404,
+            message: 'The resource could not be found.',
+            requestId: request.id,
+          });
         }
         const opts = chosen.route.options;
         let creds: Credentials | undefined;
         const token = request.headers['x-auth-token'];
-        if (typeof token === 'string' && token !== '' && spec.tokenValidator && (!opts.public || opts.optionalAuth)) {
+        if (
+          typeof token === 'string' &&
+          token !== '' &&
+          spec.tokenValidator &&
+          (!opts.public || opts.optionalAuth)
+        ) {
           creds = await spec.tokenValidator.validate(token);
         } else if (!opts.public && !opts.optionalAuth) {
           throw new UnauthorizedError();
@@ -143,7 +196,12 @@ function prepareResult(reply: FastifyReply, result: unknown, defaultStatus: numb
     reply.code(result.status);
     for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
     if (result.body === undefined) return reply.send();
-    if (typeof result.body === 'object' && result.body !== null && !Buffer.isBuffer(result.body) && !isStream(result.body)) {
+    if (
+      typeof result.body === 'object' &&
+      result.body !== null &&
+      !Buffer.isBuffer(result.body) &&
+      !isStream(result.body)
+    ) {
       if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/json');
       return JSON.stringify(result.body);
     }
@@ -184,18 +242,25 @@ function pathIndex(routes: readonly Route[]): (method: string, path: string) => 
     add(r.method, r.path);
     if (r.method === 'GET') add('HEAD', r.path);
   }
-  return (method, path) => METHODS.filter((m) => m !== method && router.find(m as FindMyWay.HTTPMethod, path) !== null);
+  return (method, path) =>
+    METHODS.filter((m) => m !== method && router.find(m as FindMyWay.HTTPMethod, path) !== null);
 }
 
 function registerContentTypes<S>(app: FastifyInstance, spec: HttpServiceSpec<S>): void {
   const strictParser = app.getDefaultJsonParser('error', 'error');
   // Clients (Tempest among them) send `Content-Type: application/json` with no body on PUT and
   // DELETE; an empty body is no body. A route that needs one still fails its body schema.
-  const jsonParser: typeof strictParser = (req, body, done) => ((body as string).length === 0 ? done(null, undefined) : strictParser(req, body, done));
+  const jsonParser: typeof strictParser = (req, body, done) =>
+    (body as string).length === 0 ? done(null, undefined) : strictParser(req, body, done);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
-  for (const type of spec.jsonContentTypes ?? []) app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
-  const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => done(null, payload);
+  for (const type of spec.jsonContentTypes ?? [])
+    app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
+  const passThrough = (
+    _req: FastifyRequest,
+    payload: NodeJS.ReadableStream,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => done(null, payload);
   if (spec.streamContentTypes === '*') {
     // Every body goes to the service untouched, JSON included (an object may be JSON).
     app.removeAllContentTypeParsers();

@@ -1,14 +1,24 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ObjectStoreClient, Session } from '@nimbus/clients';
+import { parse } from 'yaml';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { imageApiRoutes } from './api/routes';
-import { imageOptions, importFilteringOptions } from './conf/options';
+import { glanceDownloadOptions, imageOptions, importFilteringOptions } from './conf/options';
 import { imageMigrations } from './db/migrations/index';
 import { ImageRepository } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
 import { FileStore } from './drivers/store/file-store';
+import { ImageStores } from './drivers/store/image-stores';
+import type { ImageStore } from './drivers/store/store-api';
+import { SwiftStore } from './drivers/store/swift-store';
+import { STAGING_STORE } from './db/repositories/image-repository';
+import { TaskRepository } from './db/repositories/task-repository';
+import { RemoteImageSource } from './manager/remote-image';
+import { TaskManager } from './manager/task-manager';
 import { HashWorker } from './manager/hash-worker';
 import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
@@ -32,17 +42,52 @@ export const imageService = defineService({
   name: 'glance',
   port: 9292,
   catalogPath: '',
-  options: [imageOptions, importFilteringOptions],
+  options: [imageOptions, importFilteringOptions, glanceDownloadOptions],
   migrations: imageMigrations,
   async start(ctx) {
     const o = ctx.config.group(imageOptions);
     const filtering = ctx.config.group(importFilteringOptions);
     const images = new ImageRepository(ctx.db);
     const members = new MemberRepository(ctx.db);
-    const store = new FileStore(
-      o.filesystem_store_datadir ? resolve(o.filesystem_store_datadir) : resolve(ctx.dataDir, 'images'),
+    let identityUrl = o.swift_store_auth_address || undefined;
+    const objectStore = lazyObjectStoreClient(() => {
+      if (!identityUrl) throw new Error('the swift store needs the identity service');
+      const [projectName, username] = o.swift_store_user.includes(':')
+        ? o.swift_store_user.split(':', 2)
+        : ['service', o.swift_store_user];
+      return new Session({
+        authUrl: identityUrl,
+        auth: {
+          kind: 'password',
+          username: username!,
+          password: o.swift_store_key || bootstrapPassword(ctx.dataDir, username!),
+          userDomainName: 'Default',
+          projectName: projectName!,
+          projectDomainName: 'Default',
+        },
+      });
+    });
+    const stores = new ImageStores(
+      o.enabled_backends.map((entry): ImageStore => {
+        const [id, type] = entry.split(':').map((p) => p.trim());
+        if (!id || (type !== 'file' && type !== 'swift'))
+          throw new Error(`[image] enabled_backends: '${entry}' is not id:file or id:swift`);
+        if (type === 'swift')
+          return new SwiftStore(id, objectStore(), {
+            container: o.swift_store_container,
+            chunkSize: o.swift_store_large_object_chunk_size * 1024 * 1024,
+          });
+        const dir =
+          id === 'file' && o.filesystem_store_datadir
+            ? o.filesystem_store_datadir
+            : join(ctx.dataDir, id === 'file' ? 'images' : `images-${id}`);
+        return new FileStore(id, resolve(dir));
+      }),
+      o.default_backend,
+      new FileStore(STAGING_STORE, resolve(ctx.dataDir, 'image-staging')),
     );
-    const manager = new ImageManager(images, members, store, {
+    const tasks = new TaskRepository(ctx.db);
+    const manager = new ImageManager(images, members, stores, {
       tags: o.image_tag_quota,
       properties: o.image_property_quota,
     });
@@ -50,7 +95,7 @@ export const imageService = defineService({
     const data = new ImageData(
       manager,
       images,
-      store,
+      stores,
       {
         imageSizeCap: o.image_size_cap,
         userStorageQuota: o.user_storage_quota,
@@ -58,6 +103,9 @@ export const imageService = defineService({
       },
       hasher,
     );
+    // Finished tasks disappear task_time_to_live hours after they end.
+    const purge = setInterval(() => void tasks.purgeExpired().catch(() => undefined), 3_600_000);
+    purge.unref();
     const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
     return {
       http: {
@@ -72,9 +120,13 @@ export const imageService = defineService({
           imports: new ImageImport(
             manager,
             images,
-            new FileStore(resolve(ctx.dataDir, 'image-staging')),
+            tasks,
+            stores,
             data,
-            store.id,
+            new RemoteImageSource(
+              () => identityUrl,
+              ctx.config.group(glanceDownloadOptions).extra_properties,
+            ),
             ctx.logger,
             {
               allowedSchemes: filtering.allowed_schemes,
@@ -82,14 +134,50 @@ export const imageService = defineService({
               disallowedHosts: filtering.disallowed_hosts,
               allowPrivateNetworks: filtering.allow_private_networks,
             },
+            o.task_time_to_live,
           ),
+          tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
+          stores,
           members: new MemberManager(members, manager, o.image_member_quota),
           metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
           storageQuota: o.user_storage_quota,
         },
       },
-      stop: () => hasher.close(),
+      async cloudReady(endpoints) {
+        identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
+      },
+      async stop() {
+        clearInterval(purge);
+        await hasher.close();
+      },
     };
   },
 });
+
+/** The password identity's bootstrap gave a service user (`<data_dir>/service-users.yaml`). */
+function bootstrapPassword(dataDir: string, user: string): string {
+  try {
+    const users = parse(readFileSync(join(dataDir, 'service-users.yaml'), 'utf8')) as Record<string, string>;
+    if (users?.[user]) return users[user];
+  } catch {
+    // no bootstrap file: fall through
+  }
+  throw new Error(`no password for ${user}: set [image] swift_store_key`);
+}
+
+/** An object-store client made on first use, once identity is up (a session authenticates lazily). */
+function lazyObjectStoreClient(session: () => Session): () => ObjectStoreClient {
+  let current: Session | undefined;
+  const get = () => {
+    current ??= session();
+    return current;
+  };
+  const source = {
+    endpoint: () => get().endpoint('object-store'),
+    token: () => get().token(),
+    invalidate: () => current?.invalidate(),
+  };
+  const client = new ObjectStoreClient(source);
+  return () => client;
+}

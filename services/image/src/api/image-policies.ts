@@ -56,4 +56,10 @@ export const imagePolicies: RuleDefault[] = [
   r('deactivate', 'role:admin or (role:member and project_id:%(project_id)s)', 'rule:default'),
   r('reactivate', 'role:admin or (role:member and project_id:%(project_id)s)', 'rule:default'),
   r('copy_image', 'role:admin', null),
+  r('get_task', 'rule:default', null),
+  r('get_tasks', 'rule:default', null),
+  r('add_task', 'rule:default', null),
+  r('modify_task', 'rule:default', null),
+  r('tasks_api_access', 'role:admin', null),
+  r('stores_info_detail', 'role:admin', null),
 ];

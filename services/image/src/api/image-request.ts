@@ -2,16 +2,20 @@ import type { ApiRequest } from '@nimbus/http';
 import type { ImageRecord } from '../db/repositories/image-repository';
 import type { ImageCaller } from '../manager/image-caller';
 import type { ImageData } from '../manager/image-data';
-import type { ImageImport } from '../manager/image-import';
+import type { ImageImport, ImportCaller } from '../manager/image-import';
 import type { ImageManager } from '../manager/image-manager';
 import type { MemberManager } from '../manager/member-manager';
 import type { MetadefManager } from '../manager/metadef-manager';
+import type { TaskManager } from '../manager/task-manager';
+import type { ImageStores } from '../drivers/store/image-stores';
 
 /** What the image controllers read of `req.services`. */
 export interface ImageServices {
   images: ImageManager;
   data: ImageData;
   imports: ImageImport;
+  tasks: TaskManager;
+  stores: ImageStores;
   members: MemberManager;
   metadefs: MetadefManager;
   listLimits: { default: number; max: number };
@@ -26,6 +30,16 @@ export type ImageRequest<B = any> = ApiRequest<B, ImageServices>;
 export function callerOf(req: ImageRequest): ImageCaller {
   const c = req.credentials;
   return { projectId: c.projectId, isAdmin: c.roles.includes('admin') };
+}
+
+/** The caller of an import: who they are, their token and the request id, for the task record. */
+export function importCallerOf(req: ImageRequest): ImportCaller {
+  return {
+    ...callerOf(req),
+    userId: req.credentials.userId,
+    token: req.credentials.token,
+    requestId: req.requestId,
+  };
 }
 
 /** Glance's policy target for an image: its owner as project_id, its visibility, the caller as member. */

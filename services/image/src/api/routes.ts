@@ -4,6 +4,7 @@ import { imageRoutes } from './images/image-controller';
 import { memberRoutes } from './members/member-controller';
 import { metadefRoutes } from './metadefs/metadef-controller';
 import { schemaRoutes } from './schemas/schema-controller';
+import { taskRoutes } from './tasks/task-controller';
 import { versionRoutes } from './version/version-controller';
 
 /** Every route of the image API (Glance v2). */
@@ -14,4 +15,5 @@ export const imageApiRoutes: Route[] = [
   ...imageDataRoutes,
   ...memberRoutes,
   ...metadefRoutes,
+  ...taskRoutes,
 ];

@@ -32,9 +32,48 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
   }),
   filesystem_store_datadir: opt.string({
     default: '',
-    help: 'Directory of the file store; default <data_dir>/images.',
+    help: "Directory of the store with id 'file'; default <data_dir>/images. Other file stores keep <data_dir>/images-<id>.",
   }),
+  enabled_backends: opt.list({
+    default: ['file:file'],
+    help: "The stores, as id:type pairs (types: file, swift), e.g. 'fast:file, objects:swift'.",
+  }),
+  default_backend: opt.string({
+    default: 'file',
+    help: 'The store uploads and imports use when none is named.',
+  }),
+  swift_store_container: opt.string({ default: 'glance', help: 'Container of the swift stores.' }),
+  swift_store_large_object_chunk_size: opt.int({
+    default: 200,
+    min: 1,
+    help: 'MiB per segment of an image in a swift store.',
+  }),
+  swift_store_auth_address: opt.string({
+    default: '',
+    help: "Identity v3 URL the swift stores authenticate at; default this cloud's identity.",
+  }),
+  swift_store_user: opt.string({
+    default: 'service:glance',
+    help: 'project:user the swift stores authenticate as (domain Default).',
+  }),
+  swift_store_key: opt.string({
+    default: '',
+    help: "That user's password; default the one this cloud's bootstrap gave the glance user.",
+  }),
+  task_time_to_live: opt.int({ default: 48, min: 1, help: 'Hours a finished task stays visible.' }),
 });
+
+/** Glance's `[glance_download_properties]`: what glance-download copies from the remote image. */
+export const glanceDownloadOptions = defineOptions(
+  'glance_download_properties',
+  'What the glance-download import copies.',
+  {
+    extra_properties: opt.list({
+      default: ['hw_', 'trait:', 'os_distro', 'os_secure_boot', 'os_type'],
+      help: 'Prefixes of the additional properties copied from the remote image.',
+    }),
+  },
+);
 
 /** Glance's `[import_filtering_opts]`: where web-download may fetch from. */
 export const importFilteringOptions = defineOptions(

@@ -1,6 +1,12 @@
 import { PayloadTooLargeError } from '@nimbus/errors';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
-import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
+import {
+  type ImageLocation,
+  type ImageRecord,
+  type ImageRepository,
+  STAGING_STORE,
+} from '../db/repositories/image-repository';
+import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
 import type { Digests, HashWorker } from './hash-worker';
@@ -65,24 +71,31 @@ function chain(first: Readable, ...rest: Transform[]): Readable {
   return last;
 }
 
+/** The copies of an image's data readers may use: every store's but the staging area's. */
+export function storedLocations(image: ImageRecord): ImageLocation[] {
+  return image.locations.filter((l) => l.store !== STAGING_STORE);
+}
+
 /**
  * Image data: `PUT /file` streams the body through size limits, MD5 and the multihash and (for
- * bare images) the format inspector into the store, moving the image queued → saving → active;
- * an upload over a limit returns it to queued, a refused or cut-off one kills it; neither leaves
- * data behind. `GET /file` streams
- * the data back, whole or a byte range.
+ * bare images) the format inspector into one store (the default, or `X-Image-Meta-Store`),
+ * moving the image queued → saving → active; an upload over a limit returns it to queued, a
+ * refused or cut-off one kills it; neither leaves data behind. Copies to further stores stream
+ * from a store that has the data. `GET /file` streams the data back, whole or a byte range, from
+ * the default store when it holds a copy.
  */
 export class ImageData {
   constructor(
     private readonly manager: ImageManager,
     private readonly images: ImageRepository,
-    private readonly store: ImageStore,
+    private readonly stores: ImageStores,
     private readonly limits: DataLimits,
     private readonly hasher: HashWorker,
   ) {}
 
   /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
-  async upload(caller: ImageCaller, id: string, body: Readable): Promise<void> {
+  async upload(caller: ImageCaller, id: string, body: Readable, storeId?: string): Promise<void> {
+    const store = this.stores.get(storeId ?? this.stores.defaultId);
     const image = await this.manager.getOwned(caller, id, 'upload data to');
     if (image.status !== 'queued')
       throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
@@ -101,16 +114,62 @@ export class ImageData {
       throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
     // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,
     // or cut off midway: killed, and no byte of it kept.
-    await this.ingest(image, body, 'saving', max, (err) =>
+    await this.ingest(image, body, 'saving', max, store, (err) =>
       err instanceof PayloadTooLargeError ? 'queued' : 'killed',
     );
   }
 
-  /** Moves staged data of an importing image into the store (the import flow decides what a failure does). */
-  async storeFrom(id: string, body: Readable, from: string): Promise<void> {
+  /**
+   * Moves staged data of an importing image into a store, and activates the image when asked
+   * (the import flow decides what a failure does).
+   */
+  async storeFrom(
+    id: string,
+    body: Readable,
+    from: string,
+    storeId: string,
+    activate: boolean,
+  ): Promise<void> {
     const image = await this.images.get(id);
     if (!image) throw conflict(`Image ${id} is gone`);
-    await this.ingest(image, body, from, this.limits.imageSizeCap, () => undefined);
+    const store = this.stores.get(storeId);
+    await this.ingest(
+      image,
+      body,
+      from,
+      this.limits.imageSizeCap,
+      store,
+      () => undefined,
+      activate ? 'active' : from,
+    );
+  }
+
+  /**
+   * Copies an active image's data into one more store, streaming from a store that has it, and
+   * records the copy; checks the copy's size. Nothing is kept when the copy fails or the image
+   * went away meanwhile.
+   */
+  async copyTo(id: string, storeId: string): Promise<void> {
+    const image = await this.images.get(id);
+    const source = image && storedLocations(image)[0];
+    if (!image || !source) throw conflict(`Image ${id} has no data to copy`);
+    const target = this.stores.get(storeId);
+    const stored = await target.add(id, await this.stores.get(source.store).get(source.url));
+    if (
+      stored.size !== image.size ||
+      !(await this.images.addLocation(id, { store: storeId, url: stored.location }))
+    ) {
+      await target.delete(stored.location);
+      throw conflict(`Copying image ${id} into store ${storeId} did not complete`);
+    }
+  }
+
+  /** Removes the copy one store holds (the caller checked that others remain). */
+  async deleteFrom(image: ImageRecord, storeId: string): Promise<boolean> {
+    const location = image.locations.find((l) => l.store === storeId);
+    if (!location || !(await this.images.removeLocation(image.id, storeId))) return false;
+    await this.stores.get(storeId).delete(location.url);
+    return true;
   }
 
   /** Streams data through the meter and the inspector into the store, and activates the image. */
@@ -119,7 +178,9 @@ export class ImageData {
     body: Readable,
     from: string,
     max: number,
+    store: ImageStore,
     failedStatus: (err: unknown) => string | undefined,
+    to = 'active',
   ): Promise<void> {
     const id = image.id;
     const hashing = this.hasher.open(this.limits.hashAlgorithm);
@@ -128,7 +189,7 @@ export class ImageData {
     let stored: { location: string; size: number } | undefined;
     let digests: Digests;
     try {
-      stored = await this.store.add(id, chain(body, meter, inspector));
+      stored = await store.add(id, chain(body, meter, inspector));
       if (image.containerFormat === 'bare') {
         const problem = mismatch(image.diskFormat ?? '', inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
@@ -137,23 +198,28 @@ export class ImageData {
     } catch (err) {
       hashing.abort();
       body.resume();
-      if (stored) await this.store.delete(stored.location);
+      if (stored) await store.delete(stored.location);
       const status = failedStatus(err);
       if (status) await this.images.transition(id, [from], status);
       throw err;
     }
     const found = inspector.result();
     const virtualSize = found.format === image.diskFormat ? found.virtualSize : null;
-    const done = await this.images.transition(id, [from], 'active', {
-      size: stored.size,
-      virtualSize,
-      checksum: digests.md5,
-      osHashAlgo: this.limits.hashAlgorithm,
-      osHashValue: digests.multihash,
-      location: stored.location,
-    });
+    const done = await this.images.transition(
+      id,
+      [from],
+      to,
+      {
+        size: stored.size,
+        virtualSize,
+        checksum: digests.md5,
+        osHashAlgo: this.limits.hashAlgorithm,
+        osHashValue: digests.multihash,
+      },
+      { store: store.id, url: stored.location },
+    );
     // The image was deleted (or otherwise moved on) while its data was arriving: keep nothing.
-    if (!done) await this.store.delete(stored.location);
+    if (!done) await store.delete(stored.location);
   }
 
   /** The data (or a range of it) of an active image; undefined when it has none (204 upstream). */
@@ -165,7 +231,9 @@ export class ImageData {
     const image = await this.manager.get(caller, id);
     if (image.status === 'deactivated' && !caller.isAdmin)
       throw forbidden('The requested image has been deactivated. Image data download is forbidden.');
-    if (!image.location || (image.status !== 'active' && image.status !== 'deactivated')) return { image };
-    return { image, stream: await this.store.get(image.location, range) };
+    const locations = storedLocations(image);
+    const from = locations.find((l) => l.store === this.stores.defaultId) ?? locations[0];
+    if (!from || (image.status !== 'active' && image.status !== 'deactivated')) return { image };
+    return { image, stream: await this.stores.get(from.store).get(from.url, range) };
   }
 }

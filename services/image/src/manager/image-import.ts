@@ -1,124 +1,435 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@nimbus/logging';
-import type { ImageRepository } from '../db/repositories/image-repository';
-import type { ImageStore } from '../drivers/store/store-api';
+import { type ImageRecord, type ImageRepository, STAGING_STORE } from '../db/repositories/image-repository';
+import type { TaskRecord, TaskRepository } from '../db/repositories/task-repository';
+import { type ImageStores, UnknownStore } from '../drivers/store/image-stores';
 import type { ImageCaller } from './image-caller';
-import type { ImageData } from './image-data';
-import type { ImageRecord } from '../db/repositories/image-repository';
+import { type ImageData, storedLocations } from './image-data';
 import { badRequest, conflict } from './image-errors';
-import { checkUri, openUri, type UrlPolicy } from './web-download';
 import type { ImageManager } from './image-manager';
+import type { RemoteImageRef, RemoteImageSource } from './remote-image';
+import { checkUri, openUri, type UrlPolicy } from './web-download';
 
 /** The import methods this cloud offers (`/v2/info/import`). */
-export const IMPORT_METHODS = ['glance-direct', 'web-download'];
+export const IMPORT_METHODS = ['glance-direct', 'web-download', 'copy-image', 'glance-download'];
+
+/** `POST /v2/images/{id}/import`'s body. */
+export interface ImportRequest {
+  method: {
+    name: string;
+    uri?: string;
+    glance_image_id?: string;
+    glance_region?: string;
+    glance_service_interface?: string;
+  };
+  stores?: string[];
+  all_stores?: boolean;
+  all_stores_must_succeed?: boolean;
+}
+
+/** Who started an import, for its task record and for calls made on their behalf. */
+export interface ImportCaller extends ImageCaller {
+  userId: string;
+  requestId: string;
+  token: string;
+}
+
+const IMPORTING = 'os_glance_importing_to_stores';
+const FAILED = 'os_glance_failed_import';
+const LOCK = 'os_glance_import_task';
+/** A lock older than this, held by a task that is not running here, may be taken over. */
+const LOCK_EXPIRY_MS = 60 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A comma-separated store list property with stores added or taken away (sorted, as upstream). */
+function mergeStores(value: string | undefined, stores: readonly string[], subtract = false): string {
+  const set = new Set((value ?? '').split(',').filter(Boolean));
+  for (const s of stores) subtract ? set.delete(s) : set.add(s);
+  return [...set].sort().join(',');
+}
 
 /**
- * The interoperable image import: `PUT /stage` stores the data in the staging area (queued →
- * uploading), `POST /import` with `glance-direct` answers 202 and moves it into the store through
- * the same hashing and format inspection as a direct upload (uploading → importing → active);
- * `web-download` fetches a URL that passes the filtering policy into staging first.
- * A failed import returns the image to queued with `os_glance_failed_import` naming the store,
- * and keeps no data, as upstream reports it.
+ * The interoperable image import. `PUT /stage` stores the data in the staging area (queued →
+ * uploading). `POST /import` checks the request, takes the image's import lock
+ * (`os_glance_import_task`), records an `api_image_import` task and answers 202; the work goes on
+ * in the background: the data (staged, fetched from a URL, from another Glance, or an existing
+ * copy for `copy-image`) goes through hashing and format inspection into the first store and is
+ * copied to the others. `os_glance_importing_to_stores` lists the stores still to do and
+ * `os_glance_failed_import` those that failed. With `all_stores_must_succeed` (the default) a
+ * failure undoes every store's copy and returns the image to queued; without it, the image turns
+ * active with the first store that succeeds. The task ends in success or failure with the reason.
  */
 export class ImageImport {
+  /** Tasks running in this process (their locks are never stale). */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly manager: ImageManager,
     private readonly images: ImageRepository,
-    private readonly staging: ImageStore,
+    private readonly tasks: TaskRepository,
+    private readonly stores: ImageStores,
     private readonly data: ImageData,
-    private readonly storeId: string,
+    private readonly remote: RemoteImageSource,
     private readonly log: Logger,
     private readonly urlPolicy: UrlPolicy,
+    private readonly taskTtlHours: number,
   ) {}
 
   async stage(caller: ImageCaller, id: string, body: Readable): Promise<void> {
     const image = await this.manager.getOwned(caller, id, 'stage data for');
     if (image.status !== 'queued')
       throw conflict(`Image status transition from ${image.status} to uploading is not allowed`);
-    const staged = await this.staging.add(id, body);
-    if (
-      !(await this.images.transition(id, ['queued'], 'uploading', {
-        size: staged.size,
-        location: staged.location,
-      }))
-    ) {
-      await this.staging.delete(staged.location);
+    const staged = await this.stores.staging.add(id, body);
+    const moved = await this.images.transition(
+      id,
+      ['queued'],
+      'uploading',
+      { size: staged.size },
+      { store: STAGING_STORE, url: staged.location },
+    );
+    if (!moved) {
+      await this.stores.staging.delete(staged.location);
       throw conflict(`Image status transition from ${image.status} to uploading is not allowed`);
     }
   }
 
-  /** Starts an import; resolves once accepted (202), the work goes on in the background. */
-  async start(caller: ImageCaller, id: string, method: string, uri?: string): Promise<void> {
-    const image = await this.manager.getOwned(caller, id, 'import data to');
+  /**
+   * Checks and starts an import; resolves once accepted (202) with the task, or undefined when a
+   * `copy-image` to all stores finds nothing to copy. `headerStore` is `X-Image-Meta-Store`.
+   */
+  async start(
+    caller: ImportCaller,
+    id: string,
+    req: ImportRequest,
+    headerStore?: string,
+  ): Promise<TaskRecord | undefined> {
+    const method = req.method.name;
     if (!IMPORT_METHODS.includes(method)) throw badRequest(`Unknown import method name '${method}'.`);
-    if (image.status === 'active') throw conflict('Image with status active cannot be target for import');
-    if (method === 'web-download') return this.startWebDownload(image, uri);
-    if (image.status !== 'uploading' || !image.location)
-      throw conflict("Image needs to be staged before 'glance-direct' method can be used");
-    if (!image.containerFormat) throw badRequest("'container_format' needs to be set before import");
-    if (!image.diskFormat) throw badRequest("'disk_format' needs to be set before import");
-    const stagedAt = image.location;
-    const properties: Record<string, string> = {
-      ...image.properties,
-      os_glance_importing_to_stores: this.storeId,
-    };
-    delete properties.os_glance_failed_import;
-    if (!(await this.images.transition(id, ['uploading'], 'importing')))
-      throw conflict('Image is already being imported');
-    await this.images.update(id, { properties });
-    void this.run(id, stagedAt);
-  }
+    const image = await this.manager.get(caller, id);
+    this.checkStatus(image, method);
+    if (method !== 'copy-image') await this.manager.getOwned(caller, id, 'import data to');
+    if (method === 'glance-download') this.checkGlanceDownload(req);
+    const lock = image.properties[LOCK];
+    if (lock && !(await this.lockIsStale(lock)))
+      throw conflict(`Image ${id} could not be imported: it is locked by task ${lock}`);
 
-  /** web-download: checks the URI now, then fetches it into staging and imports it in the background. */
-  private async startWebDownload(image: ImageRecord, uri: string | undefined): Promise<void> {
-    if (!uri) throw badRequest("'uri' needs to be set for the web-download method");
-    const url = checkUri(uri, this.urlPolicy);
-    if (image.status !== 'queued')
-      throw conflict("Image needs to be in 'queued' state to use 'web-download' method");
-    if (!image.containerFormat) throw badRequest("'container_format' needs to be set before import");
-    if (!image.diskFormat) throw badRequest("'disk_format' needs to be set before import");
-    const properties: Record<string, string> = {
-      ...image.properties,
-      os_glance_importing_to_stores: this.storeId,
-    };
-    delete properties.os_glance_failed_import;
-    if (!(await this.images.transition(image.id, ['queued'], 'importing')))
-      throw conflict('Image is already being imported');
-    await this.images.update(image.id, { properties });
-    void (async () => {
-      let stagedAt: string | undefined;
-      try {
-        stagedAt = (await this.staging.add(image.id, await openUri(url, this.urlPolicy))).location;
-      } catch (err) {
-        this.log.warn({ err, imageId: image.id }, 'web-download failed');
-        await this.images.transition(image.id, ['importing'], 'queued').catch(() => undefined);
-        await this.finish(image.id, { os_glance_failed_import: this.storeId });
-        return;
+    let stores = this.targetStores(req, headerStore);
+    if (method === 'copy-image') {
+      const present = new Set(storedLocations(image).map((l) => l.store));
+      if (req.all_stores) {
+        stores = stores.filter((s) => !present.has(s));
+        if (!stores.length) return undefined;
+      } else {
+        const already = stores.find((s) => present.has(s));
+        if (already) throw badRequest(`Image is already present at store '${already}'`);
       }
-      await this.run(image.id, stagedAt);
-    })();
+    }
+    const url = method === 'web-download' ? this.webDownloadUrl(req) : undefined;
+
+    const task = await this.tasks.create({
+      id: randomUUID(),
+      type: 'api_image_import',
+      status: 'pending',
+      owner: caller.projectId ?? image.owner ?? '',
+      imageId: id,
+      requestId: caller.requestId,
+      userId: caller.userId,
+      input: { image_id: id, import_req: req, backend: stores },
+      message: '',
+    });
+    const properties = {
+      ...image.properties,
+      [LOCK]: task.id,
+      [IMPORTING]: mergeStores(image.properties[IMPORTING], stores),
+      [FAILED]: mergeStores(image.properties[FAILED], stores, true),
+    };
+    if (method !== 'copy-image' && !(await this.images.transition(id, [image.status], 'importing'))) {
+      await this.tasks.update(
+        task.id,
+        { status: 'failure', message: 'Image changed status' },
+        this.taskTtlHours,
+      );
+      throw conflict(`Image status transition from ${image.status} to importing is not allowed`);
+    }
+    await this.images.update(id, { properties });
+    this.running.add(task.id);
+    void this.run(task, caller, method, stores, req, url).finally(() => this.running.delete(task.id));
+    return task;
   }
 
-  private async run(id: string, stagedAt: string): Promise<void> {
+  /**
+   * The tasks API's own (legacy) `import` task: creates an image from `image_properties` and
+   * fills it from `import_from`, a URL that passes the same filtering as web-download. Answers
+   * with the pending task; the image turns active, or killed with the task failing.
+   */
+  async startLegacy(caller: ImportCaller, type: string, input: Record<string, unknown>): Promise<TaskRecord> {
+    if (type !== 'import') throw badRequest(`Task type ${type} is not supported by the tasks API`);
+    for (const field of ['import_from', 'import_from_format', 'image_properties'])
+      if (input[field] === undefined) throw badRequest(`Input does not contain '${field}' field`);
+    if (typeof input.import_from !== 'string') throw badRequest("'import_from' must be a URL");
+    if (typeof input.image_properties !== 'object' || input.image_properties === null)
+      throw badRequest("'image_properties' must be an object");
+    const url = checkUri(input.import_from, this.urlPolicy);
+    const task = await this.tasks.create({
+      id: randomUUID(),
+      type,
+      status: 'pending',
+      owner: caller.projectId ?? '',
+      imageId: null,
+      requestId: caller.requestId,
+      userId: caller.userId,
+      input,
+      message: '',
+    });
+    const properties = { disk_format: input.import_from_format, ...(input.image_properties as object) };
+    void this.runLegacy(task, caller, url, properties);
+    return task;
+  }
+
+  private async runLegacy(
+    task: TaskRecord,
+    caller: ImportCaller,
+    url: URL,
+    properties: Record<string, unknown>,
+  ) {
+    await this.tasks.update(task.id, { status: 'processing' }, this.taskTtlHours);
+    let imageId: string | undefined;
     try {
-      await this.data.storeFrom(id, await this.staging.get(stagedAt), 'importing');
-      await this.finish(id, {});
+      const image = await this.manager.create(caller, properties);
+      imageId = image.id;
+      if (!(await this.images.transition(image.id, ['queued'], 'importing')))
+        throw conflict('Image changed status');
+      const staged = await this.stores.staging.add(image.id, await openUri(url, this.urlPolicy));
+      try {
+        const data = await this.stores.staging.get(staged.location);
+        await this.data.storeFrom(image.id, data, 'importing', this.stores.defaultId, true);
+      } finally {
+        await this.stores.staging.delete(staged.location).catch(() => undefined);
+      }
+      await this.tasks.update(
+        task.id,
+        { status: 'success', result: { image_id: image.id } },
+        this.taskTtlHours,
+      );
     } catch (err) {
-      this.log.warn({ err, imageId: id }, 'image import failed');
-      await this.images
-        .transition(id, ['importing'], 'queued', { location: null, size: null })
+      this.log.warn({ err, taskId: task.id }, 'import task failed');
+      if (imageId) await this.images.transition(imageId, ['importing'], 'killed').catch(() => false);
+      const message = String((err as Error)?.message ?? err);
+      await this.tasks
+        .update(task.id, { status: 'failure', message }, this.taskTtlHours)
         .catch(() => undefined);
-      await this.finish(id, { os_glance_failed_import: this.storeId });
-    } finally {
-      await this.staging.delete(stagedAt).catch(() => undefined);
     }
   }
 
-  private async finish(id: string, extra: Record<string, string>): Promise<void> {
+  private checkStatus(image: ImageRecord, method: string): void {
+    if (image.status === 'active' && method !== 'copy-image')
+      throw conflict('Image with status active cannot be target for import');
+    if (image.status !== 'active' && method === 'copy-image')
+      throw conflict('Only images with status active can be targeted for copying');
+    if (image.status !== 'queued' && (method === 'web-download' || method === 'glance-download'))
+      throw conflict(`Image needs to be in 'queued' state to use '${method}' method`);
+    if (image.status !== 'uploading' && method === 'glance-direct')
+      throw conflict("Image needs to be staged before 'glance-direct' method can be used");
+    if (!image.containerFormat) throw conflict("'container_format' needs to be set before import");
+    if (!image.diskFormat) throw conflict("'disk_format' needs to be set before import");
+  }
+
+  private checkGlanceDownload(req: ImportRequest): void {
+    const m = req.method;
+    if (!m.glance_region)
+      throw badRequest("'glance_region' needs to be set for glance-download import method");
+    if (!m.glance_image_id)
+      throw badRequest("'glance_image_id' needs to be set for glance-download import method");
+    if (!UUID.test(m.glance_image_id))
+      throw badRequest(`Remote image id does not look like a UUID: ${m.glance_image_id}`);
+    m.glance_service_interface ??= 'public';
+  }
+
+  private webDownloadUrl(req: ImportRequest): URL {
+    if (!req.method.uri) throw badRequest("'uri' needs to be set for the web-download method");
+    return checkUri(req.method.uri, this.urlPolicy);
+  }
+
+  /** The stores an import targets: `all_stores`, `stores`, the header, or the default. */
+  private targetStores(req: ImportRequest, headerStore: string | undefined): string[] {
+    let stores: string[];
+    if (req.all_stores) {
+      if (req.stores || headerStore)
+        throw badRequest(
+          "All_stores parameter can't be used with x-image-meta-store header or stores parameter",
+        );
+      stores = this.stores.ids();
+    } else if (req.stores) {
+      if (headerStore)
+        throw badRequest("Stores parameter and x-image-meta-store header can't be both specified");
+      stores = [...new Set(req.stores)];
+    } else stores = [headerStore ?? this.stores.defaultId];
+    const unknown = stores.find((s) => !this.stores.has(s));
+    if (unknown) throw conflict(new UnknownStore(unknown).message);
+    return stores;
+  }
+
+  /** Whether a lock may be taken over: its task is gone, or finished or stuck for an hour, and not running here. */
+  private async lockIsStale(taskId: string): Promise<boolean> {
+    if (this.running.has(taskId)) return false;
+    const task = await this.tasks.get(taskId);
+    if (!task) return true;
+    return Date.now() - Date.parse(task.updatedAt) >= LOCK_EXPIRY_MS * (task.status === 'pending' ? 2 : 1);
+  }
+
+  private async run(
+    task: TaskRecord,
+    caller: ImportCaller,
+    method: string,
+    stores: readonly string[],
+    req: ImportRequest,
+    url: URL | undefined,
+  ): Promise<void> {
+    const id = task.imageId!;
+    const mustSucceed = req.all_stores_must_succeed ?? true;
+    await this.tasks.update(task.id, { status: 'processing' }, this.taskTtlHours);
+    const done: string[] = [];
+    const failed: string[] = [];
+    let failure: unknown;
+    const before = await this.images.get(id);
+    try {
+      if (method === 'copy-image') {
+        for (const store of stores) {
+          try {
+            await this.data.copyTo(id, store);
+            done.push(store);
+          } catch (err) {
+            failed.push(store);
+            failure ??= err;
+            this.log.warn({ err, imageId: id, store }, 'copy-image to a store failed');
+          }
+          await this.updateStores(id, [store], failed.includes(store));
+        }
+        if (mustSucceed && failed.length) throw failure;
+      } else {
+        const staged = await this.staged(id, caller, method, req, url);
+        // The image turns active with its first store, unless every store must succeed first.
+        const activateFirst = !mustSucceed || stores.length === 1;
+        for (const store of stores) {
+          try {
+            if (!done.length) {
+              const data = await this.stores.staging.get(staged);
+              await this.data.storeFrom(id, data, 'importing', store, activateFirst);
+            } else await this.data.copyTo(id, store);
+            done.push(store);
+          } catch (err) {
+            failed.push(store);
+            failure ??= err;
+            this.log.warn({ err, imageId: id, store }, 'image import to a store failed');
+            if (mustSucceed) throw err;
+          }
+          await this.updateStores(id, [store], failed.includes(store));
+        }
+        if (!done.length) throw failure;
+        if (!activateFirst && !(await this.images.transition(id, ['importing'], 'active')))
+          throw conflict(`Image ${id} is gone`);
+      }
+      await this.tasks.update(task.id, { status: 'success', result: { image_id: id } }, this.taskTtlHours);
+    } catch (err) {
+      if (method !== 'copy-image')
+        await this.undo(id, done, method === 'glance-download' ? before : undefined).catch(() => undefined);
+      await this.updateStores(
+        id,
+        stores.filter((s) => !failed.includes(s) && !done.includes(s)),
+        false,
+      );
+      await this.updateStores(id, failed.length ? failed : stores.filter((s) => !done.includes(s)), true);
+      await this.tasks.update(
+        task.id,
+        { status: 'failure', message: String((err as Error)?.message ?? err) },
+        this.taskTtlHours,
+      );
+    } finally {
+      await this.release(id, task.id);
+    }
+  }
+
+  /** The staging location of the data to import, fetching it first for the download methods. */
+  private async staged(
+    id: string,
+    caller: ImportCaller,
+    method: string,
+    req: ImportRequest,
+    url: URL | undefined,
+  ): Promise<string> {
+    if (method === 'glance-direct') {
+      const staged = (await this.images.get(id))?.locations.find((l) => l.store === STAGING_STORE);
+      if (!staged) throw conflict(`Image ${id} has no staged data`);
+      return staged.url;
+    }
+    let body: Readable;
+    if (method === 'web-download') body = await openUri(url!, this.urlPolicy);
+    else {
+      const remote = await this.remote.open(caller.token, caller.projectId, req.method as RemoteImageRef);
+      const image = await this.images.get(id);
+      if (!image) throw conflict(`Image ${id} is gone`);
+      await this.images.update(id, {
+        diskFormat: remote.diskFormat,
+        containerFormat: remote.containerFormat,
+        properties: { ...image.properties, ...remote.properties },
+      });
+      body = remote.data;
+    }
+    const staged = await this.stores.staging.add(id, body);
+    if (!(await this.images.addLocation(id, { store: STAGING_STORE, url: staged.location }))) {
+      await this.stores.staging.delete(staged.location);
+      throw conflict(`Image ${id} is gone`);
+    }
+    return staged.location;
+  }
+
+  /** Undoes a failed import: the stores' copies go, the image returns to queued without data. */
+  private async undo(id: string, stores: readonly string[], original?: ImageRecord): Promise<void> {
     const image = await this.images.get(id);
     if (!image) return;
-    await this.images.update(id, {
-      properties: { ...image.properties, os_glance_importing_to_stores: '', ...extra },
+    for (const store of stores) await this.data.deleteFrom(image, store).catch(() => false);
+    await this.images.transition(id, ['importing'], 'queued', {
+      size: null,
+      virtualSize: null,
+      checksum: null,
+      osHashAlgo: null,
+      osHashValue: null,
     });
+    // glance-download wrote the remote image's properties and formats first: put them back.
+    if (original)
+      await this.images.update(id, {
+        diskFormat: original.diskFormat,
+        containerFormat: original.containerFormat,
+        properties: {
+          ...original.properties,
+          ...(image.properties[LOCK] ? { [LOCK]: image.properties[LOCK] } : {}),
+        },
+      });
+  }
+
+  /** Takes stores off the importing list, onto the failed list when `failed`. */
+  private async updateStores(id: string, stores: readonly string[], failed: boolean): Promise<void> {
+    const image = await this.images.get(id);
+    if (!image || !stores.length) return;
+    const p: Record<string, string> = {
+      ...image.properties,
+      [IMPORTING]: mergeStores(image.properties[IMPORTING], stores, true),
+    };
+    if (failed) p[FAILED] = mergeStores(p[FAILED], stores);
+    await this.images.update(id, { properties: p });
+  }
+
+  /** Drops the import lock and the staged data. */
+  private async release(id: string, taskId: string): Promise<void> {
+    const image = await this.images.get(id);
+    if (!image) return;
+    const staged = image.locations.find((l) => l.store === STAGING_STORE);
+    if (staged && (await this.images.removeLocation(id, STAGING_STORE)))
+      await this.stores.staging.delete(staged.url).catch(() => undefined);
+    const fresh = await this.images.get(id);
+    if (fresh?.properties[LOCK] !== taskId) return;
+    const { [LOCK]: _lock, ...rest } = fresh.properties;
+    await this.images.update(id, { properties: rest });
   }
 }

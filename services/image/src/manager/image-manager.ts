@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
 import type { MemberRepository } from '../db/repositories/member-repository';
-import type { ImageStore } from '../drivers/store/store-api';
+import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, imageNotFound, tagNotFound, tooLarge } from './image-errors';
 import { BASE_FIELDS, CONTAINER_FORMATS, DISK_FORMATS, READ_ONLY, RESERVED_PREFIX } from './image-fields';
@@ -32,7 +32,7 @@ export class ImageManager {
   constructor(
     private readonly images: ImageRepository,
     private readonly members: MemberRepository,
-    private readonly store: ImageStore,
+    private readonly stores: ImageStores,
     private readonly limits: ImageLimits,
   ) {}
 
@@ -101,7 +101,6 @@ export class ImageManager {
       checksum: null,
       osHashAlgo: null,
       osHashValue: null,
-      location: null,
       properties: props,
       tags: [...new Set(tags)],
     });
@@ -154,7 +153,12 @@ export class ImageManager {
     if (image.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);
     // An upload still in flight finds the image gone when it ends and discards its data.
     await this.images.markDeleted(id);
-    if (image.location) await this.store.delete(image.location);
+    // Data a store fails to delete (or a store no longer configured) stays behind as an orphan;
+    // the image is gone either way, as upstream's delete behaves.
+    for (const l of image.locations)
+      await Promise.resolve(this.stores.get(l.store))
+        .then((s) => s.delete(l.url))
+        .catch(() => undefined);
   }
 
   async addTag(caller: ImageCaller, id: string, tag: string): Promise<void> {

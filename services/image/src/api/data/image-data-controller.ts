@@ -1,7 +1,20 @@
 import type { Readable } from 'node:stream';
 import { respond, route, type Route } from '@nimbus/http';
-import { cutOffAware } from '../../manager/image-data';
-import { callerOf, type ImageRequest, imageTarget } from '../image-request';
+import { NotFoundError } from '@nimbus/errors';
+import type { ImageRecord } from '../../db/repositories/image-repository';
+import { cutOffAware, storedLocations } from '../../manager/image-data';
+import { UnknownStore } from '../../drivers/store/image-stores';
+import { badRequest, conflict, forbidden } from '../../manager/image-errors';
+import type { ImportRequest } from '../../manager/image-import';
+import { callerOf, type ImageRequest, imageTarget, importCallerOf } from '../image-request';
+
+/** `X-Image-Meta-Store`, checked against the configured stores (400 for an unknown one, as upstream). */
+function storeHeader(req: ImageRequest): string | undefined {
+  const store = req.headers['x-image-meta-store'] as string | undefined;
+  if (store !== undefined && !req.services.stores.has(store))
+    throw badRequest(new UnknownStore(store).message);
+  return store;
+}
 
 /** Parses a single `Range: bytes=a-b` against a size; undefined when absent, 'invalid' when unsatisfiable. */
 function parseRange(
@@ -26,6 +39,7 @@ function parseRange(
 async function upload(req: ImageRequest<Readable | undefined>) {
   // Watch the body from the first moment: the client may go away while we look the image up.
   const body = req.body && typeof req.body.pipe === 'function' ? cutOffAware(req.body) : undefined;
+  const store = storeHeader(req);
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
   req.authorize('upload_image', imageTarget(req, image));
   const type = String(req.headers['content-type'] ?? '')
@@ -38,7 +52,7 @@ async function upload(req: ImageRequest<Readable | undefined>) {
       title: 'Unsupported Media Type',
     });
   }
-  await req.services.data.upload(callerOf(req), image.id, body);
+  await req.services.data.upload(callerOf(req), image.id, body, store);
   return respond(204);
 }
 
@@ -84,11 +98,42 @@ async function stage(req: ImageRequest<Readable | undefined>) {
   return respond(204);
 }
 
-async function startImport(req: ImageRequest<{ method: { name: string; uri?: string } }>) {
+async function startImport(req: ImageRequest<ImportRequest>) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('modify_image', imageTarget(req, image));
-  await req.services.imports.start(callerOf(req), image.id, req.body.method.name, req.body.method.uri);
+  // copy-image is for whoever the copy_image rule lets in; every other method changes the image.
+  req.authorize(
+    req.body.method.name === 'copy-image' ? 'copy_image' : 'modify_image',
+    imageTarget(req, image),
+  );
+  const header = req.headers['x-image-meta-store'] as string | undefined;
+  await req.services.imports.start(importCallerOf(req), image.id, req.body, header);
   return respond(202);
+}
+
+/** `DELETE /v2/stores/{store_id}/{image_id}` (v2.10): drops one store's copy of an active image. */
+async function deleteFromStore(req: ImageRequest) {
+  const storeId = req.params.store_id!;
+  if (!req.services.stores.has(storeId))
+    throw conflict(`The selected store ${storeId} is not available on this node.`);
+  let image: ImageRecord;
+  try {
+    image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  } catch {
+    throw new NotFoundError(`Failed to find image ${req.params.image_id}`, { code: 'IMAGE_NOT_FOUND' });
+  }
+  req.authorize('get_image_location', imageTarget(req, image));
+  req.authorize('delete_image_location', imageTarget(req, image));
+  if (image.status !== 'active')
+    throw conflict("It's not allowed to remove image data from store if image status is not 'active'");
+  if (storedLocations(image).length === 1)
+    throw forbidden(
+      'Cannot delete image data from the only store containing it. Consider deleting the image instead.',
+    );
+  if (!(await req.services.data.deleteFrom(image, storeId)))
+    throw new NotFoundError(`Image ${image.id} is not stored in store ${storeId}.`, {
+      code: 'IMAGE_NOT_FOUND',
+    });
+  return respond(204);
 }
 
 const importBody = {
@@ -98,7 +143,13 @@ const importBody = {
     method: {
       type: 'object',
       required: ['name'],
-      properties: { name: { type: 'string' }, uri: { type: 'string' } },
+      properties: {
+        name: { type: 'string' },
+        uri: { type: 'string' },
+        glance_image_id: { type: 'string' },
+        glance_region: { type: 'string' },
+        glance_service_interface: { type: 'string' },
+      },
     },
     stores: { type: 'array', items: { type: 'string' } },
     all_stores: { type: 'boolean' },
@@ -106,10 +157,11 @@ const importBody = {
   },
 };
 
-/** `PUT/GET /v2/images/{id}/file`, `PUT /stage` and `POST /import`. */
+/** `PUT/GET /v2/images/{id}/file`, `PUT /stage`, `POST /import` and deletes from one store. */
 export const imageDataRoutes: Route[] = [
   route('PUT', '/v2/images/:image_id/file', upload, { stream: true }),
   route('GET', '/v2/images/:image_id/file', download),
   route('PUT', '/v2/images/:image_id/stage', stage, { stream: true }),
   route('POST', '/v2/images/:image_id/import', startImport, { body: importBody }),
+  route('DELETE', '/v2/stores/:store_id/:image_id', deleteFromStore),
 ];

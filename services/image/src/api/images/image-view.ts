@@ -1,4 +1,5 @@
 import type { ImageRecord } from '../../db/repositories/image-repository';
+import { storedLocations } from '../../manager/image-data';
 
 /** Glance's timestamps: seconds, `Z` (`2026-11-25T02:29:45Z`). */
 export function glanceTime(iso: string): string {
@@ -32,6 +33,9 @@ export function imageView(i: ImageRecord): Record<string, unknown> {
     file: `/v2/images/${i.id}/file`,
     schema: '/v2/schemas/image',
   };
-  if (i.location && (i.status === 'active' || i.status === 'deactivated')) body.stores = 'file';
+  const stores = storedLocations(i)
+    .map((l) => l.store)
+    .sort();
+  if (stores.length) body.stores = stores.join(',');
   return body;
 }

@@ -1,7 +1,14 @@
 import { route, type Route } from '@nimbus/http';
 import { IMPORT_METHODS } from '../../manager/image-import';
 import type { ImageRequest } from '../image-request';
-import { imageSchema, imagesSchema, memberSchema, membersSchema } from './schema-documents';
+import {
+  imageSchema,
+  imagesSchema,
+  memberSchema,
+  membersSchema,
+  taskSchema,
+  tasksSchema,
+} from './schema-documents';
 
 /** `/v2/schemas/...` and the `/v2/info/...` documents. */
 export const schemaRoutes: Route[] = [
@@ -9,10 +16,16 @@ export const schemaRoutes: Route[] = [
   route('GET', '/v2/schemas/images', () => imagesSchema()),
   route('GET', '/v2/schemas/member', () => memberSchema()),
   route('GET', '/v2/schemas/members', () => membersSchema()),
+  route('GET', '/v2/schemas/task', () => taskSchema()),
+  route('GET', '/v2/schemas/tasks', () => tasksSchema()),
   route('GET', '/v2/info/import', () => ({
     'import-methods': { description: 'Import methods available.', type: 'array', value: IMPORT_METHODS },
   })),
-  route('GET', '/v2/info/stores', () => ({ stores: [{ id: 'file', default: true }] })),
+  route('GET', '/v2/info/stores', (req: ImageRequest) => ({ stores: req.services.stores.info() })),
+  route('GET', '/v2/info/stores/detail', (req: ImageRequest) => {
+    req.authorize('stores_info_detail', {});
+    return { stores: req.services.stores.detail() };
+  }),
   route('GET', '/v2/info/usage', async (req: ImageRequest) => {
     const usage = await req.services.images.usage(req.credentials.projectId);
     return {

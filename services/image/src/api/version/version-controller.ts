@@ -1,11 +1,25 @@
 import { respond, route, type Route } from '@nimbus/http';
 import type { ImageRequest } from '../image-request';
 
-/** The versions Glance 25 lists with one store and no image cache: v2.15 current, v2.9 and v2.7 down to v2.0. */
+/** The versions Glance 25 lists with `enabled_backends` and no image cache: v2.15 current, v2.13 down to v2.0 but v2.14 (the cache API). */
 const VERSIONS: [string, string][] = [
   ['2.15', 'CURRENT'],
-  ['2.9', 'SUPPORTED'],
-  ...['2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0'].map((v): [string, string] => [v, 'SUPPORTED']),
+  ...[
+    '2.13',
+    '2.12',
+    '2.11',
+    '2.10',
+    '2.9',
+    '2.8',
+    '2.7',
+    '2.6',
+    '2.5',
+    '2.4',
+    '2.3',
+    '2.2',
+    '2.1',
+    '2.0',
+  ].map((v): [string, string] => [v, 'SUPPORTED']),
 ];
 
 function versions(req: ImageRequest) {

@@ -6,7 +6,7 @@ import type { ImageListSpec } from './image-listing';
 import { type ImageRecord, ImageRepository } from './image-repository';
 import { MemberRepository } from './member-repository';
 
-const image = (over: Partial<ImageRecord>): Omit<ImageRecord, 'createdAt' | 'updatedAt'> => ({
+const image = (over: Partial<ImageRecord>): Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'locations'> => ({
   id: randomUUID(),
   name: null,
   status: 'queued',
@@ -23,7 +23,6 @@ const image = (over: Partial<ImageRecord>): Omit<ImageRecord, 'createdAt' | 'upd
   checksum: null,
   osHashAlgo: null,
   osHashValue: null,
-  location: null,
   properties: {},
   tags: [],
   ...over,

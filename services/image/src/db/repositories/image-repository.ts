@@ -1,6 +1,19 @@
 import { type Database, nowTimestamp, toBoolean } from '@nimbus/db';
 import { type ImageListSpec, listImagePage } from './image-listing';
 
+/** The handle a transaction's callback receives. */
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Upstream's name for the staging area of imports, kept as a location like any store. */
+export const STAGING_STORE = 'os_glance_staging_store';
+
+/** One copy of an image's data: the store that holds it and the store's address for it. */
+export interface ImageLocation {
+  store: string;
+  /** Store-specific address (`file:///...`, `swift+http://...`). */
+  url: string;
+}
+
 /** An image as the image service stores it. */
 export interface ImageRecord {
   id: string;
@@ -19,8 +32,8 @@ export interface ImageRecord {
   checksum: string | null;
   osHashAlgo: string | null;
   osHashValue: string | null;
-  /** Where the data lives in its store (`file:///...`), never shown. */
-  location: string | null;
+  /** Where the data lives, one entry per store (the staged copy too); never shown but as `stores`. */
+  locations: ImageLocation[];
   createdAt: string;
   updatedAt: string;
   /** Additional properties, all strings. */
@@ -45,7 +58,6 @@ type Row = {
   checksum: string | null;
   os_hash_algo: string | null;
   os_hash_value: string | null;
-  location: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -68,14 +80,13 @@ const COLUMNS: Record<string, string> = {
   checksum: 'checksum',
   osHashAlgo: 'os_hash_algo',
   osHashValue: 'os_hash_value',
-  location: 'location',
 };
 
 /** Reads and writes images with their properties and tags; deleted images are kept as rows. */
 export class ImageRepository {
   constructor(private readonly db: Database) {}
 
-  async create(i: Omit<ImageRecord, 'createdAt' | 'updatedAt'>): Promise<ImageRecord> {
+  async create(i: Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'locations'>): Promise<ImageRecord> {
     const now = nowTimestamp();
     const row: Record<string, unknown> = { id: i.id, created_at: now, updated_at: now };
     for (const [field, column] of Object.entries(COLUMNS))
@@ -87,7 +98,7 @@ export class ImageRepository {
       for (const value of new Set(i.tags))
         await t.insertInto('image_tag').values({ image_id: i.id, value }).execute();
     });
-    return { ...i, createdAt: now, updatedAt: now };
+    return { ...i, locations: [], createdAt: now, updatedAt: now };
   }
 
   /** A live image (deleted ones are not found). */
@@ -130,7 +141,7 @@ export class ImageRepository {
       );
     }
     const rows = (await q.execute()) as Row[];
-    return details ? this.hydrate(rows) : rows.map((r) => this.toRecord(r, {}, []));
+    return details ? this.hydrate(rows) : rows.map((r) => this.toRecord(r));
   }
 
   /** One page of a list, filtered, sorted and paged in SQL. */
@@ -140,20 +151,25 @@ export class ImageRepository {
 
   /** Image records (without properties and tags) from raw `image` rows. */
   async fromRows(rows: Record<string, unknown>[]): Promise<ImageRecord[]> {
-    return (rows as unknown as Row[]).map((r) => this.toRecord(r, {}, []));
+    return (rows as unknown as Row[]).map((r) => this.toRecord(r));
   }
 
   /** The same images with their properties and tags read. */
   async withDetails(images: readonly ImageRecord[]): Promise<ImageRecord[]> {
     if (!images.length) return [];
     const ids = images.map((i) => i.id);
-    const { props, tags } = await this.details(ids);
-    return images.map((i) => ({ ...i, properties: props.get(i.id) ?? {}, tags: tags.get(i.id) ?? [] }));
+    const { props, tags, locations } = await this.details(ids);
+    return images.map((i) => ({
+      ...i,
+      properties: props.get(i.id) ?? {},
+      tags: tags.get(i.id) ?? [],
+      locations: locations.get(i.id) ?? [],
+    }));
   }
 
   async update(
     id: string,
-    changes: Partial<Omit<ImageRecord, 'id' | 'createdAt' | 'updatedAt'>>,
+    changes: Partial<Omit<ImageRecord, 'id' | 'createdAt' | 'updatedAt' | 'locations'>>,
   ): Promise<void> {
     const set: Record<string, unknown> = { updated_at: nowTimestamp() };
     for (const [field, column] of Object.entries(COLUMNS))
@@ -175,33 +191,76 @@ export class ImageRepository {
 
   /**
    * Moves an image from one status to another only if it is still in `from` (compare-and-set):
-   * two uploads racing for a queued image cannot both win.
+   * two uploads racing for a queued image cannot both win. `location`, when given, is recorded in
+   * the same transaction, so an image never turns active without its data.
    */
   async transition(
     id: string,
     from: readonly string[],
     to: string,
-    extra: Partial<ImageRecord> = {},
+    extra: Partial<Omit<ImageRecord, 'locations'>> = {},
+    location?: ImageLocation,
   ): Promise<boolean> {
     const set: Record<string, unknown> = { status: to, updated_at: nowTimestamp() };
     for (const [field, column] of Object.entries(COLUMNS))
       if (field in extra) set[column] = (extra as Record<string, unknown>)[field];
-    const r = await this.db.kysely
-      .updateTable('image')
-      .set(set)
-      .where('id', '=', id)
-      .where('status', 'in', from)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return this.db.transaction(async (t) => {
+      const r = await t
+        .updateTable('image')
+        .set(set)
+        .where('id', '=', id)
+        .where('status', 'in', from)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      if (location) await this.insertLocation(t, id, location);
+      return true;
+    });
   }
 
+  /** Records one more copy of a live image's data; false when the image is gone. */
+  async addLocation(id: string, location: ImageLocation): Promise<boolean> {
+    return this.db.transaction(async (t) => {
+      const live = await t
+        .selectFrom('image')
+        .select('id')
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!live) return false;
+      await this.insertLocation(t, id, location);
+      return true;
+    });
+  }
+
+  /** Forgets the copy a store holds; false when there was none. */
+  async removeLocation(id: string, store: string): Promise<boolean> {
+    const r = await this.db.kysely
+      .deleteFrom('image_location')
+      .where('image_id', '=', id)
+      .where('store', '=', store)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Marks an image deleted and forgets its locations (the caller deletes the data they named). */
   async markDeleted(id: string): Promise<void> {
     const now = nowTimestamp();
-    await this.db.kysely
-      .updateTable('image')
-      .set({ status: 'deleted', deleted_at: now, updated_at: now, location: null })
-      .where('id', '=', id)
+    await this.db.transaction(async (t) => {
+      await t
+        .updateTable('image')
+        .set({ status: 'deleted', deleted_at: now, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await t.deleteFrom('image_location').where('image_id', '=', id).execute();
+    });
+  }
+
+  private async insertLocation(t: Transaction, id: string, l: ImageLocation): Promise<void> {
+    await t.deleteFrom('image_location').where('image_id', '=', id).where('store', '=', l.store).execute();
+    await t
+      .insertInto('image_location')
+      .values({ image_id: id, store: l.store, url: l.url, created_at: nowTimestamp() })
       .execute();
   }
 
@@ -216,11 +275,14 @@ export class ImageRepository {
     return { bytes: rows.reduce((s, r) => s + (num(r.size) ?? 0), 0), count: rows.length };
   }
 
-  private async details(
-    ids: readonly string[],
-  ): Promise<{ props: Map<string, Record<string, string>>; tags: Map<string, string[]> }> {
+  private async details(ids: readonly string[]): Promise<{
+    props: Map<string, Record<string, string>>;
+    tags: Map<string, string[]>;
+    locations: Map<string, ImageLocation[]>;
+  }> {
     const props = new Map<string, Record<string, string>>();
     const tags = new Map<string, string[]>();
+    const locations = new Map<string, ImageLocation[]>();
     for (let at = 0; at < ids.length; at += 500) {
       const slice = ids.slice(at, at + 500);
       const p = (await this.db.kysely
@@ -236,17 +298,32 @@ export class ImageRepository {
         .orderBy('value')
         .execute()) as { image_id: string; value: string }[];
       for (const r of t) tags.set(r.image_id, [...(tags.get(r.image_id) ?? []), r.value]);
+      const l = (await this.db.kysely
+        .selectFrom('image_location')
+        .select(['image_id', 'store', 'url'])
+        .where('image_id', 'in', slice)
+        .orderBy('created_at')
+        .execute()) as { image_id: string; store: string; url: string }[];
+      for (const r of l)
+        locations.set(r.image_id, [...(locations.get(r.image_id) ?? []), { store: r.store, url: r.url }]);
     }
-    return { props, tags };
+    return { props, tags, locations };
   }
 
   private async hydrate(rows: Row[]): Promise<ImageRecord[]> {
     if (!rows.length) return [];
-    const { props, tags } = await this.details(rows.map((r) => r.id));
-    return rows.map((r) => this.toRecord(r, props.get(r.id) ?? {}, tags.get(r.id) ?? []));
+    const { props, tags, locations } = await this.details(rows.map((r) => r.id));
+    return rows.map((r) =>
+      this.toRecord(r, props.get(r.id) ?? {}, tags.get(r.id) ?? [], locations.get(r.id) ?? []),
+    );
   }
 
-  private toRecord(r: Row, properties: Record<string, string>, tags: string[]): ImageRecord {
+  private toRecord(
+    r: Row,
+    properties: Record<string, string> = {},
+    tags: string[] = [],
+    locations: ImageLocation[] = [],
+  ): ImageRecord {
     return {
       id: r.id,
       name: r.name,
@@ -264,7 +341,7 @@ export class ImageRepository {
       checksum: r.checksum,
       osHashAlgo: r.os_hash_algo,
       osHashValue: r.os_hash_value,
-      location: r.location,
+      locations,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       properties,

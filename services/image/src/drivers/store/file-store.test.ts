@@ -16,7 +16,7 @@ describe('FileStore', () => {
   it('stores, reads ranges back, deletes, and leaves nothing behind a failed write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nimbus-store-'));
     dirs.push(dir);
-    const store = new FileStore(join(dir, 'images'));
+    const store = new FileStore('file', join(dir, 'images'));
     const { location, size } = await store.add(
       'img1',
       Readable.from([Buffer.from('hello '), Buffer.from('world')]),

@@ -11,9 +11,16 @@ import { type ImageStore, type StoredData, StoreNotFound } from './store-api';
  * renamed into place once complete, so a failed or cut upload never leaves a partial image.
  */
 export class FileStore implements ImageStore {
-  readonly id = 'file';
+  readonly type = 'file';
 
-  constructor(private readonly directory: string) {}
+  constructor(
+    readonly id: string,
+    private readonly directory: string,
+  ) {}
+
+  properties(): Record<string, unknown> {
+    return { data_dir: this.directory, chunk_size: 65536, thin_provisioning: false };
+  }
 
   async add(imageId: string, data: Readable): Promise<StoredData> {
     await mkdir(this.directory, { recursive: true, mode: 0o750 });

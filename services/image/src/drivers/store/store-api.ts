@@ -16,6 +16,10 @@ export interface StoredData {
 export interface ImageStore {
   /** Store id as `stores` and `/v2/info/stores` show it. */
   readonly id: string;
+  /** Driver type as `/v2/info/stores/detail` shows it (`file`, `swift`). */
+  readonly type: string;
+  /** The driver's settings `/v2/info/stores/detail` shows. */
+  properties(): Record<string, unknown>;
   add(imageId: string, data: Readable): Promise<StoredData>;
   get(location: string, range?: { start: number; end: number }): Promise<Readable>;
   delete(location: string): Promise<void>;
