@@ -8,7 +8,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 data=$(mktemp -d "${TMPDIR:-/tmp}/nimbus-conformance.XXXXXX")
 log=$data/nimbus.log
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+www_pid=
+trap 'kill "$pid" $www_pid 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+
+# A file on loopback for Tempest's web-download test ([image] http_image). The cloud under test
+# lets imports reach loopback (nimbus-conformance.conf); production defaults refuse it.
+mkdir -p "$data/www"
+head -c 1048576 /dev/urandom > "$data/www/image.raw"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$data/www" > "$data/www.log" 2>&1 &
+www_pid=$!
+for _ in $(seq 1 50); do grep -q 'port [0-9]' "$data/www.log" && break; sleep 0.1; done
+www_port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$data/www.log" | head -1)
 
 # Keep only the sections this build of nimbus declares.
 known=$(node "$root/apps/nimbus/bin/nimbus.mjs" config sample | sed -n 's/^\[\(.*\)\]$/\1/p')
@@ -37,10 +47,15 @@ status=0
 while read -r type name regex tservices; do
   case "$type" in ''|'#'*) continue ;; esac
   case " $types " in *" $type "*) ;; *) continue ;; esac
+  # SUITES="image object-storage" runs only those suites.
+  if [ -n "${SUITES:-}" ]; then case " $SUITES " in *" $name "*) ;; *) continue ;; esac; fi
   features=""
   [ "$type" = identity ] && features="access_rules=true security_compliance=true"
   echo "conformance: Tempest $name ($regex)"
-  line=$(IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$here/tempest-$name.conf" \
+  extra=$data/tempest-$name.conf
+  cp "$here/tempest-$name.conf" "$extra"
+  [ -n "$www_port" ] && printf '\n[image]\nhttp_image = http://127.0.0.1:%s/image.raw\n' "$www_port" >> "$extra"
+  line=$(IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$extra" \
     bash "$here/tempest-run.sh" "$auth_url" admin "$password" admin "$regex" $tservices | tail -1)
   echo "tempest $name: $line"
   read -r p _ f _ s _ <<<"$line"
