@@ -17,7 +17,7 @@ mkdir -p "$data/www"
 head -c 1048576 /dev/urandom > "$data/www/image.raw"
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$data/www" > "$data/www.log" 2>&1 &
 www_pid=$!
-for _ in $(seq 1 50); do grep -q 'port [0-9]' "$data/www.log" && break; sleep 0.1; done
+for _ in $(seq 1 50); do grep -qs 'port [0-9]' "$data/www.log" && break; sleep 0.1; done
 www_port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$data/www.log" | head -1)
 
 # Keep only the sections this build of nimbus declares.

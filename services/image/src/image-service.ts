@@ -7,7 +7,16 @@ import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { imageApiRoutes } from './api/routes';
-import { glanceDownloadOptions, imageOptions, importFilteringOptions } from './conf/options';
+import {
+  glanceDownloadOptions,
+  imageConversionOptions,
+  imageFormatOptions,
+  imageOptions,
+  importFilteringOptions,
+  importPluginOptions,
+  injectMetadataOptions,
+} from './conf/options';
+import { importPlugins } from './manager/import-plugins/plugin-registry';
 import { imageMigrations } from './db/migrations/index';
 import { ImageRepository } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
@@ -19,6 +28,8 @@ import { STAGING_STORE } from './db/repositories/image-repository';
 import { TaskRepository } from './db/repositories/task-repository';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
+import { ImageCache } from './cache/image-cache';
+import { CachePrefetcher } from './cache/cache-prefetcher';
 import { HashWorker } from './manager/hash-worker';
 import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
@@ -42,7 +53,15 @@ export const imageService = defineService({
   name: 'glance',
   port: 9292,
   catalogPath: '',
-  options: [imageOptions, importFilteringOptions, glanceDownloadOptions],
+  options: [
+    imageOptions,
+    importFilteringOptions,
+    glanceDownloadOptions,
+    importPluginOptions,
+    imageConversionOptions,
+    injectMetadataOptions,
+    imageFormatOptions,
+  ],
   migrations: imageMigrations,
   async start(ctx) {
     const o = ctx.config.group(imageOptions);
@@ -87,10 +106,23 @@ export const imageService = defineService({
       new FileStore(STAGING_STORE, resolve(ctx.dataDir, 'image-staging')),
     );
     const tasks = new TaskRepository(ctx.db);
-    const manager = new ImageManager(images, members, stores, {
-      tags: o.image_tag_quota,
-      properties: o.image_property_quota,
-    });
+    const cache = o.image_cache_dir
+      ? new ImageCache(resolve(ctx.dataDir, o.image_cache_dir), {
+          maxBytes: o.image_cache_max_size,
+          stallSeconds: o.image_cache_stall_time,
+        })
+      : undefined;
+    await cache?.init();
+    const manager = new ImageManager(
+      images,
+      members,
+      stores,
+      {
+        tags: o.image_tag_quota,
+        properties: o.image_property_quota,
+      },
+      cache,
+    );
     const hasher = new HashWorker();
     const data = new ImageData(
       manager,
@@ -102,7 +134,11 @@ export const imageService = defineService({
         hashAlgorithm: o.hashing_algorithm,
       },
       hasher,
+      cache,
     );
+    const prefetcher =
+      cache &&
+      new CachePrefetcher(cache, (id) => data.cacheImage(id), ctx.logger, o.cache_prefetcher_interval);
     // Finished tasks disappear task_time_to_live hours after they end.
     const purge = setInterval(() => void tasks.purgeExpired().catch(() => undefined), 3_600_000);
     purge.unref();
@@ -135,9 +171,16 @@ export const imageService = defineService({
               allowPrivateNetworks: filtering.allow_private_networks,
             },
             o.task_time_to_live,
+            importPlugins(ctx.config.group(importPluginOptions).image_import_plugins, {
+              outputFormat: ctx.config.group(imageConversionOptions).output_format,
+              vmdkAllowedTypes: ctx.config.group(imageFormatOptions).vmdk_allowed_types,
+              inject: ctx.config.group(injectMetadataOptions).inject,
+              ignoreRoles: ctx.config.group(injectMetadataOptions).ignore_user_roles,
+            }),
           ),
           tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
           stores,
+          ...(cache && prefetcher ? { cache: { cache, prefetcher } } : {}),
           members: new MemberManager(members, manager, o.image_member_quota),
           metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
@@ -149,6 +192,7 @@ export const imageService = defineService({
       },
       async stop() {
         clearInterval(purge);
+        await prefetcher?.stop();
         await hasher.close();
       },
     };

@@ -62,4 +62,7 @@ export const imagePolicies: RuleDefault[] = [
   r('modify_task', 'rule:default', null),
   r('tasks_api_access', 'role:admin', null),
   r('stores_info_detail', 'role:admin', null),
+  r('cache_image', 'role:admin', 'rule:manage_image_cache'),
+  r('cache_list', 'role:admin', 'rule:manage_image_cache'),
+  r('cache_delete', 'role:admin', 'rule:manage_image_cache'),
 ];

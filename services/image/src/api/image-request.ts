@@ -8,6 +8,8 @@ import type { MemberManager } from '../manager/member-manager';
 import type { MetadefManager } from '../manager/metadef-manager';
 import type { TaskManager } from '../manager/task-manager';
 import type { ImageStores } from '../drivers/store/image-stores';
+import type { ImageCache } from '../cache/image-cache';
+import type { CachePrefetcher } from '../cache/cache-prefetcher';
 
 /** What the image controllers read of `req.services`. */
 export interface ImageServices {
@@ -15,6 +17,8 @@ export interface ImageServices {
   data: ImageData;
   imports: ImageImport;
   tasks: TaskManager;
+  /** This node's image cache and its prefetcher, when `image_cache_dir` is set. */
+  cache?: { cache: ImageCache; prefetcher: CachePrefetcher };
   stores: ImageStores;
   members: MemberManager;
   metadefs: MetadefManager;
@@ -37,6 +41,7 @@ export function importCallerOf(req: ImageRequest): ImportCaller {
   return {
     ...callerOf(req),
     userId: req.credentials.userId,
+    roles: req.credentials.roles,
     token: req.credentials.token,
     requestId: req.requestId,
   };

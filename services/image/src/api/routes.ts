@@ -5,6 +5,7 @@ import { memberRoutes } from './members/member-controller';
 import { metadefRoutes } from './metadefs/metadef-controller';
 import { schemaRoutes } from './schemas/schema-controller';
 import { taskRoutes } from './tasks/task-controller';
+import { cacheRoutes } from './cache/cache-controller';
 import { versionRoutes } from './version/version-controller';
 
 /** Every route of the image API (Glance v2). */
@@ -16,4 +17,5 @@ export const imageApiRoutes: Route[] = [
   ...memberRoutes,
   ...metadefRoutes,
   ...taskRoutes,
+  ...cacheRoutes,
 ];

@@ -60,6 +60,25 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
     default: '',
     help: "That user's password; default the one this cloud's bootstrap gave the glance user.",
   }),
+  image_cache_dir: opt.string({
+    default: '',
+    help: 'Directory of the image cache of this node (relative: under the data directory); empty: no cache.',
+  }),
+  image_cache_max_size: opt.int({
+    default: 10 * 1024 ** 3,
+    min: 0,
+    help: 'Bytes the image cache may hold before the least recently used images go.',
+  }),
+  image_cache_stall_time: opt.int({
+    default: 86400,
+    min: 1,
+    help: 'Seconds after which a partial cache file is considered dead and removed.',
+  }),
+  cache_prefetcher_interval: opt.int({
+    default: 300,
+    min: 1,
+    help: 'Seconds between passes of the cache prefetcher over the queue.',
+  }),
   task_time_to_live: opt.int({ default: 48, min: 1, help: 'Hours a finished task stays visible.' }),
 });
 
@@ -89,3 +108,45 @@ export const importFilteringOptions = defineOptions(
     }),
   },
 );
+
+/** Glance's `[image_import_opts]`: the plugins an import runs on the staged data, in order. */
+export const importPluginOptions = defineOptions('image_import_opts', 'Import plugins.', {
+  image_import_plugins: opt.list({
+    default: [],
+    help: 'Plugins run on staged data: image_decompression, image_conversion, inject_image_metadata.',
+  }),
+});
+
+/** Glance's `[image_conversion]`. */
+export const imageConversionOptions = defineOptions(
+  'image_conversion',
+  'The image_conversion import plugin.',
+  {
+    output_format: opt.enum({
+      choices: ['raw', 'qcow2', 'vmdk', 'vhdx', 'vdi'],
+      default: 'raw',
+      help: 'Disk format imported images are converted to.',
+    }),
+  },
+);
+
+/** Glance's `[inject_metadata_properties]`. */
+export const injectMetadataOptions = defineOptions(
+  'inject_metadata_properties',
+  'The inject_image_metadata import plugin.',
+  {
+    ignore_user_roles: opt.list({
+      default: ['admin'],
+      help: 'Users with one of these roles get nothing injected.',
+    }),
+    inject: opt.list({ default: [], help: 'Properties set on imported images, as key:value pairs.' }),
+  },
+);
+
+/** Glance's `[image_format]` setting the conversion plugin reads. */
+export const imageFormatOptions = defineOptions('image_format', 'Disk format rules.', {
+  vmdk_allowed_types: opt.list({
+    default: ['streamOptimized', 'monolithicSparse'],
+    help: 'VMDK create types accepted for conversion (never ones with external extents).',
+  }),
+});

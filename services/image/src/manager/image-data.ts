@@ -6,6 +6,7 @@ import {
   type ImageRepository,
   STAGING_STORE,
 } from '../db/repositories/image-repository';
+import type { ImageCache } from '../cache/image-cache';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
@@ -91,6 +92,7 @@ export class ImageData {
     private readonly stores: ImageStores,
     private readonly limits: DataLimits,
     private readonly hasher: HashWorker,
+    private readonly cache?: ImageCache,
   ) {}
 
   /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
@@ -231,9 +233,36 @@ export class ImageData {
     const image = await this.manager.get(caller, id);
     if (image.status === 'deactivated' && !caller.isAdmin)
       throw forbidden('The requested image has been deactivated. Image data download is forbidden.');
+    if (image.status !== 'active' && image.status !== 'deactivated') return { image };
+    const cached = await this.cache?.open(id, range);
+    if (cached) return { image, stream: cached };
+    const stream = await this.openStored(image, range);
+    if (!stream) return { image };
+    // A whole download fills the cache on its way to the client.
+    return { image, stream: this.cache && !range ? this.cache.fill(image, stream) : stream };
+  }
+
+  /** Reads an active image from its store into the cache (the prefetcher's fetch). */
+  async cacheImage(id: string): Promise<void> {
+    const image = await this.images.get(id);
+    if (!this.cache || image?.status !== 'active' || (await this.cache.isCached(id))) return;
+    const stream = await this.openStored(image);
+    if (!stream) return;
+    const filled = this.cache.fill(image, stream);
+    filled.resume();
+    await new Promise<void>((resolve, reject) => {
+      filled.once('end', resolve);
+      filled.once('error', reject);
+    });
+  }
+
+  /** The data from the default store when it holds a copy, else from the first store that does. */
+  private async openStored(
+    image: ImageRecord,
+    range?: { start: number; end: number },
+  ): Promise<Readable | undefined> {
     const locations = storedLocations(image);
     const from = locations.find((l) => l.store === this.stores.defaultId) ?? locations[0];
-    if (!from || (image.status !== 'active' && image.status !== 'deactivated')) return { image };
-    return { image, stream: await this.stores.get(from.store).get(from.url, range) };
+    return from && this.stores.get(from.store).get(from.url, range);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@nimbus/logging';
 import { type ImageRecord, type ImageRepository, STAGING_STORE } from '../db/repositories/image-repository';
@@ -9,6 +10,7 @@ import { type ImageData, storedLocations } from './image-data';
 import { badRequest, conflict } from './image-errors';
 import type { ImageManager } from './image-manager';
 import type { RemoteImageRef, RemoteImageSource } from './remote-image';
+import type { ImportPlugin } from './import-plugins/import-plugin';
 import { checkUri, openUri, type UrlPolicy } from './web-download';
 
 /** The import methods this cloud offers (`/v2/info/import`). */
@@ -31,6 +33,7 @@ export interface ImportRequest {
 /** Who started an import, for its task record and for calls made on their behalf. */
 export interface ImportCaller extends ImageCaller {
   userId: string;
+  roles: readonly string[];
   requestId: string;
   token: string;
 }
@@ -74,6 +77,7 @@ export class ImageImport {
     private readonly log: Logger,
     private readonly urlPolicy: UrlPolicy,
     private readonly taskTtlHours: number,
+    private readonly plugins: readonly ImportPlugin[] = [],
   ) {}
 
   async stage(caller: ImageCaller, id: string, body: Readable): Promise<void> {
@@ -309,6 +313,7 @@ export class ImageImport {
         if (mustSucceed && failed.length) throw failure;
       } else {
         const staged = await this.staged(id, caller, method, req, url);
+        await this.runPlugins(id, staged, caller);
         // The image turns active with its first store, unless every store must succeed first.
         const activateFirst = !mustSucceed || stores.length === 1;
         for (const store of stores) {
@@ -382,6 +387,21 @@ export class ImageImport {
       throw conflict(`Image ${id} is gone`);
     }
     return staged.location;
+  }
+
+  /** Runs the import plugins, in order, on the staged file. */
+  private async runPlugins(id: string, staged: string, caller: ImportCaller): Promise<void> {
+    const path = fileURLToPath(staged);
+    for (const plugin of this.plugins) {
+      const image = await this.images.get(id);
+      if (!image) throw conflict(`Image ${id} is gone`);
+      await plugin.run({
+        image,
+        path,
+        roles: caller.roles,
+        update: (changes) => this.images.update(id, changes),
+      });
+    }
   }
 
   /** Undoes a failed import: the stores' copies go, the image returns to queued without data. */

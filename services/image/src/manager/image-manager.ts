@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
 import type { MemberRepository } from '../db/repositories/member-repository';
+import type { ImageCache } from '../cache/image-cache';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, imageNotFound, tagNotFound, tooLarge } from './image-errors';
@@ -34,6 +35,7 @@ export class ImageManager {
     private readonly members: MemberRepository,
     private readonly stores: ImageStores,
     private readonly limits: ImageLimits,
+    private readonly cache?: ImageCache,
   ) {}
 
   /** An image the caller may see, or 404. */
@@ -155,6 +157,7 @@ export class ImageManager {
     await this.images.markDeleted(id);
     // Data a store fails to delete (or a store no longer configured) stays behind as an orphan;
     // the image is gone either way, as upstream's delete behaves.
+    await this.cache?.delete(id).catch(() => false);
     for (const l of image.locations)
       await Promise.resolve(this.stores.get(l.store))
         .then((s) => s.delete(l.url))

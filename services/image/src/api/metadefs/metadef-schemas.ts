@@ -80,7 +80,6 @@ const TAG = {
   additionalProperties: false,
 };
 
-
 export const METADEF_SCHEMAS: Record<string, Record<string, unknown>> = {
   namespace: NAMESPACE,
   namespaces: collectionSchema('namespaces', NAMESPACE),

@@ -1,9 +1,16 @@
 import { respond, route, type Route } from '@nimbus/http';
 import type { ImageRequest } from '../image-request';
 
-/** The versions Glance 25 lists with `enabled_backends` and no image cache: v2.15 current, v2.13 down to v2.0 but v2.14 (the cache API). */
-const VERSIONS: [string, string][] = [
-  ['2.15', 'CURRENT'],
+/**
+ * The versions Glance 25 lists with `enabled_backends`: with the image cache, v2.16 current and
+ * v2.15 and v2.14 (the cache API) supported; without it, v2.15 current. Then v2.13 down to v2.0.
+ */
+const CACHE_VERSIONS: [string, string][] = [
+  ['2.16', 'CURRENT'],
+  ['2.15', 'SUPPORTED'],
+  ['2.14', 'SUPPORTED'],
+];
+const OLDER_VERSIONS: [string, string][] = [
   ...[
     '2.13',
     '2.12',
@@ -23,8 +30,9 @@ const VERSIONS: [string, string][] = [
 ];
 
 function versions(req: ImageRequest) {
+  const top: [string, string][] = req.services.cache ? CACHE_VERSIONS : [['2.15', 'CURRENT']];
   return {
-    versions: VERSIONS.map(([id, status]) => ({
+    versions: [...top, ...OLDER_VERSIONS].map(([id, status]) => ({
       id: `v${id}`,
       status,
       links: [{ rel: 'self', href: `${req.baseUrl}/v2/` }],

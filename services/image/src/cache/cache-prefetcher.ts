@@ -1,0 +1,60 @@
+import type { Logger } from '@nimbus/logging';
+import type { ImageCache } from './image-cache';
+
+/** Fetches one image into the cache (the image service's data path does it). */
+export type CacheFetch = (imageId: string) => Promise<void>;
+
+/**
+ * Glance's cache prefetcher: works through the queue, oldest first, one image at a time, each
+ * read from its store into the cache. Kicked when an image is queued and every
+ * `intervalSeconds` (queues left by a restart); also cleans stalled partial files.
+ */
+export class CachePrefetcher {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly cache: ImageCache,
+    private readonly fetch: CacheFetch,
+    private readonly log: Logger,
+    intervalSeconds: number,
+  ) {
+    this.timer = setInterval(() => this.kick(), intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** Starts a pass now (or right after the one under way). */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async pass(): Promise<void> {
+    await this.cache.clean().catch(() => 0);
+    for (const id of await this.cache.queued().catch(() => [])) {
+      try {
+        await this.fetch(id);
+      } catch (err) {
+        this.log.warn({ err, imageId: id }, 'image cache prefetch failed');
+      }
+      // Whatever happened, the image leaves the queue: a failed prefetch is not retried forever.
+      await this.cache.dequeue(id);
+    }
+  }
+}
