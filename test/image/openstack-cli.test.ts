@@ -93,6 +93,27 @@ describe('openstack CLI against image', () => {
     expect((await os('image', 'list', '-f', 'json')).map((i: any) => i.ID)).not.toContain(created.id);
   });
 
+  it("uploads with openstacksdk's interoperable import (stage, then glance-direct)", async () => {
+    const raw = join(cloud.dataDir, 'sdk.raw');
+    writeFileSync(raw, Buffer.alloc(1 << 20, 7));
+    const script = [
+      'import json, sys, openstack',
+      "conn = openstack.connect(cloud='nimbus')",
+      "image = conn.image.create_image(name='sdk-import', filename=sys.argv[1], disk_format='raw',",
+      "    container_format='bare', use_import=True)",
+      "image = openstack.resource.wait_for_status(conn.image, image, 'active', ['killed'], 0.2, 60)",
+      "print(json.dumps({'id': image.id, 'status': image.status, 'size': image.size}))",
+    ].join('\n');
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, raw], { env, timeout: 90_000 });
+    const made = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(made).toMatchObject({ status: 'active', size: 1 << 20 });
+    const shown = await os('image', 'show', made.id, '-f', 'json');
+    expect(shown.properties.os_glance_importing_to_stores).toBe('');
+    const saved = join(cloud.dataDir, 'sdk.saved');
+    await os('image', 'save', '--file', saved, made.id);
+    expect(Buffer.compare(await readFile(saved), await readFile(raw))).toBe(0);
+  });
+
   it('refuses a qcow2 uploaded as raw (the format inspector)', async () => {
     const qcow2 = join(cloud.dataDir, 'sneaky.img');
     await run('qemu-img', ['create', '-f', 'qcow2', qcow2, '8M']);

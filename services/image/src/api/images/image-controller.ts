@@ -1,5 +1,6 @@
 import { respond, route, type Route } from '@nimbus/http';
 import type { JsonSchema } from '@nimbus/http';
+import { IMPORT_METHODS } from '../../manager/image-import';
 import { parseImageQuery } from '../../manager/image-query';
 import type { PatchOp } from '../../manager/image-manager';
 import { badRequest, imageNotFound } from '../../manager/image-errors';
@@ -58,7 +59,12 @@ async function createImage(req: ImageRequest<Record<string, unknown>>) {
   });
   if (req.body.visibility === 'public') req.authorize('publicize_image', {});
   const image = await req.services.images.create(callerOf(req), req.body);
-  return respond(201, imageView(image), { location: `${req.baseUrl}/v2/images/${image.id}` });
+  // Clients read what they may do next from these headers (openstacksdk's import needs them).
+  return respond(201, imageView(image), {
+    location: `${req.baseUrl}/v2/images/${image.id}`,
+    'openstack-image-import-methods': IMPORT_METHODS.join(','),
+    'openstack-image-store-ids': req.services.stores.ids().join(','),
+  });
 }
 
 /** `/v2/images/` (an empty image id) names no image: 404, as upstream. */
@@ -71,15 +77,16 @@ async function listImages(req: ImageRequest) {
   req.authorize('get_images', { project_id: req.credentials.projectId });
   const q = parseImageQuery(req.query, req.services.listLimits);
   const { images, more } = await req.services.images.list(callerOf(req), q);
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query))
+    if (k !== 'marker') for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+  const query = params.toString();
   const body: Record<string, unknown> = {
     images: images.map(imageView),
-    first: '/v2/images',
+    first: query ? `/v2/images?${query}` : '/v2/images',
     schema: '/v2/schemas/images',
   };
   if (more && images.length) {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(req.query))
-      if (k !== 'marker') for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
     params.set('marker', images[images.length - 1]!.id);
     body.next = `/v2/images?${params.toString()}`;
   }
