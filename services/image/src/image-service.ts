@@ -28,6 +28,7 @@ import { STAGING_STORE } from './db/repositories/image-repository';
 import { TaskRepository } from './db/repositories/task-repository';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
+import { ImageScrubber } from './manager/image-scrubber';
 import { ImageCache } from './cache/image-cache';
 import { CachePrefetcher } from './cache/cache-prefetcher';
 import { HashWorker } from './manager/hash-worker';
@@ -120,6 +121,7 @@ export const imageService = defineService({
       {
         tags: o.image_tag_quota,
         properties: o.image_property_quota,
+        delayedDelete: o.delayed_delete,
       },
       cache,
     );
@@ -142,6 +144,10 @@ export const imageService = defineService({
     // Finished tasks disappear task_time_to_live hours after they end.
     const purge = setInterval(() => void tasks.purgeExpired().catch(() => undefined), 3_600_000);
     purge.unref();
+    // The scrubber runs wherever delayed deletes can be left for it.
+    const scrubber = o.delayed_delete
+      ? new ImageScrubber(images, stores, ctx.logger, o.scrub_time, o.wakeup_time)
+      : undefined;
     const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
     return {
       http: {
@@ -193,6 +199,7 @@ export const imageService = defineService({
       async stop() {
         clearInterval(purge);
         await prefetcher?.stop();
+        await scrubber?.stop();
         await hasher.close();
       },
     };

@@ -79,6 +79,16 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
     min: 1,
     help: 'Seconds between passes of the cache prefetcher over the queue.',
   }),
+  delayed_delete: opt.bool({
+    default: false,
+    help: 'Deleted images wait in pending_delete for the scrubber instead of losing their data at once.',
+  }),
+  scrub_time: opt.int({
+    default: 0,
+    min: 0,
+    help: 'Seconds a pending_delete image waits before the scrubber deletes it.',
+  }),
+  wakeup_time: opt.int({ default: 300, min: 1, help: 'Seconds between scrubber passes.' }),
   task_time_to_live: opt.int({ default: 48, min: 1, help: 'Hours a finished task stays visible.' }),
 });
 

@@ -12,6 +12,8 @@ import type { ImageQuery } from './image-query';
 export interface ImageLimits {
   tags: number;
   properties: number;
+  /** Leave deleted images' data to the scrubber (Glance's `delayed_delete`). */
+  delayedDelete?: boolean;
 }
 
 /** One JSON-patch operation on an image. */
@@ -154,14 +156,18 @@ export class ImageManager {
     const image = await this.getOwned(caller, id, 'delete');
     if (image.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);
     // An upload still in flight finds the image gone when it ends and discards its data.
+    await this.cache?.delete(id).catch(() => false);
+    if (this.limits.delayedDelete) return this.images.markDeleted(id, true);
     await this.images.markDeleted(id);
     // Data a store fails to delete (or a store no longer configured) stays behind as an orphan;
     // the image is gone either way, as upstream's delete behaves.
-    await this.cache?.delete(id).catch(() => false);
-    for (const l of image.locations)
-      await Promise.resolve(this.stores.get(l.store))
-        .then((s) => s.delete(l.url))
-        .catch(() => undefined);
+    for (const l of image.locations) {
+      try {
+        await this.stores.get(l.store).delete(l.url);
+      } catch {
+        // orphaned, as above
+      }
+    }
   }
 
   async addTag(caller: ImageCaller, id: string, tag: string): Promise<void> {

@@ -243,16 +243,48 @@ export class ImageRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
-  /** Marks an image deleted and forgets its locations (the caller deletes the data they named). */
-  async markDeleted(id: string): Promise<void> {
+  /**
+   * Marks an image deleted and forgets its locations (the caller deletes the data they named);
+   * with `pending`, the image goes to pending_delete instead and keeps its locations for the
+   * scrubber. Either way the API no longer finds it.
+   */
+  async markDeleted(id: string, pending = false): Promise<void> {
     const now = nowTimestamp();
     await this.db.transaction(async (t) => {
       await t
         .updateTable('image')
-        .set({ status: 'deleted', deleted_at: now, updated_at: now })
+        .set({ status: pending ? 'pending_delete' : 'deleted', deleted_at: now, updated_at: now })
         .where('id', '=', id)
         .execute();
+      if (!pending) await t.deleteFrom('image_location').where('image_id', '=', id).execute();
+    });
+  }
+
+  /** Images in pending_delete since before `before`, with their locations (the scrubber's work). */
+  async pendingDeletes(before: string, limit: number): Promise<{ id: string; locations: ImageLocation[] }[]> {
+    const rows = (await this.db.kysely
+      .selectFrom('image')
+      .select('id')
+      .where('status', '=', 'pending_delete')
+      .where('deleted_at', '<=', before)
+      .orderBy('deleted_at')
+      .limit(limit)
+      .execute()) as { id: string }[];
+    if (!rows.length) return [];
+    const { locations } = await this.details(rows.map((r) => r.id));
+    return rows.map((r) => ({ id: r.id, locations: locations.get(r.id) ?? [] }));
+  }
+
+  /** Ends a pending delete: the locations go and the image is deleted. */
+  async finishDelete(id: string): Promise<void> {
+    await this.db.transaction(async (t) => {
       await t.deleteFrom('image_location').where('image_id', '=', id).execute();
+      await t
+        .updateTable('image')
+        .set({ status: 'deleted', updated_at: nowTimestamp() })
+        .where('id', '=', id)
+        .where('status', '=', 'pending_delete')
+        .execute();
     });
   }
 
