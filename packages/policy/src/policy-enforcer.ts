@@ -94,6 +94,14 @@ export class PolicyEnforcer {
     return { allowed, reason };
   }
 
+  /**
+   * Evaluates a check string that is not a registered action (Glance's property protections
+   * name rules this way); it may refer to every rule the enforcer knows.
+   */
+  evaluate(checkStr: string, target: Record<string, unknown>, creds: Record<string, unknown>): boolean {
+    return parseRule(checkStr)({ target, creds, rule: (name) => this.compiled.get(name), stack: [checkStr] });
+  }
+
   /** Throws ForbiddenError (Nova's wording) when the action is denied. */
   authorize(action: string, target: Record<string, unknown>, creds: Record<string, unknown>, scope?: ScopeType | 'unscoped'): void {
     if (!this.enforce(action, target, creds, scope).allowed) throw new ForbiddenError(`Policy doesn't allow ${action} to be performed.`, { code: 'POLICY_DENIED' });

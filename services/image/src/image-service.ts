@@ -29,6 +29,7 @@ import { TaskRepository } from './db/repositories/task-repository';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
 import { ImageScrubber } from './manager/image-scrubber';
+import { PropertyProtections } from './manager/property-protections';
 import { ImageCache } from './cache/image-cache';
 import { CachePrefetcher } from './cache/cache-prefetcher';
 import { HashWorker } from './manager/hash-worker';
@@ -114,6 +115,19 @@ export const imageService = defineService({
         })
       : undefined;
     await cache?.init();
+    const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
+    const protections = o.property_protection_file
+      ? PropertyProtections.load(
+          resolve(ctx.dataDir, o.property_protection_file),
+          o.property_protection_rule_format as 'roles' | 'policies',
+          (rule, caller) =>
+            enforcer.evaluate(
+              `rule:${rule}`,
+              {},
+              { roles: caller.roles ?? [], project_id: caller.projectId },
+            ),
+        )
+      : undefined;
     const manager = new ImageManager(
       images,
       members,
@@ -124,6 +138,7 @@ export const imageService = defineService({
         delayedDelete: o.delayed_delete,
       },
       cache,
+      protections,
     );
     const hasher = new HashWorker();
     const data = new ImageData(
@@ -148,7 +163,6 @@ export const imageService = defineService({
     const scrubber = o.delayed_delete
       ? new ImageScrubber(images, stores, ctx.logger, o.scrub_time, o.wakeup_time)
       : undefined;
-    const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
     return {
       http: {
         routes: imageApiRoutes,

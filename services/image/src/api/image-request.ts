@@ -33,7 +33,7 @@ export type ImageRequest<B = any> = ApiRequest<B, ImageServices>;
 /** The caller as the image managers see it. */
 export function callerOf(req: ImageRequest): ImageCaller {
   const c = req.credentials;
-  return { projectId: c.projectId, isAdmin: c.roles.includes('admin') };
+  return { projectId: c.projectId, isAdmin: c.roles.includes('admin'), roles: c.roles };
 }
 
 /** The caller of an import: who they are, their token and the request id, for the task record. */

@@ -79,6 +79,15 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
     min: 1,
     help: 'Seconds between passes of the cache prefetcher over the queue.',
   }),
+  property_protection_file: opt.string({
+    default: '',
+    help: 'File of property protection rules (relative: under the data directory); empty: none.',
+  }),
+  property_protection_rule_format: opt.enum({
+    choices: ['roles', 'policies'],
+    default: 'roles',
+    help: 'Whether protection rules name roles or a policy rule.',
+  }),
   delayed_delete: opt.bool({
     default: false,
     help: 'Deleted images wait in pending_delete for the scrubber instead of losing their data at once.',

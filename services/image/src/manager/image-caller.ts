@@ -2,4 +2,6 @@
 export interface ImageCaller {
   projectId: string | undefined;
   isAdmin: boolean;
+  /** The caller's role names (property protections read them); none when not given. */
+  roles?: readonly string[];
 }

@@ -7,6 +7,7 @@ import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, imageNotFound, tagNotFound, tooLarge } from './image-errors';
 import { BASE_FIELDS, CONTAINER_FORMATS, DISK_FORMATS, READ_ONLY, RESERVED_PREFIX } from './image-fields';
 import type { ImageQuery } from './image-query';
+import type { PropertyOperation, PropertyProtections } from './property-protections';
 
 /** Quotas of images (Glance's `[DEFAULT]` limits). */
 export interface ImageLimits {
@@ -38,6 +39,7 @@ export class ImageManager {
     private readonly stores: ImageStores,
     private readonly limits: ImageLimits,
     private readonly cache?: ImageCache,
+    private readonly protections?: PropertyProtections,
   ) {}
 
   /** An image the caller may see, or 404. */
@@ -73,7 +75,10 @@ export class ImageManager {
     const base: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(body)) {
       if (key in BASE_FIELDS) base[key] = value;
-      else props[key] = this.propertyValue(key, value);
+      else {
+        props[key] = this.propertyValue(key, value);
+        this.protect(caller, key, 'create');
+      }
     }
     const id = base.id === undefined ? randomUUID() : String(base.id);
     if (!UUID.test(id)) throw badRequest(`id: '${id}' is not a valid UUID`);
@@ -131,7 +136,7 @@ export class ImageManager {
         throw badRequest(`Invalid JSON pointer for this resource: '${op.path}'`);
       if (READ_ONLY.includes(path) || path === 'id') throw forbidden(`Attribute '${path}' is read-only.`);
       if (path in BASE_FIELDS) this.patchBase(caller, next, path, op);
-      else this.patchProperty(next, path, op);
+      else this.patchProperty(caller, next, path, op);
     }
     this.checkPropertyCount(next.properties);
     if (next.tags.length > this.limits.tags && this.limits.tags >= 0)
@@ -248,16 +253,41 @@ export class ImageManager {
     }
   }
 
-  private patchProperty(image: ImageRecord, name: string, op: PatchOp): void {
-    const exists = name in image.properties;
+  private patchProperty(caller: ImageCaller, image: ImageRecord, name: string, op: PatchOp): void {
+    // A property the caller may not read does not exist for them.
+    const exists = name in image.properties && this.canRead(caller, name);
     if (op.op === 'remove') {
       if (!exists) throw conflict(`Property ${name} does not exist.`);
       if (name.startsWith(RESERVED_PREFIX)) throw forbidden(`Attribute '${name}' is reserved.`);
+      this.protect(caller, name, 'delete');
       delete image.properties[name];
       return;
     }
     if (op.op === 'replace' && !exists) throw conflict(`Property ${name} does not exist.`);
     image.properties[name] = this.propertyValue(name, op.value);
+    this.protect(caller, name, exists ? 'update' : 'create');
+  }
+
+  /** 403 when property protections deny the operation. */
+  private protect(caller: ImageCaller, name: string, op: PropertyOperation): void {
+    if (this.protections && !this.protections.allows(name, op, caller))
+      throw forbidden(`Attribute '${name}' is reserved.`);
+  }
+
+  /** Whether property protections let the caller see a property. */
+  canRead(caller: ImageCaller, name: string): boolean {
+    return !this.protections || this.protections.allows(name, 'read', caller);
+  }
+
+  /** The image as the caller may see it: properties they may not read left out. */
+  asSeenBy(caller: ImageCaller, image: ImageRecord): ImageRecord {
+    if (!this.protections) return image;
+    const properties = Object.fromEntries(
+      Object.entries(image.properties).filter(
+        ([k]) => k.startsWith(RESERVED_PREFIX) || this.canRead(caller, k),
+      ),
+    );
+    return { ...image, properties };
   }
 
   private propertyValue(name: string, value: unknown): string {

@@ -60,7 +60,7 @@ async function createImage(req: ImageRequest<Record<string, unknown>>) {
   if (req.body.visibility === 'public') req.authorize('publicize_image', {});
   const image = await req.services.images.create(callerOf(req), req.body);
   // Clients read what they may do next from these headers (openstacksdk's import needs them).
-  return respond(201, imageView(image), {
+  return respond(201, imageView(req.services.images.asSeenBy(callerOf(req), image)), {
     location: `${req.baseUrl}/v2/images/${image.id}`,
     'openstack-image-import-methods': IMPORT_METHODS.join(','),
     'openstack-image-store-ids': req.services.stores.ids().join(','),
@@ -82,7 +82,7 @@ async function listImages(req: ImageRequest) {
     if (k !== 'marker') for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
   const query = params.toString();
   const body: Record<string, unknown> = {
-    images: images.map(imageView),
+    images: images.map((i) => imageView(req.services.images.asSeenBy(callerOf(req), i))),
     first: query ? `/v2/images?${query}` : '/v2/images',
     schema: '/v2/schemas/images',
   };
@@ -96,7 +96,7 @@ async function listImages(req: ImageRequest) {
 async function getImage(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
   req.authorize('get_image', imageTarget(req, image));
-  return imageView(image);
+  return imageView(req.services.images.asSeenBy(callerOf(req), image));
 }
 
 async function updateImage(req: ImageRequest<Record<string, unknown>[]>) {
@@ -119,7 +119,10 @@ async function updateImage(req: ImageRequest<Record<string, unknown>[]>) {
   req.authorize('modify_image', imageTarget(req, current));
   if (ops.some((op) => op.path === '/visibility' && op.value === 'public'))
     req.authorize('publicize_image', {});
-  return imageView(await req.services.images.update(callerOf(req), req.params.image_id!, ops));
+  const caller = callerOf(req);
+  return imageView(
+    req.services.images.asSeenBy(caller, await req.services.images.update(caller, req.params.image_id!, ops)),
+  );
 }
 
 async function deleteImage(req: ImageRequest) {
