@@ -3,3 +3,4 @@ export * from './rest-client';
 export * from './session';
 export * from './identity-token-validator';
 export * from './object-store-client';
+export * from './limits-client';

@@ -5,7 +5,16 @@ import type { EndpointSource } from './rest-client';
 
 /** How a session authenticates against identity v3. */
 export type SessionAuth =
-  | { kind: 'password'; username: string; password: string; userDomainName: string; projectName: string; projectDomainName: string }
+  | {
+      kind: 'password';
+      username: string;
+      password: string;
+      userDomainName: string;
+      projectName: string;
+      projectDomainName: string;
+    }
+  /** System scope (`all`): what reading limits across projects needs (oslo.limit's connection). */
+  | { kind: 'system'; username: string; password: string; userDomainName: string }
   | { kind: 'token'; token: string; projectId?: string };
 
 /** Where and how a session finds endpoints. */
@@ -41,14 +50,30 @@ export class Session {
     const { catalog } = await this.auth();
     const iface = this.options.interface ?? 'public';
     const entry = catalog.find((c) => c.type === type);
-    const ep = entry?.endpoints.find((e) => e.interface === iface && (!this.options.region || e.region_id === this.options.region || e.region === this.options.region));
+    const ep = entry?.endpoints.find(
+      (e) =>
+        e.interface === iface &&
+        (!this.options.region || e.region_id === this.options.region || e.region === this.options.region),
+    );
     if (!ep) throw new UnauthorizedError(`No ${iface} endpoint for service type ${type} in the catalog`);
     return ep.url;
   }
 
+  /** The id of a service in the catalog (unified limits are registered against it). */
+  async serviceId(type: string): Promise<string> {
+    const { catalog } = await this.auth();
+    const entry = catalog.find((c) => c.type === type);
+    if (!entry) throw new UnauthorizedError(`No service of type ${type} in the catalog`);
+    return entry.id;
+  }
+
   /** An EndpointSource for one service type. */
   endpointSource(type: string): EndpointSource {
-    return { endpoint: () => this.endpoint(type), token: () => this.token(), invalidate: () => this.invalidate() };
+    return {
+      endpoint: () => this.endpoint(type),
+      token: () => this.token(),
+      invalidate: () => this.invalidate(),
+    };
   }
 
   private auth(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
@@ -72,21 +97,44 @@ export class Session {
   private async issue(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
     const a = this.options.auth;
     const body =
-      a.kind === 'password'
+      a.kind === 'system'
         ? {
             auth: {
-              identity: { methods: ['password'], password: { user: { name: a.username, password: a.password, domain: { name: a.userDomainName } } } },
-              scope: { project: { name: a.projectName, domain: { name: a.projectDomainName } } },
+              identity: {
+                methods: ['password'],
+                password: {
+                  user: { name: a.username, password: a.password, domain: { name: a.userDomainName } },
+                },
+              },
+              scope: { system: { all: true } },
             },
           }
-        : { auth: { identity: { methods: ['token'], token: { id: a.token } }, ...(a.projectId ? { scope: { project: { id: a.projectId } } } : {}) } };
+        : a.kind === 'password'
+          ? {
+              auth: {
+                identity: {
+                  methods: ['password'],
+                  password: {
+                    user: { name: a.username, password: a.password, domain: { name: a.userDomainName } },
+                  },
+                },
+                scope: { project: { name: a.projectName, domain: { name: a.projectDomainName } } },
+              },
+            }
+          : {
+              auth: {
+                identity: { methods: ['token'], token: { id: a.token } },
+                ...(a.projectId ? { scope: { project: { id: a.projectId } } } : {}),
+              },
+            };
     const res = await fetch(`${this.options.authUrl.replace(/\/$/, '')}/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
     });
     const text = await res.text();
-    if (res.status !== 201) throw new UnauthorizedError(`Authentication at ${this.options.authUrl} failed: ${faultMessage(text)}`);
+    if (res.status !== 201)
+      throw new UnauthorizedError(`Authentication at ${this.options.authUrl} failed: ${faultMessage(text)}`);
     const token = res.headers.get('x-subject-token');
     const parsed = JSON.parse(text) as { token: { expires_at: string; catalog?: CatalogEntry[] } };
     if (!token) throw new UnauthorizedError('Identity answered without X-Subject-Token');

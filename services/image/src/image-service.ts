@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ObjectStoreClient, Session } from '@nimbus/clients';
-import { parse } from 'yaml';
+import { resolve } from 'node:path';
+import { LimitsClient, ObjectStoreClient } from '@nimbus/clients';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
@@ -18,13 +16,11 @@ import {
 } from './conf/options';
 import { importPlugins } from './manager/import-plugins/plugin-registry';
 import { imageMigrations } from './db/migrations/index';
-import { ImageRepository } from './db/repositories/image-repository';
+import { ImageRepository, STAGING_STORE } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
-import { FileStore } from './drivers/store/file-store';
-import { ImageStores } from './drivers/store/image-stores';
-import type { ImageStore } from './drivers/store/store-api';
-import { SwiftStore } from './drivers/store/swift-store';
-import { STAGING_STORE } from './db/repositories/image-repository';
+import { buildStores } from './drivers/store/build-stores';
+import { ImageQuotas } from './manager/image-quotas';
+import { ServiceSessions } from './service-sessions';
 import { TaskRepository } from './db/repositories/task-repository';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
@@ -70,42 +66,24 @@ export const imageService = defineService({
     const filtering = ctx.config.group(importFilteringOptions);
     const images = new ImageRepository(ctx.db);
     const members = new MemberRepository(ctx.db);
-    let identityUrl = o.swift_store_auth_address || undefined;
-    const objectStore = lazyObjectStoreClient(() => {
-      if (!identityUrl) throw new Error('the swift store needs the identity service');
-      const [projectName, username] = o.swift_store_user.includes(':')
-        ? o.swift_store_user.split(':', 2)
-        : ['service', o.swift_store_user];
-      return new Session({
-        authUrl: identityUrl,
-        auth: {
-          kind: 'password',
-          username: username!,
-          password: o.swift_store_key || bootstrapPassword(ctx.dataDir, username!),
-          userDomainName: 'Default',
-          projectName: projectName!,
-          projectDomainName: 'Default',
-        },
-      });
-    });
-    const stores = new ImageStores(
-      o.enabled_backends.map((entry): ImageStore => {
-        const [id, type] = entry.split(':').map((p) => p.trim());
-        if (!id || (type !== 'file' && type !== 'swift'))
-          throw new Error(`[image] enabled_backends: '${entry}' is not id:file or id:swift`);
-        if (type === 'swift')
-          return new SwiftStore(id, objectStore(), {
-            container: o.swift_store_container,
-            chunkSize: o.swift_store_large_object_chunk_size * 1024 * 1024,
-          });
-        const dir =
-          id === 'file' && o.filesystem_store_datadir
-            ? o.filesystem_store_datadir
-            : join(ctx.dataDir, id === 'file' ? 'images' : `images-${id}`);
-        return new FileStore(id, resolve(dir));
-      }),
-      o.default_backend,
-      new FileStore(STAGING_STORE, resolve(ctx.dataDir, 'image-staging')),
+    const sessions = new ServiceSessions(
+      ctx.dataDir,
+      o.swift_store_user,
+      o.swift_store_key,
+      o.swift_store_auth_address,
+    );
+    const objectStore = new ObjectStoreClient(
+      sessions.endpointSource('object-store', () => sessions.project()),
+    );
+    const stores = buildStores(o, ctx.dataDir, STAGING_STORE, () => objectStore);
+    // Unified limits, read as the service from identity with a system-scoped token.
+    const limitsClient = new LimitsClient(sessions.endpointSource('identity', () => sessions.system()));
+    const quotas = new ImageQuotas(
+      images,
+      o.use_keystone_limits
+        ? async (projectId, resources) =>
+            limitsClient.limitsFor(projectId, await sessions.system().serviceId('image'), resources)
+        : undefined,
     );
     const tasks = new TaskRepository(ctx.db);
     const cache = o.image_cache_dir
@@ -139,6 +117,7 @@ export const imageService = defineService({
       },
       cache,
       protections,
+      quotas,
     );
     const hasher = new HashWorker();
     const data = new ImageData(
@@ -152,6 +131,7 @@ export const imageService = defineService({
       },
       hasher,
       cache,
+      quotas,
     );
     const prefetcher =
       cache &&
@@ -180,7 +160,7 @@ export const imageService = defineService({
             stores,
             data,
             new RemoteImageSource(
-              () => identityUrl,
+              () => sessions.identityUrl,
               ctx.config.group(glanceDownloadOptions).extra_properties,
             ),
             ctx.logger,
@@ -197,6 +177,7 @@ export const imageService = defineService({
               inject: ctx.config.group(injectMetadataOptions).inject,
               ignoreRoles: ctx.config.group(injectMetadataOptions).ignore_user_roles,
             }),
+            quotas,
           ),
           tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
           stores,
@@ -204,11 +185,11 @@ export const imageService = defineService({
           members: new MemberManager(members, manager, o.image_member_quota),
           metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
-          storageQuota: o.user_storage_quota,
+          quotas,
         },
       },
       async cloudReady(endpoints) {
-        identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
+        sessions.identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
       },
       async stop() {
         clearInterval(purge);
@@ -219,30 +200,3 @@ export const imageService = defineService({
     };
   },
 });
-
-/** The password identity's bootstrap gave a service user (`<data_dir>/service-users.yaml`). */
-function bootstrapPassword(dataDir: string, user: string): string {
-  try {
-    const users = parse(readFileSync(join(dataDir, 'service-users.yaml'), 'utf8')) as Record<string, string>;
-    if (users?.[user]) return users[user];
-  } catch {
-    // no bootstrap file: fall through
-  }
-  throw new Error(`no password for ${user}: set [image] swift_store_key`);
-}
-
-/** An object-store client made on first use, once identity is up (a session authenticates lazily). */
-function lazyObjectStoreClient(session: () => Session): () => ObjectStoreClient {
-  let current: Session | undefined;
-  const get = () => {
-    current ??= session();
-    return current;
-  };
-  const source = {
-    endpoint: () => get().endpoint('object-store'),
-    token: () => get().token(),
-    invalidate: () => current?.invalidate(),
-  };
-  const client = new ObjectStoreClient(source);
-  return () => client;
-}

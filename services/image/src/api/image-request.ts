@@ -7,6 +7,7 @@ import type { ImageManager } from '../manager/image-manager';
 import type { MemberManager } from '../manager/member-manager';
 import type { MetadefManager } from '../manager/metadef-manager';
 import type { TaskManager } from '../manager/task-manager';
+import type { ImageQuotas } from '../manager/image-quotas';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCache } from '../cache/image-cache';
 import type { CachePrefetcher } from '../cache/cache-prefetcher';
@@ -23,8 +24,7 @@ export interface ImageServices {
   members: MemberManager;
   metadefs: MetadefManager;
   listLimits: { default: number; max: number };
-  /** `user_storage_quota` in bytes (0: none). */
-  storageQuota: number;
+  quotas: ImageQuotas;
 }
 
 /** An image API request. */

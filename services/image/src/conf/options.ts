@@ -88,6 +88,10 @@ export const imageOptions = defineOptions('image', 'Image service (Glance v2).',
     default: 'roles',
     help: 'Whether protection rules name roles or a policy rule.',
   }),
+  use_keystone_limits: opt.bool({
+    default: false,
+    help: 'Enforce unified limits from identity (image_size_total, image_stage_total, image_count_total, image_count_uploading).',
+  }),
   delayed_delete: opt.bool({
     default: false,
     help: 'Deleted images wait in pending_delete for the scrubber instead of losing their data at once.',

@@ -14,6 +14,7 @@ import type { Digests, HashWorker } from './hash-worker';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';
+import type { ImageQuotas } from './image-quotas';
 
 /** Upload limits (Glance's `image_size_cap` and `user_storage_quota`). */
 export interface DataLimits {
@@ -93,6 +94,7 @@ export class ImageData {
     private readonly limits: DataLimits,
     private readonly hasher: HashWorker,
     private readonly cache?: ImageCache,
+    private readonly quotas?: ImageQuotas,
   ) {}
 
   /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
@@ -112,6 +114,7 @@ export class ImageData {
           `Denying attempt to upload image because it exceeds the quota: the remaining storage is ${Math.max(0, max)} bytes.`,
         );
     }
+    await this.quotas?.enforce(image.owner, { image_size_total: 0, image_count_uploading: 1 });
     if (!(await this.images.transition(id, ['queued'], 'saving')))
       throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
     // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,

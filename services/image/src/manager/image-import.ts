@@ -11,6 +11,7 @@ import { badRequest, conflict } from './image-errors';
 import type { ImageManager } from './image-manager';
 import type { RemoteImageRef, RemoteImageSource } from './remote-image';
 import type { ImportPlugin } from './import-plugins/import-plugin';
+import { ImageQuotas } from './image-quotas';
 import { checkUri, openUri, type UrlPolicy } from './web-download';
 
 /** The import methods this cloud offers (`/v2/info/import`). */
@@ -78,12 +79,14 @@ export class ImageImport {
     private readonly urlPolicy: UrlPolicy,
     private readonly taskTtlHours: number,
     private readonly plugins: readonly ImportPlugin[] = [],
+    private readonly quotas?: ImageQuotas,
   ) {}
 
   async stage(caller: ImageCaller, id: string, body: Readable): Promise<void> {
     const image = await this.manager.getOwned(caller, id, 'stage data for');
     if (image.status !== 'queued')
       throw conflict(`Image status transition from ${image.status} to uploading is not allowed`);
+    await this.quotas?.enforce(image.owner, { image_stage_total: 0, image_count_uploading: 1 });
     const staged = await this.stores.staging.add(id, body);
     const moved = await this.images.transition(
       id,
@@ -114,6 +117,7 @@ export class ImageImport {
     this.checkStatus(image, method);
     if (method !== 'copy-image') await this.manager.getOwned(caller, id, 'import data to');
     if (method === 'glance-download') this.checkGlanceDownload(req);
+    await this.quotas?.enforce(image.owner, { image_size_total: 0 });
     const lock = image.properties[LOCK];
     if (lock && !(await this.lockIsStale(lock)))
       throw conflict(`Image ${id} could not be imported: it is locked by task ${lock}`);
@@ -298,6 +302,10 @@ export class ImageImport {
     let failure: unknown;
     const before = await this.images.get(id);
     try {
+      // As upstream's flow: glance-direct will store the staged bytes; the other methods stage first.
+      const mib = ImageQuotas.mib(before?.size);
+      if (method === 'glance-direct') await this.quotas?.enforce(before?.owner, { image_size_total: mib });
+      else await this.quotas?.enforce(before?.owner, { image_stage_total: mib, image_count_uploading: 0 });
       if (method === 'copy-image') {
         for (const store of stores) {
           try {

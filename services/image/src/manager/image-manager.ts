@@ -8,6 +8,7 @@ import { badRequest, conflict, forbidden, imageNotFound, tagNotFound, tooLarge }
 import { BASE_FIELDS, CONTAINER_FORMATS, DISK_FORMATS, READ_ONLY, RESERVED_PREFIX } from './image-fields';
 import type { ImageQuery } from './image-query';
 import type { PropertyOperation, PropertyProtections } from './property-protections';
+import type { ImageQuotas } from './image-quotas';
 
 /** Quotas of images (Glance's `[DEFAULT]` limits). */
 export interface ImageLimits {
@@ -40,6 +41,7 @@ export class ImageManager {
     private readonly limits: ImageLimits,
     private readonly cache?: ImageCache,
     private readonly protections?: PropertyProtections,
+    private readonly quotas?: ImageQuotas,
   ) {}
 
   /** An image the caller may see, or 404. */
@@ -55,17 +57,6 @@ export class ImageManager {
     if (!caller.isAdmin && image.owner !== caller.projectId)
       throw forbidden(`You are not permitted to ${action} this image.`);
     return image;
-  }
-
-  /** A project's image usage: bytes stored, images, images receiving data. */
-  async usage(projectId: string | undefined): Promise<{ bytes: number; count: number; uploading: number }> {
-    if (!projectId) return { bytes: 0, count: 0, uploading: 0 };
-    const mine = (await this.images.listVisible(projectId, false)).filter((i) => i.owner === projectId);
-    return {
-      bytes: mine.reduce((s, i) => s + (i.size ?? 0), 0),
-      count: mine.length,
-      uploading: mine.filter((i) => i.status === 'saving').length,
-    };
   }
 
   async create(caller: ImageCaller, body: Record<string, unknown>): Promise<ImageRecord> {
@@ -93,6 +84,7 @@ export class ImageManager {
     if (new Set(tags).size > this.limits.tags && this.limits.tags >= 0)
       throw tooLarge(`Maximum number of tags exceeded by ${new Set(tags).size - this.limits.tags}`);
     this.checkPropertyCount(props);
+    await this.quotas?.enforce(owner, { image_count_total: 0 });
     return this.images.create({
       id,
       name: (base.name as string | null | undefined) ?? null,

@@ -68,6 +68,8 @@ export async function bootstrap(port: BootstrapPort, input: BootstrapInput): Pro
     if (user.created) newServicePasswords[name] = password;
     await port.ensureProjectGrant(user.id, serviceProjectId, service);
     await port.ensureProjectGrant(user.id, serviceProjectId, admin);
+    // Services read unified limits across projects with a system-scoped token (oslo.limit).
+    await port.ensureSystemGrant(user.id, reader);
   }
 
   await port.ensureRegion(input.regionId);

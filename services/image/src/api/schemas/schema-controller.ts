@@ -26,18 +26,8 @@ export const schemaRoutes: Route[] = [
     req.authorize('stores_info_detail', {});
     return { stores: req.services.stores.detail() };
   }),
-  route('GET', '/v2/info/usage', async (req: ImageRequest) => {
-    const usage = await req.services.images.usage(req.credentials.projectId);
-    return {
-      usage: {
-        image_size_total: {
-          limit: req.services.storageQuota > 0 ? req.services.storageQuota : -1,
-          usage: usage.bytes,
-        },
-        image_count_total: { limit: -1, usage: usage.count },
-        image_stage_total: { limit: -1, usage: 0 },
-        image_count_uploading: { limit: -1, usage: usage.uploading },
-      },
-    };
-  }),
+  // Usage against unified limits (empty where use_keystone_limits is off, as upstream).
+  route('GET', '/v2/info/usage', async (req: ImageRequest) => ({
+    usage: await req.services.quotas.usage(req.credentials.projectId),
+  })),
 ];

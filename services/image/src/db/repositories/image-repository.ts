@@ -7,6 +7,14 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Upstream's name for the staging area of imports, kept as a location like any store. */
 export const STAGING_STORE = 'os_glance_staging_store';
 
+/** A project's image usage (see `ImageRepository.usage`). */
+export interface ImageUsage {
+  bytes: number;
+  count: number;
+  stagingBytes: number;
+  uploading: number;
+}
+
 /** One copy of an image's data: the store that holds it and the store's address for it. */
 export interface ImageLocation {
   store: string;
@@ -296,15 +304,49 @@ export class ImageRepository {
       .execute();
   }
 
-  /** Bytes of image data a project stores (live images). */
-  async usage(owner: string): Promise<{ bytes: number; count: number }> {
-    const rows = (await this.db.kysely
-      .selectFrom('image')
-      .select(['size'])
-      .where('owner', '=', owner)
-      .where('deleted_at', 'is', null)
-      .execute()) as { size: string | number | null }[];
-    return { bytes: rows.reduce((s, r) => s + (num(r.size) ?? 0), 0), count: rows.length };
+  /**
+   * What a project uses, as Glance's quotas count it: bytes stored (each store's copy counts),
+   * live images, bytes in staging (images uploading or importing, and those being copied), and
+   * images receiving data (saving, uploading, importing, or being copied).
+   */
+  async usage(owner: string): Promise<ImageUsage> {
+    const k = this.db.kysely;
+    const live = () => k.selectFrom('image').where('owner', '=', owner).where('deleted_at', 'is', null);
+    const copying = k
+      .selectFrom('image_property')
+      .select('image_id')
+      .where('name', '=', 'os_glance_importing_to_stores')
+      .where('value', '!=', '');
+    const [stored, count, staging, uploading] = await Promise.all([
+      k
+        .selectFrom('image')
+        .innerJoin('image_location', 'image_location.image_id', 'image.id')
+        .select((eb) => eb.fn.sum('image.size').as('n'))
+        .where('image.owner', '=', owner)
+        .where('image.deleted_at', 'is', null)
+        .where('image.status', '!=', 'killed')
+        .where('image_location.store', '!=', STAGING_STORE)
+        .executeTakeFirst(),
+      live()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', '!=', 'killed')
+        .executeTakeFirst(),
+      live()
+        .select((eb) => eb.fn.sum('size').as('n'))
+        .where((eb) => eb.or([eb('status', 'in', ['uploading', 'importing']), eb('id', 'in', copying)]))
+        .executeTakeFirst(),
+      live()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['saving', 'uploading', 'importing']),
+            eb.and([eb('status', '!=', 'killed'), eb('id', 'in', copying)]),
+          ]),
+        )
+        .executeTakeFirst(),
+    ]);
+    const n = (row: { n: unknown } | undefined) => Number(row?.n ?? 0);
+    return { bytes: n(stored), count: n(count), stagingBytes: n(staging), uploading: n(uploading) };
   }
 
   private async details(ids: readonly string[]): Promise<{
