@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
-import { parse } from 'yaml';
+import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // delayed_delete: a deleted image is gone from the API at once but keeps its data in
@@ -19,22 +18,7 @@ describe('delayed delete and the scrubber', () => {
       image: { delayed_delete: true, scrub_time: 1, wakeup_time: 1 },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    token = r.headers.get('x-subject-token')!;
+    ({ token } = await adminToken(cloud));
   });
   afterAll(async () => {
     await cloud?.stop();

@@ -1,10 +1,9 @@
 import { request } from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
-import { parse } from 'yaml';
+import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The image API through HTTP in the all-in-one cloud: the status machine, hostile uploads,
@@ -54,22 +53,7 @@ describe('image API', () => {
       image: { image_size_cap: 1_000_000 },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    token = r.headers.get('x-subject-token')!;
+    ({ token } = await adminToken(cloud));
   });
   afterAll(async () => {
     await cloud?.stop();

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
-import { parse } from 'yaml';
+import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Import plugins on real images made by qemu-img: decompression (gzip, zip), conversion to raw
@@ -62,22 +61,7 @@ describe('image import plugins', () => {
       },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    token = r.headers.get('x-subject-token')!;
+    ({ token } = await adminToken(cloud));
   });
   afterAll(async () => {
     await cloud?.stop();

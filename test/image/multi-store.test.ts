@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { objectStorageService } from '@nimbus/object-storage';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -95,22 +95,7 @@ describe('image stores, imports and tasks', () => {
       import_filtering_opts: { allowed_ports: '', allow_private_networks: true },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    token = r.headers.get('x-subject-token')!;
+    ({ token } = await adminToken(cloud));
   });
   afterAll(async () => {
     await cloud?.stop();

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
-import { parse } from 'yaml';
+import { adminToken as adminTokenOf, passwordToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Property protections by role through the API: creates and updates refused with 403, properties
@@ -17,22 +16,8 @@ describe('image property protections', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nimbus-protect-'));
   const rules = join(dir, 'property-protections.conf');
 
-  const token = async (user: string, password: string, project: string) => {
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: user, domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: project, domain: { id: 'default' } } },
-        },
-      }),
-    });
-    return r.headers.get('x-subject-token')!;
-  };
+  const token = async (user: string, password: string, project: string) =>
+    (await passwordToken(cloud, user, password, project)).token;
   const call = async (
     tok: string,
     method: string,
@@ -69,9 +54,7 @@ describe('image property protections', () => {
       image: { property_protection_file: rules },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    adminToken = await token('admin', password, 'admin');
+    adminToken = (await adminTokenOf(cloud)).token;
     const id = cloud.url('identity');
     const post = (path: string, body: unknown) =>
       fetch(`${id}/v3${path}`, {

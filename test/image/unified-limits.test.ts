@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
-import { parse } from 'yaml';
+import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Unified limits (use_keystone_limits): registered limits and a project limit set in identity,
@@ -38,23 +35,7 @@ describe('image quotas from unified limits', () => {
       image: { use_keystone_limits: true },
     });
     base = cloud.url('image');
-    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
-      .password;
-    const r = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    token = r.headers.get('x-subject-token')!;
-    projectId = ((await r.json()) as any).token.project.id;
+    ({ token, projectId } = await adminToken(cloud));
     const service = (await identity('GET', '/services?type=image')).body.services[0].id;
     const registered = await identity('POST', '/registered_limits', {
       registered_limits: [

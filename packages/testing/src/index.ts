@@ -1,1 +1,2 @@
 export * from './start-test-cloud';
+export * from './cloud-tokens';
