@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { objectStorageService } from '@nimbus/object-storage';
-import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
+import { adminToken, passwordToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,26 +55,10 @@ describe('image stores, imports and tasks', () => {
   /** The objects of the swift store's container, listed as the glance service user. */
   const swiftObjects = async () => {
     const password = parse(readFileSync(join(cloud.dataDir, 'service-users.yaml'), 'utf8')).glance;
-    const auth = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'glance', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'service', domain: { id: 'default' } } },
-        },
-      }),
+    const glance = await passwordToken(cloud, 'glance', password, 'service');
+    const r = await fetch(`${cloud.url('object-store')}/v1/AUTH_${glance.projectId}/glance?format=json`, {
+      headers: { 'x-auth-token': glance.token },
     });
-    const body = (await auth.json()) as any;
-    const r = await fetch(
-      `${cloud.url('object-store')}/v1/AUTH_${body.token.project.id}/glance?format=json`,
-      {
-        headers: { 'x-auth-token': auth.headers.get('x-subject-token')! },
-      },
-    );
     expect(r.status).toBe(200);
     return ((await r.json()) as { name: string }[]).map((o) => o.name);
   };

@@ -97,8 +97,14 @@ export class Session {
   private async issue(): Promise<{ token: string; expiresAt: number; catalog: CatalogEntry[] }> {
     const a = this.options.auth;
     const body =
-      a.kind === 'system'
+      a.kind === 'token'
         ? {
+            auth: {
+              identity: { methods: ['token'], token: { id: a.token } },
+              ...(a.projectId ? { scope: { project: { id: a.projectId } } } : {}),
+            },
+          }
+        : {
             auth: {
               identity: {
                 methods: ['password'],
@@ -106,27 +112,12 @@ export class Session {
                   user: { name: a.username, password: a.password, domain: { name: a.userDomainName } },
                 },
               },
-              scope: { system: { all: true } },
+              scope:
+                a.kind === 'system'
+                  ? { system: { all: true } }
+                  : { project: { name: a.projectName, domain: { name: a.projectDomainName } } },
             },
-          }
-        : a.kind === 'password'
-          ? {
-              auth: {
-                identity: {
-                  methods: ['password'],
-                  password: {
-                    user: { name: a.username, password: a.password, domain: { name: a.userDomainName } },
-                  },
-                },
-                scope: { project: { name: a.projectName, domain: { name: a.projectDomainName } } },
-              },
-            }
-          : {
-              auth: {
-                identity: { methods: ['token'], token: { id: a.token } },
-                ...(a.projectId ? { scope: { project: { id: a.projectId } } } : {}),
-              },
-            };
+          };
     const res = await fetch(`${this.options.authUrl.replace(/\/$/, '')}/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },

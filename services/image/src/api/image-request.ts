@@ -36,6 +36,34 @@ export function callerOf(req: ImageRequest): ImageCaller {
   return { projectId: c.projectId, isAdmin: c.roles.includes('admin'), roles: c.roles };
 }
 
+/**
+ * A Glance collection body: the items, `first` (this query without its marker), `schema`, and
+ * `next` (the same query from the last item) when more follow.
+ */
+export function collectionPage<T extends { id: string }>(
+  req: ImageRequest,
+  name: 'images' | 'tasks',
+  items: readonly T[],
+  view: (item: T) => Record<string, unknown>,
+  more: boolean,
+): Record<string, unknown> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query))
+    if (k !== 'marker')
+      for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) params.append(k, one);
+  const query = params.toString();
+  const body: Record<string, unknown> = {
+    [name]: items.map(view),
+    first: query ? `/v2/${name}?${query}` : `/v2/${name}`,
+    schema: `/v2/schemas/${name}`,
+  };
+  if (more && items.length) {
+    params.set('marker', items[items.length - 1]!.id);
+    body.next = `/v2/${name}?${params.toString()}`;
+  }
+  return body;
+}
+
 /** The caller of an import: who they are, their token and the request id, for the task record. */
 export function importCallerOf(req: ImageRequest): ImportCaller {
   return {

@@ -5,7 +5,7 @@ import { parseImageQuery } from '../../manager/image-query';
 import type { PatchOp } from '../../manager/image-manager';
 import { badRequest, imageNotFound } from '../../manager/image-errors';
 import { IMAGE_PROPERTIES } from '../schemas/image-schema-data';
-import { callerOf, type ImageRequest, imageTarget } from '../image-request';
+import { callerOf, collectionPage, type ImageRequest, imageTarget } from '../image-request';
 import { imageView } from './image-view';
 
 /** Create body: the schema's writable attributes; additional properties are strings (checked by the manager). */
@@ -77,20 +77,14 @@ async function listImages(req: ImageRequest) {
   req.authorize('get_images', { project_id: req.credentials.projectId });
   const q = parseImageQuery(req.query, req.services.listLimits);
   const { images, more } = await req.services.images.list(callerOf(req), q);
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query))
-    if (k !== 'marker') for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
-  const query = params.toString();
-  const body: Record<string, unknown> = {
-    images: images.map((i) => imageView(req.services.images.asSeenBy(callerOf(req), i))),
-    first: query ? `/v2/images?${query}` : '/v2/images',
-    schema: '/v2/schemas/images',
-  };
-  if (more && images.length) {
-    params.set('marker', images[images.length - 1]!.id);
-    body.next = `/v2/images?${params.toString()}`;
-  }
-  return body;
+  const caller = callerOf(req);
+  return collectionPage(
+    req,
+    'images',
+    images,
+    (i) => imageView(req.services.images.asSeenBy(caller, i)),
+    more,
+  );
 }
 
 async function getImage(req: ImageRequest) {

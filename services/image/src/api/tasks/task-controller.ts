@@ -1,5 +1,5 @@
 import { respond, route, type Route } from '@nimbus/http';
-import { importCallerOf, callerOf, type ImageRequest } from '../image-request';
+import { callerOf, collectionPage, type ImageRequest, importCallerOf } from '../image-request';
 import { imageTaskView, taskStub, taskView } from './task-view';
 
 /** Every tasks-API call needs `tasks_api_access` (admins by default) besides its own rule. */
@@ -18,21 +18,7 @@ async function createTask(req: ImageRequest<{ type: string; input: Record<string
 async function listTasks(req: ImageRequest) {
   authorizeTasks(req, 'get_tasks');
   const { tasks, more } = await req.services.tasks.list(callerOf(req), req.query);
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query))
-    if (k !== 'marker')
-      for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) params.append(k, one);
-  const query = params.toString();
-  const body: Record<string, unknown> = {
-    tasks: tasks.map(taskStub),
-    first: query ? `/v2/tasks?${query}` : '/v2/tasks',
-    schema: '/v2/schemas/tasks',
-  };
-  if (more && tasks.length) {
-    params.set('marker', tasks[tasks.length - 1]!.id);
-    body.next = `/v2/tasks?${params.toString()}`;
-  }
-  return body;
+  return collectionPage(req, 'tasks', tasks, taskStub, more);
 }
 
 async function getTask(req: ImageRequest) {
