@@ -1,1 +1,5 @@
 export * from './image-service';
+// The store drivers, for the store contract suite that runs against each of them.
+export { FileStore } from './drivers/store/file-store';
+export { SwiftStore } from './drivers/store/swift-store';
+export { type ImageStore, StoreNotFound } from './drivers/store/store-api';
