@@ -24,6 +24,7 @@ import { ServiceSessions } from './service-sessions';
 import { TaskRepository } from './db/repositories/task-repository';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
+import { LegacyImportTasks } from './manager/legacy-import-tasks';
 import { ImageScrubber } from './manager/image-scrubber';
 import { PropertyProtections } from './manager/property-protections';
 import { ImageCache } from './cache/image-cache';
@@ -64,6 +65,12 @@ export const imageService = defineService({
   async start(ctx) {
     const o = ctx.config.group(imageOptions);
     const filtering = ctx.config.group(importFilteringOptions);
+    const urlPolicy = {
+      allowedSchemes: filtering.allowed_schemes,
+      allowedPorts: filtering.allowed_ports,
+      disallowedHosts: filtering.disallowed_hosts,
+      allowPrivateNetworks: filtering.allow_private_networks,
+    };
     const images = new ImageRepository(ctx.db);
     const members = new MemberRepository(ctx.db);
     const sessions = new ServiceSessions(
@@ -164,12 +171,7 @@ export const imageService = defineService({
               ctx.config.group(glanceDownloadOptions).extra_properties,
             ),
             ctx.logger,
-            {
-              allowedSchemes: filtering.allowed_schemes,
-              allowedPorts: filtering.allowed_ports,
-              disallowedHosts: filtering.disallowed_hosts,
-              allowPrivateNetworks: filtering.allow_private_networks,
-            },
+            urlPolicy,
             o.task_time_to_live,
             importPlugins(ctx.config.group(importPluginOptions).image_import_plugins, {
               outputFormat: ctx.config.group(imageConversionOptions).output_format,
@@ -178,6 +180,16 @@ export const imageService = defineService({
               ignoreRoles: ctx.config.group(injectMetadataOptions).ignore_user_roles,
             }),
             quotas,
+          ),
+          legacyImports: new LegacyImportTasks(
+            manager,
+            images,
+            tasks,
+            stores,
+            data,
+            ctx.logger,
+            urlPolicy,
+            o.task_time_to_live,
           ),
           tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
           stores,

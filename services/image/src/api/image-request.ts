@@ -7,6 +7,7 @@ import type { ImageManager } from '../manager/image-manager';
 import type { MemberManager } from '../manager/member-manager';
 import type { MetadefManager } from '../manager/metadef-manager';
 import type { TaskManager } from '../manager/task-manager';
+import type { LegacyImportTasks } from '../manager/legacy-import-tasks';
 import type { ImageQuotas } from '../manager/image-quotas';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCache } from '../cache/image-cache';
@@ -18,6 +19,7 @@ export interface ImageServices {
   data: ImageData;
   imports: ImageImport;
   tasks: TaskManager;
+  legacyImports: LegacyImportTasks;
   /** This node's image cache and its prefetcher, when `image_cache_dir` is set. */
   cache?: { cache: ImageCache; prefetcher: CachePrefetcher };
   stores: ImageStores;

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '@nimbus/logging';
 import { type ImageRecord, type ImageRepository, STAGING_STORE } from '../db/repositories/image-repository';
 import type { TaskRecord, TaskRepository } from '../db/repositories/task-repository';
-import { type ImageStores, UnknownStore } from '../drivers/store/image-stores';
+import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCaller } from './image-caller';
 import { type ImageData, storedLocations } from './image-data';
 import { badRequest, conflict } from './image-errors';
@@ -12,24 +12,17 @@ import type { ImageManager } from './image-manager';
 import type { RemoteImageRef, RemoteImageSource } from './remote-image';
 import type { ImportPlugin } from './import-plugins/import-plugin';
 import { ImageQuotas } from './image-quotas';
-import { checkUri, openUri, type UrlPolicy } from './web-download';
+import { openUri, type UrlPolicy } from './web-download';
+import {
+  checkGlanceDownload,
+  checkImportable,
+  type ImportRequest,
+  targetStores,
+  webDownloadUrl,
+} from './import-request';
 
 /** The import methods this cloud offers (`/v2/info/import`). */
 export const IMPORT_METHODS = ['glance-direct', 'web-download', 'copy-image', 'glance-download'];
-
-/** `POST /v2/images/{id}/import`'s body. */
-export interface ImportRequest {
-  method: {
-    name: string;
-    uri?: string;
-    glance_image_id?: string;
-    glance_region?: string;
-    glance_service_interface?: string;
-  };
-  stores?: string[];
-  all_stores?: boolean;
-  all_stores_must_succeed?: boolean;
-}
 
 /** Who started an import, for its task record and for calls made on their behalf. */
 export interface ImportCaller extends ImageCaller {
@@ -44,7 +37,6 @@ const FAILED = 'os_glance_failed_import';
 const LOCK = 'os_glance_import_task';
 /** A lock older than this, held by a task that is not running here, may be taken over. */
 const LOCK_EXPIRY_MS = 60 * 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A comma-separated store list property with stores added or taken away (sorted, as upstream). */
 function mergeStores(value: string | undefined, stores: readonly string[], subtract = false): string {
@@ -114,15 +106,15 @@ export class ImageImport {
     const method = req.method.name;
     if (!IMPORT_METHODS.includes(method)) throw badRequest(`Unknown import method name '${method}'.`);
     const image = await this.manager.get(caller, id);
-    this.checkStatus(image, method);
+    checkImportable(image, method);
     if (method !== 'copy-image') await this.manager.getOwned(caller, id, 'import data to');
-    if (method === 'glance-download') this.checkGlanceDownload(req);
+    if (method === 'glance-download') checkGlanceDownload(req);
     await this.quotas?.enforce(image.owner, { image_size_total: 0 });
     const lock = image.properties[LOCK];
     if (lock && !(await this.lockIsStale(lock)))
       throw conflict(`Image ${id} could not be imported: it is locked by task ${lock}`);
 
-    let stores = this.targetStores(req, headerStore);
+    let stores = targetStores(req, headerStore, this.stores);
     if (method === 'copy-image') {
       const present = new Set(storedLocations(image).map((l) => l.store));
       if (req.all_stores) {
@@ -133,7 +125,7 @@ export class ImageImport {
         if (already) throw badRequest(`Image is already present at store '${already}'`);
       }
     }
-    const url = method === 'web-download' ? this.webDownloadUrl(req) : undefined;
+    const url = method === 'web-download' ? webDownloadUrl(req, this.urlPolicy) : undefined;
 
     const task = await this.tasks.create({
       id: randomUUID(),
@@ -164,118 +156,6 @@ export class ImageImport {
     this.running.add(task.id);
     void this.run(task, caller, method, stores, req, url).finally(() => this.running.delete(task.id));
     return task;
-  }
-
-  /**
-   * The tasks API's own (legacy) `import` task: creates an image from `image_properties` and
-   * fills it from `import_from`, a URL that passes the same filtering as web-download. Answers
-   * with the pending task; the image turns active, or killed with the task failing.
-   */
-  async startLegacy(caller: ImportCaller, type: string, input: Record<string, unknown>): Promise<TaskRecord> {
-    if (type !== 'import') throw badRequest(`Task type ${type} is not supported by the tasks API`);
-    for (const field of ['import_from', 'import_from_format', 'image_properties'])
-      if (input[field] === undefined) throw badRequest(`Input does not contain '${field}' field`);
-    if (typeof input.import_from !== 'string') throw badRequest("'import_from' must be a URL");
-    if (typeof input.image_properties !== 'object' || input.image_properties === null)
-      throw badRequest("'image_properties' must be an object");
-    const url = checkUri(input.import_from, this.urlPolicy);
-    const task = await this.tasks.create({
-      id: randomUUID(),
-      type,
-      status: 'pending',
-      owner: caller.projectId ?? '',
-      imageId: null,
-      requestId: caller.requestId,
-      userId: caller.userId,
-      input,
-      message: '',
-    });
-    const properties = { disk_format: input.import_from_format, ...(input.image_properties as object) };
-    void this.runLegacy(task, caller, url, properties);
-    return task;
-  }
-
-  private async runLegacy(
-    task: TaskRecord,
-    caller: ImportCaller,
-    url: URL,
-    properties: Record<string, unknown>,
-  ) {
-    await this.tasks.update(task.id, { status: 'processing' }, this.taskTtlHours);
-    let imageId: string | undefined;
-    try {
-      const image = await this.manager.create(caller, properties);
-      imageId = image.id;
-      if (!(await this.images.transition(image.id, ['queued'], 'importing')))
-        throw conflict('Image changed status');
-      const staged = await this.stores.staging.add(image.id, await openUri(url, this.urlPolicy));
-      try {
-        const data = await this.stores.staging.get(staged.location);
-        await this.data.storeFrom(image.id, data, 'importing', this.stores.defaultId, true);
-      } finally {
-        await this.stores.staging.delete(staged.location).catch(() => undefined);
-      }
-      await this.tasks.update(
-        task.id,
-        { status: 'success', result: { image_id: image.id } },
-        this.taskTtlHours,
-      );
-    } catch (err) {
-      this.log.warn({ err, taskId: task.id }, 'import task failed');
-      if (imageId) await this.images.transition(imageId, ['importing'], 'killed').catch(() => false);
-      const message = String((err as Error)?.message ?? err);
-      await this.tasks
-        .update(task.id, { status: 'failure', message }, this.taskTtlHours)
-        .catch(() => undefined);
-    }
-  }
-
-  private checkStatus(image: ImageRecord, method: string): void {
-    if (image.status === 'active' && method !== 'copy-image')
-      throw conflict('Image with status active cannot be target for import');
-    if (image.status !== 'active' && method === 'copy-image')
-      throw conflict('Only images with status active can be targeted for copying');
-    if (image.status !== 'queued' && (method === 'web-download' || method === 'glance-download'))
-      throw conflict(`Image needs to be in 'queued' state to use '${method}' method`);
-    if (image.status !== 'uploading' && method === 'glance-direct')
-      throw conflict("Image needs to be staged before 'glance-direct' method can be used");
-    if (!image.containerFormat) throw conflict("'container_format' needs to be set before import");
-    if (!image.diskFormat) throw conflict("'disk_format' needs to be set before import");
-  }
-
-  private checkGlanceDownload(req: ImportRequest): void {
-    const m = req.method;
-    if (!m.glance_region)
-      throw badRequest("'glance_region' needs to be set for glance-download import method");
-    if (!m.glance_image_id)
-      throw badRequest("'glance_image_id' needs to be set for glance-download import method");
-    if (!UUID.test(m.glance_image_id))
-      throw badRequest(`Remote image id does not look like a UUID: ${m.glance_image_id}`);
-    m.glance_service_interface ??= 'public';
-  }
-
-  private webDownloadUrl(req: ImportRequest): URL {
-    if (!req.method.uri) throw badRequest("'uri' needs to be set for the web-download method");
-    return checkUri(req.method.uri, this.urlPolicy);
-  }
-
-  /** The stores an import targets: `all_stores`, `stores`, the header, or the default. */
-  private targetStores(req: ImportRequest, headerStore: string | undefined): string[] {
-    let stores: string[];
-    if (req.all_stores) {
-      if (req.stores || headerStore)
-        throw badRequest(
-          "All_stores parameter can't be used with x-image-meta-store header or stores parameter",
-        );
-      stores = this.stores.ids();
-    } else if (req.stores) {
-      if (headerStore)
-        throw badRequest("Stores parameter and x-image-meta-store header can't be both specified");
-      stores = [...new Set(req.stores)];
-    } else stores = [headerStore ?? this.stores.defaultId];
-    const unknown = stores.find((s) => !this.stores.has(s));
-    if (unknown) throw conflict(new UnknownStore(unknown).message);
-    return stores;
   }
 
   /** Whether a lock may be taken over: its task is gone, or finished or stuck for an hour, and not running here. */

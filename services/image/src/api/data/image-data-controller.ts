@@ -5,7 +5,7 @@ import type { ImageRecord } from '../../db/repositories/image-repository';
 import { cutOffAware, storedLocations } from '../../manager/image-data';
 import { UnknownStore } from '../../drivers/store/image-stores';
 import { badRequest, conflict, forbidden } from '../../manager/image-errors';
-import type { ImportRequest } from '../../manager/image-import';
+import type { ImportRequest } from '../../manager/import-request';
 import { callerOf, type ImageRequest, imageTarget, importCallerOf } from '../image-request';
 
 /** `X-Image-Meta-Store`, checked against the configured stores (400 for an unknown one, as upstream). */

@@ -11,7 +11,7 @@ function authorizeTasks(req: ImageRequest, rule: string): void {
 
 async function createTask(req: ImageRequest<{ type: string; input: Record<string, unknown> }>) {
   authorizeTasks(req, 'add_task');
-  const task = await req.services.imports.startLegacy(importCallerOf(req), req.body.type, req.body.input);
+  const task = await req.services.legacyImports.start(importCallerOf(req), req.body.type, req.body.input);
   return respond(201, taskView(task), { location: `/v2/tasks/${task.id}` });
 }
 
