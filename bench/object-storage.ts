@@ -2,21 +2,15 @@
 // medians of several runs, each next to a plain baseline measured in the same run on the same disk:
 //   4 KiB PUT/s (16 clients) against a plain loop writing and fsyncing three 4 KiB files per object;
 //   4 KiB GET/s (32 connections, autocannon);
-//   1 GiB PUT and GET MB/s against a plain 1 GiB write + fsync and a plain read of that file;
+//   1 GiB PUT MB/s against a plain 1 GiB write + fsync, and against three such writes at once
+//   (what three replicas on one disk can at best do);
+//   1 GiB GET MB/s against a plain read of a file, both cold (the files dropped from the page
+//   cache first, read from the disk) and warm (page cached);
 //   the process's CPU while idle for a minute with many containers (every daemon running).
+// The cloud runs identity and object storage only, on ephemeral ports (not 5000/8080).
 //   npx tsx bench/object-storage.ts [--runs 3] [--gib 1] [--containers 2000] [--idle 60]
 import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  createReadStream,
-  fsyncSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,13 +35,15 @@ execFileSync('sh', [
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 let nimbus: NimbusProcess | undefined;
 
+type Answer = { status: number; headers: Record<string, string | string[] | undefined>; bytes: number };
+
 function call(
   method: string,
   url: string,
   headers: Record<string, string>,
   body?: Buffer | NodeJS.ReadableStream,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }> {
-  return new Promise((resolve, reject) => {
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
     const req = request(url, { method, headers, agent }, (res) => {
       let bytes = 0;
       res.on('data', (c: Buffer) => {
@@ -55,7 +51,13 @@ function call(
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while this process was blocked (the plain loop and
+      // curl run synchronously): again, on another socket (a Buffer body can be sent again).
+      if (req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && (!body || Buffer.isBuffer(body)))
+        call(method, url, headers, body).then(resolve, reject);
+      else reject(err);
+    });
     if (body && !Buffer.isBuffer(body)) pipeline(body, req).catch(reject);
     else req.end(body);
   });
@@ -108,8 +110,36 @@ async function putLoop(url: string, token: string, seconds: number, prefix: stri
   return n / seconds;
 }
 
+/** Drops files from the page cache, so the next read of them comes from the disk. */
+function dropCache(files: string[]): void {
+  for (const f of files) execFileSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']);
+}
+
+/** The large object files (replicas) under the cloud's devices; the 4 KiB ones are left alone. */
+function largeDataFiles(): string[] {
+  const devices = join(dataDir, 'object-storage', 'devices');
+  return (readdirSync(devices, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.data'))
+    .map((f) => join(devices, f))
+    .filter((f) => statSync(f).size > 1024 * 1024);
+}
+
+/** MB/s of writing `count` files of `gib` GiB at once, each with dd and an fsync at its end. */
+function plainWrites(dir: string, count: number): number {
+  const t = performance.now();
+  const files = Array.from({ length: count }, (_, i) => join(dir, `plain-${i}.raw`));
+  execFileSync('sh', [
+    '-c',
+    `${files.map((f) => `dd if=/dev/zero of=${f} bs=1M count=${gib * 1024} conv=fsync status=none &`).join(' ')} wait`,
+  ]);
+  const seconds = (performance.now() - t) / 1000;
+  const bytes = statSync(files[0]!).size;
+  for (const f of files.slice(1)) rmSync(f);
+  return bytes / 1e6 / seconds;
+}
+
 async function main() {
-  nimbus = await startNimbus(dataDir, ['--config-file', conf]);
+  nimbus = await startNimbus(dataDir, ['--config-file', conf], { services: ['identity', 'object-store'] });
   const { token, projectId } = await nimbus.adminToken();
   const account = `${nimbus.endpoint('object-store')}/v1/AUTH_${projectId}`;
   const h = { 'x-auth-token': token };
@@ -128,28 +158,31 @@ async function main() {
   }
   rmSync(plainDir, { recursive: true, force: true });
 
-  const source = join(dataDir, 'big.raw');
+  const source = join(dataDir, 'plain-0.raw');
+  const get = () =>
+    curl(['-H', `x-auth-token: ${token}`, '-o', '/dev/null', `${account}/bench/big`], 'speed_download', 200) / 1e6;
+  const read = () => curl(['-o', '/dev/null', `file://${source}`]) / 1e6;
   const writeBw: number[] = [];
-  const readBw: number[] = [];
+  const write3Bw: number[] = [];
   const putBw: number[] = [];
-  const getBw: number[] = [];
+  const warmReadBw: number[] = [];
+  const coldReadBw: number[] = [];
+  const warmGetBw: number[] = [];
+  const coldGetBw: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    execFileSync('dd', [
-      'if=/dev/zero',
-      `of=${source}`,
-      'bs=1M',
-      `count=${gib * 1024}`,
-      'conv=fsync',
-      'status=none',
-    ]);
-    const bytes = statSync(source).size;
-    writeBw.push(bytes / 1e6 / ((performance.now() - t) / 1000));
-    // The large transfers and the plain read go through curl, a client lean enough not to be
+    write3Bw.push(plainWrites(dataDir, 3));
+    writeBw.push(plainWrites(dataDir, 1));
+    // The large transfers and the plain reads go through curl, a client lean enough not to be
     // the bottleneck (Node's own client tops out near 250 MB/s on this kind of machine).
-    readBw.push(curl(['-o', '/dev/null', `file://${source}`]) / 1e6);
+    // Just written, the file is in the page cache: a warm read first, then a cold one.
+    warmReadBw.push(read());
+    dropCache([source]);
+    coldReadBw.push(read());
     putBw.push(curl(['-X', 'PUT', '-H', `x-auth-token: ${token}`, '-T', source, '-o', '/dev/null', `${account}/bench/big`], 'speed_upload', 201) / 1e6);
-    getBw.push(curl(['-H', `x-auth-token: ${token}`, '-o', '/dev/null', `${account}/bench/big`], 'speed_download', 200) / 1e6);
+    // Likewise every replica is in the page cache just after the PUT (a GET reads any one).
+    warmGetBw.push(get());
+    dropCache([source, ...largeDataFiles()]);
+    coldGetBw.push(get());
   }
   rmSync(source);
 
@@ -168,17 +201,27 @@ async function main() {
 
   const p = median(plain);
   const w = median(writeBw);
-  const rd = median(readBw);
+  const w3 = median(write3Bw);
+  const put = median(putBw);
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+  const readLines = (kind: string, plainBw: number[], getBw: number[]) => {
+    const rd = median(plainBw);
+    return [
+      `plain ${gib} GiB read, ${kind}:`.padEnd(45) + `${rd.toFixed(0)} MB/s`,
+      `${gib} GiB GET, ${kind}:`.padEnd(45) + `${median(getBw).toFixed(0)} MB/s = ${pct(median(getBw), rd)} of the plain read`,
+    ];
+  };
   console.log(
     [
       `object storage, 3 devices, 3 replicas, fsync on (medians of ${runs} runs)`,
       `plain loop, 3 fsynced 4 KiB files per object: ${p.toFixed(0)} objects/s`,
       `4 KiB PUT (16 clients):                      ${median(puts).toFixed(0)} objects/s = ${((median(puts) / p) * 100).toFixed(0)}% of the plain loop`,
       `4 KiB GET (32 connections):                  ${median(gets).toFixed(0)} requests/s`,
-      `plain ${gib} GiB write + fsync:               ${w.toFixed(0)} MB/s`,
-      `${gib} GiB PUT:                               ${median(putBw).toFixed(0)} MB/s = ${((median(putBw) / w) * 100).toFixed(0)}% of the plain write`,
-      `plain ${gib} GiB read:                        ${rd.toFixed(0)} MB/s`,
-      `${gib} GiB GET:                               ${median(getBw).toFixed(0)} MB/s = ${((median(getBw) / rd) * 100).toFixed(0)}% of the plain read`,
+      `plain ${gib} GiB write + fsync:`.padEnd(45) + `${w.toFixed(0)} MB/s`,
+      `3 plain ${gib} GiB writes + fsync at once:`.padEnd(45) + `${w3.toFixed(0)} MB/s each (${(3 * w3).toFixed(0)} MB/s in all)`,
+      `${gib} GiB PUT:`.padEnd(45) + `${put.toFixed(0)} MB/s = ${pct(put, w)} of the plain write, ${pct(put, w3)} of 3 at once`,
+      ...readLines('cold (from disk)', coldReadBw, coldGetBw),
+      ...readLines('warm (page cache)', warmReadBw, warmGetBw),
       `idle CPU with ${containerCount} containers, replicator/updater/expirer/sync every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
     ].join('\n'),
   );

@@ -16,10 +16,29 @@ export interface NimbusProcess {
   cpuSeconds(): number;
 }
 
-/** Starts `nimbus up` in `dataDir` (extra arguments appended) and waits until it is up. */
-export async function startNimbus(dataDir: string, extraArgs: string[] = []): Promise<NimbusProcess> {
-  const child = spawn(process.execPath, ['apps/nimbus/bin/nimbus.mjs', 'up', '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs], {
+/** How to start the cloud. */
+export interface StartOptions {
+  /**
+   * Run only these service types (`identity`, `object-store`, `image`), from sources, on
+   * ephemeral ports (bench/support/nimbus-cloud.ts) instead of `nimbus up` on the default ports.
+   */
+  services?: string[];
+  /** Extra node flags for the child (`--cpu-prof`...). */
+  nodeArgs?: string[];
+}
+
+/**
+ * Starts `nimbus up` in `dataDir` (extra arguments appended), or only some services on ephemeral
+ * ports, and waits until it is up.
+ */
+export async function startNimbus(dataDir: string, extraArgs: string[] = [], options: StartOptions = {}): Promise<NimbusProcess> {
+  const entry = options.services
+    ? ['--import', 'tsx', 'bench/support/nimbus-cloud.ts', '--services', options.services.join(',')]
+    : ['apps/nimbus/bin/nimbus.mjs', 'up'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry, '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // As apps/nimbus/bin/nimbus.mjs: object servers keep many fsyncs in flight at once.
+    env: { UV_THREADPOOL_SIZE: '64', ...process.env },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {

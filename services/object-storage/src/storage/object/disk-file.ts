@@ -6,6 +6,8 @@ import type { MetadataIo, ObjectMetadata } from './metadata-io';
 
 /** Uploads reach the disk in writes of at least this many bytes. */
 const WRITE_BATCH = 1024 * 1024;
+/** Bytes an upload may have waiting for the disk before `write` holds the caller back. */
+const MAX_PENDING = 8 * 1024 * 1024;
 /** Data written between two fdatasyncs of a large upload. */
 const SYNC_EVERY = 32 * 1024 * 1024;
 
@@ -212,34 +214,69 @@ export class DiskWriter {
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private position = 0;
   private unsynced = 0;
+  /** The write under way, while the next batch fills. */
+  private writing: Promise<void> | undefined;
+  /** The periodic fdatasync under way, while later batches are written. */
+  private syncing: Promise<void> | undefined;
+  /** Why a background write or sync failed; every later call throws it. */
+  private failure: unknown;
 
   /**
-   * Buffers chunks into writes of at least 1 MiB (a socket hands over 64 KiB at a time), and
-   * flushes to disk every 32 MiB while the upload goes on, as upstream's `mb_per_sync`, so the
-   * final fsync does not wait for a whole large object at once.
+   * Takes the next chunk of the file. Chunks are written in batches of at least 1 MiB (a socket
+   * hands over 64 KiB at a time) by one write at a time in the background: while it runs the
+   * next batch fills, and this resolves at once unless 8 MiB are already waiting, so a write
+   * that stalls a moment (the disk busy with a sync) does not stall the upload. Every 32 MiB an
+   * fdatasync starts in the background too (upstream's `mb_per_sync`, not waited for), so the
+   * disk writes the object back while it arrives and the final sync in `commit` is short.
+   * Throws when an earlier write or sync failed.
    */
   async write(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
+    this.startWrite();
+    while (this.writing && this.pendingBytes >= MAX_PENDING) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Starts writing what is pending, unless a write is under way (it starts the next when done). */
+  private startWrite(): void {
+    if (this.writing || this.failure || this.pendingBytes < WRITE_BATCH) return;
+    this.writing = this.flush().then(
+      () => {
+        this.writing = undefined;
+        this.startWrite();
+      },
+      (err: unknown) => {
+        this.writing = undefined;
+        this.failure = err;
+      },
+    );
   }
 
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const buffers = this.pending;
+    let buffers = this.pending;
     const total = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     let written = 0;
     while (written < total) {
-      const { bytesWritten } = await this.fh.writev(written === 0 ? buffers : [Buffer.concat(buffers).subarray(written)]);
+      const { bytesWritten } = await this.fh.writev(buffers, this.position + written);
       written += bytesWritten;
+      if (written < total) buffers = [Buffer.concat(buffers).subarray(bytesWritten)];
     }
+    this.position += total;
     this.unsynced += total;
     if (this.disk.fsync && this.unsynced >= SYNC_EVERY) {
       this.unsynced = 0;
-      await this.fh.datasync();
+      // At most one sync at a time: at most two intervals of this upload wait in the page cache.
+      await this.syncing;
+      this.syncing = this.fh.datasync();
+      // Awaited by the next sync or commit; meanwhile a failure must not go unhandled.
+      this.syncing.catch(() => {});
     }
   }
 
@@ -248,7 +285,10 @@ export class DiskWriter {
    * metadata, rename into the hash directory, fsync the directory, then drop obsolete files.
    */
   async commit(dir: string, name: string, metadata: ObjectMetadata): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
     await this.flush();
+    await this.syncing;
     if (this.disk.fsync) await this.fh.datasync();
     await this.fh.close();
     this.closed = true;
@@ -274,6 +314,10 @@ export class DiskWriter {
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      // No write starts after this; the one under way and a sync finish before the close.
+      this.failure ??= new Error('upload aborted');
+      while (this.writing) await this.writing;
+      await this.syncing?.catch(() => {});
       await this.fh.close().catch(() => {});
     }
     try {

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ObjectDisk } from './disk-file';
+import { sidecarMetadata } from './metadata-io';
+
+describe('disk writer', () => {
+  let root: string;
+  let disk: ObjectDisk;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'disk-file-'));
+    mkdirSync(join(root, 'd1'));
+    disk = new ObjectDisk(root, sidecarMetadata);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes every chunk in order while writes and syncs run in the background', async () => {
+    const writer = await disk.createWriter('d1');
+    const md5 = createHash('md5');
+    // 70 MiB in socket-sized chunks of varying bytes: several batches, two periodic syncs.
+    for (let i = 0; i < 1120; i++) {
+      const chunk = Buffer.alloc(64 * 1024, i % 251);
+      md5.update(chunk);
+      await writer.write(chunk);
+    }
+    const dir = disk.hashDir('d1', 0, 'abc');
+    await writer.commit(dir, '0000000001.00000.data', { ETag: 'x' });
+    const data = readFileSync(join(dir, '0000000001.00000.data'));
+    expect(data.length).toBe(70 * 1024 * 1024);
+    expect(createHash('md5').update(data).digest('hex')).toBe(md5.digest('hex'));
+  });
+
+  it('fails later writes and the commit when a background write failed, and leaves no file behind', async () => {
+    const writer = await disk.createWriter('d1');
+    // The file handle closed under the writer: the first batch's write fails in the background.
+    await (writer as unknown as { fh: { close(): Promise<void> } }).fh.close();
+    await writer.write(Buffer.alloc(1024 * 1024));
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(writer.write(Buffer.alloc(1024))).rejects.toThrow();
+    await expect(writer.commit(disk.hashDir('d1', 0, 'abc'), '0000000001.00000.data', {})).rejects.toThrow();
+    await writer.abort();
+    expect(readdirSync(join(root, 'd1', 'tmp'))).toEqual([]);
+  });
+});
