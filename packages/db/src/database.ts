@@ -88,8 +88,12 @@ async function openMariadb<T>(url: URL, dbName: string): Promise<Database<T>> {
 
 type SqliteHandle = import('better-sqlite3').Database;
 
+/** Prepared statements kept per SQLite database. */
+const STATEMENT_CACHE = 500;
+
 /** SQLite has no boolean type and better-sqlite3 refuses JS booleans: bind them as 1/0, as the others store them. */
 function withBooleanParameters(handle: SqliteHandle): SqliteHandle {
+  const statements = new Map<string, import('better-sqlite3').Statement>();
   const one = (p: unknown) => (p === true ? 1 : p === false ? 0 : p);
   const fix = (args: unknown[]) => args.map((a) => (Array.isArray(a) ? a.map(one) : one(a)));
   return new Proxy(handle, {
@@ -99,7 +103,20 @@ function withBooleanParameters(handle: SqliteHandle): SqliteHandle {
         return typeof value === 'function' ? value.bind(target) : value;
       }
       return (source: string) => {
-        const stmt = target.prepare(source);
+        // Statements are compiled once per SQL text and reused (an LRU of STATEMENT_CACHE): most
+        // of a small query's time is SQLite preparing it. A statement still iterating is busy:
+        // then a fresh one is prepared for this call.
+        let stmt = statements.get(source);
+        if (stmt && !stmt.busy) {
+          statements.delete(source);
+          statements.set(source, stmt);
+        } else {
+          stmt = target.prepare(source);
+          if (!statements.has(source)) {
+            statements.set(source, stmt);
+            if (statements.size > STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
+          }
+        }
         return new Proxy(stmt, {
           get(s, key) {
             const v = Reflect.get(s, key);

@@ -5,6 +5,7 @@ import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { imageApiRoutes } from './api/routes';
+import { ListCache } from './api/images/list-cache';
 import {
   glanceDownloadOptions,
   imageConversionOptions,
@@ -198,6 +199,7 @@ export const imageService = defineService({
           metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
           listLimits: { default: o.limit_param_default, max: o.api_limit_max },
           quotas,
+          listCache: new ListCache(() => images.generation.current()),
         },
       },
       async cloudReady(endpoints) {

@@ -9,6 +9,7 @@ import type { MetadefManager } from '../manager/metadef-manager';
 import type { TaskManager } from '../manager/task-manager';
 import type { LegacyImportTasks } from '../manager/legacy-import-tasks';
 import type { ImageQuotas } from '../manager/image-quotas';
+import type { ListCache } from './images/list-cache';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageCache } from '../cache/image-cache';
 import type { CachePrefetcher } from '../cache/cache-prefetcher';
@@ -27,6 +28,7 @@ export interface ImageServices {
   metadefs: MetadefManager;
   listLimits: { default: number; max: number };
   quotas: ImageQuotas;
+  listCache: ListCache;
 }
 
 /** An image API request. */

@@ -75,16 +75,25 @@ function emptyId(req: ImageRequest): boolean {
 async function listImages(req: ImageRequest) {
   if (emptyId(req)) throw imageNotFound('');
   req.authorize('get_images', { project_id: req.credentials.projectId });
-  const q = parseImageQuery(req.query, req.services.listLimits);
-  const { images, more } = await req.services.images.list(callerOf(req), q);
   const caller = callerOf(req);
-  return collectionPage(
-    req,
-    'images',
-    images,
-    (i) => imageView(req.services.images.asSeenBy(caller, i)),
-    more,
-  );
+  // What a list shows depends on who asks (visibility, membership, readable properties) and the query.
+  const key = [
+    caller.projectId ?? '',
+    caller.isAdmin,
+    [...(caller.roles ?? [])].sort().join(','),
+    req.url,
+  ].join('|');
+  return req.services.listCache.answer(key, async () => {
+    const q = parseImageQuery(req.query, req.services.listLimits);
+    const { images, more } = await req.services.images.list(caller, q);
+    return collectionPage(
+      req,
+      'images',
+      images,
+      (i) => imageView(req.services.images.asSeenBy(caller, i)),
+      more,
+    );
+  });
 }
 
 async function getImage(req: ImageRequest) {

@@ -3,6 +3,7 @@ import { initialMigration } from './0001-initial';
 import { listIndexesMigration } from './0002-list-indexes';
 import { metadefsMigration } from './0003-metadefs';
 import { locationsAndTasksMigration } from './0004-locations-and-tasks';
+import { listGenerationMigration } from './0005-list-generation';
 
 /** The image service's migrations, in apply order. */
 export const imageMigrations: Migration[] = [
@@ -10,4 +11,5 @@ export const imageMigrations: Migration[] = [
   listIndexesMigration,
   metadefsMigration,
   locationsAndTasksMigration,
+  listGenerationMigration,
 ];

@@ -1,5 +1,6 @@
 import { type Database, nowTimestamp, toBoolean } from '@nimbus/db';
 import { type ImageListSpec, listImagePage } from './image-listing';
+import { ListGeneration } from './list-generation';
 
 /** The handle a transaction's callback receives. */
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -92,7 +93,12 @@ const COLUMNS: Record<string, string> = {
 
 /** Reads and writes images with their properties and tags; deleted images are kept as rows. */
 export class ImageRepository {
-  constructor(private readonly db: Database) {}
+  /** Moved on by every write below, in its transaction (the list cache reads it). */
+  readonly generation: ListGeneration;
+
+  constructor(private readonly db: Database) {
+    this.generation = new ListGeneration(db);
+  }
 
   async create(i: Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'locations'>): Promise<ImageRecord> {
     const now = nowTimestamp();
@@ -105,6 +111,7 @@ export class ImageRepository {
         await t.insertInto('image_property').values({ image_id: i.id, name, value }).execute();
       for (const value of new Set(i.tags))
         await t.insertInto('image_tag').values({ image_id: i.id, value }).execute();
+      await this.generation.bump(t);
     });
     return { ...i, locations: [], createdAt: now, updatedAt: now };
   }
@@ -194,6 +201,7 @@ export class ImageRepository {
         for (const value of new Set(changes.tags))
           await t.insertInto('image_tag').values({ image_id: id, value }).execute();
       }
+      await this.generation.bump(t);
     });
   }
 
@@ -222,6 +230,7 @@ export class ImageRepository {
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) return false;
       if (location) await this.insertLocation(t, id, location);
+      await this.generation.bump(t);
       return true;
     });
   }
@@ -237,18 +246,22 @@ export class ImageRepository {
         .executeTakeFirst();
       if (!live) return false;
       await this.insertLocation(t, id, location);
+      await this.generation.bump(t);
       return true;
     });
   }
 
   /** Forgets the copy a store holds; false when there was none. */
   async removeLocation(id: string, store: string): Promise<boolean> {
-    const r = await this.db.kysely
-      .deleteFrom('image_location')
-      .where('image_id', '=', id)
-      .where('store', '=', store)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    return this.db.transaction(async (t) => {
+      const r = await t
+        .deleteFrom('image_location')
+        .where('image_id', '=', id)
+        .where('store', '=', store)
+        .executeTakeFirst();
+      await this.generation.bump(t);
+      return Number(r.numDeletedRows) > 0;
+    });
   }
 
   /**
@@ -265,6 +278,7 @@ export class ImageRepository {
         .where('id', '=', id)
         .execute();
       if (!pending) await t.deleteFrom('image_location').where('image_id', '=', id).execute();
+      await this.generation.bump(t);
     });
   }
 
@@ -293,6 +307,7 @@ export class ImageRepository {
         .where('id', '=', id)
         .where('status', '=', 'pending_delete')
         .execute();
+      await this.generation.bump(t);
     });
   }
 

@@ -1,4 +1,5 @@
 import { type Database, nowTimestamp } from '@nimbus/db';
+import { ListGeneration } from './list-generation';
 
 /** A project an image is shared with, and whether it accepted. */
 export interface MemberRecord {
@@ -26,14 +27,22 @@ const toRecord = (r: Row): MemberRecord => ({
 
 /** Reads and writes image members. */
 export class MemberRepository {
-  constructor(private readonly db: Database) {}
+  /** Member changes change who sees shared images: they move the list generation on. */
+  private readonly generation: ListGeneration;
+
+  constructor(private readonly db: Database) {
+    this.generation = new ListGeneration(db);
+  }
 
   async create(imageId: string, member: string): Promise<MemberRecord> {
     const now = nowTimestamp();
-    await this.db.kysely
-      .insertInto('image_member')
-      .values({ image_id: imageId, member, status: 'pending', created_at: now, updated_at: now })
-      .execute();
+    await this.db.transaction(async (t) => {
+      await t
+        .insertInto('image_member')
+        .values({ image_id: imageId, member, status: 'pending', created_at: now, updated_at: now })
+        .execute();
+      await this.generation.bump(t);
+    });
     return { imageId, member, status: 'pending', createdAt: now, updatedAt: now };
   }
 
@@ -55,19 +64,25 @@ export class MemberRepository {
   }
 
   async setStatus(imageId: string, member: string, status: MemberRecord['status']): Promise<void> {
-    await this.db.kysely
-      .updateTable('image_member')
-      .set({ status, updated_at: nowTimestamp() })
-      .where('image_id', '=', imageId)
-      .where('member', '=', member)
-      .execute();
+    await this.db.transaction(async (t) => {
+      await t
+        .updateTable('image_member')
+        .set({ status, updated_at: nowTimestamp() })
+        .where('image_id', '=', imageId)
+        .where('member', '=', member)
+        .execute();
+      await this.generation.bump(t);
+    });
   }
 
   async delete(imageId: string, member: string): Promise<void> {
-    await this.db.kysely
-      .deleteFrom('image_member')
-      .where('image_id', '=', imageId)
-      .where('member', '=', member)
-      .execute();
+    await this.db.transaction(async (t) => {
+      await t
+        .deleteFrom('image_member')
+        .where('image_id', '=', imageId)
+        .where('member', '=', member)
+        .execute();
+      await this.generation.bump(t);
+    });
   }
 }
