@@ -20,7 +20,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-image-'));
 let nimbus: NimbusProcess | undefined;
 
 async function main() {
-  nimbus = await startNimbus(dataDir);
+  // Identity and image only, on ephemeral ports: runs beside a cloud holding the default ports.
+  nimbus = await startNimbus(dataDir, [], { services: ['identity', 'image'] });
   const rssMb = nimbus.rssMb;
   const image = nimbus.endpoint('image');
   const { token } = await nimbus.adminToken();
