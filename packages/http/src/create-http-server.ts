@@ -112,7 +112,7 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     for (const [k, v] of Object.entries({ ...fault.headers, ...rendered.headers })) reply.header(k, v);
     // A streamed body the handler refused before reading stays on the connection: close it after
     // this answer rather than reuse it (the next request would wait behind the unread bytes).
-    if (!request.raw.readableEnded && !request.raw.destroyed) reply.header('connection', 'close');
+    if (!request.raw.complete && !request.raw.destroyed) reply.header('connection', 'close');
     return reply.send(request.method === 'HEAD' ? undefined : rendered.body);
   }
 
