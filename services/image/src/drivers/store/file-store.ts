@@ -1,14 +1,20 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fdatasync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ImageStore, type StoredData, StoreNotFound } from './store-api';
 
+/** Bytes written between two background fdatasyncs of an image being stored. */
+const SYNC_EVERY = 32 * 1024 * 1024;
+
 /**
  * The `file` store: one file per image under a directory, written to a temporary name and
  * renamed into place once complete, so a failed or cut upload never leaves a partial image.
+ * The data is on disk before the image can turn active: the file is flushed before it is
+ * closed, and every 32 MiB a background fdatasync writes back what has arrived so far, so the
+ * disk works while the upload goes on and the final flush is short.
  */
 export class FileStore implements ImageStore {
   readonly type = 'file';
@@ -26,9 +32,32 @@ export class FileStore implements ImageStore {
     await mkdir(this.directory, { recursive: true, mode: 0o750 });
     const final = join(this.directory, imageId);
     const partial = `${final}.partial`;
-    const out = createWriteStream(partial, { mode: 0o640 });
+    const out = createWriteStream(partial, { mode: 0o640, flush: true, highWaterMark: 1 << 20 });
+    let fd: number | undefined;
+    out.once('open', (opened: number) => {
+      fd = opened;
+    });
+    let unsynced = 0;
+    let syncing: Promise<void> | undefined;
+    const syncer = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        unsynced += chunk.length;
+        if (unsynced >= SYNC_EVERY && !syncing && fd !== undefined) {
+          unsynced = 0;
+          const on = fd;
+          syncing = new Promise<void>((resolve) => fdatasync(on, () => resolve())).then(() => {
+            syncing = undefined;
+          });
+        }
+        done(null, chunk);
+      },
+      // The file must stay open until a sync under way is done (the stream closes it after this).
+      flush(done) {
+        void (syncing ?? Promise.resolve()).then(() => done());
+      },
+    });
     try {
-      await pipeline(data, out);
+      await pipeline(data, syncer, out);
       await rename(partial, final);
     } catch (err) {
       // A source that fails at once can reject the pipeline before the file is even opened:
