@@ -3,30 +3,9 @@ import { allDialects, migrate, openTestDatabase } from '@nimbus/db';
 import { describe, expect, it } from 'vitest';
 import { imageMigrations } from '../migrations/index';
 import type { ImageListSpec } from './image-listing';
-import { type ImageRecord, ImageRepository } from './image-repository';
+import { ImageRepository } from './image-repository';
+import { newImage as image } from './image-fixture';
 import { MemberRepository } from './member-repository';
-
-const image = (over: Partial<ImageRecord>): Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'locations'> => ({
-  id: randomUUID(),
-  name: null,
-  status: 'queued',
-  visibility: 'private',
-  protected: false,
-  osHidden: false,
-  owner: 'p1',
-  size: null,
-  virtualSize: null,
-  diskFormat: 'raw',
-  containerFormat: 'bare',
-  minDisk: 0,
-  minRam: 0,
-  checksum: null,
-  osHashAlgo: null,
-  osHashValue: null,
-  properties: {},
-  tags: [],
-  ...over,
-});
 
 const spec = (over: Partial<ImageListSpec>): ImageListSpec => ({
   projectId: 'p2',

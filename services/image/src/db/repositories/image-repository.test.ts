@@ -2,27 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { allDialects, migrate, nowTimestamp, openTestDatabase } from '@nimbus/db';
 import { describe, expect, it } from 'vitest';
 import { imageMigrations } from '../migrations/index';
+import { newImage } from './image-fixture';
 import { ImageRepository, STAGING_STORE } from './image-repository';
 import { TaskRepository } from './task-repository';
-
-const base = {
-  name: null,
-  visibility: 'private' as const,
-  protected: false,
-  osHidden: false,
-  owner: 'p1',
-  size: null,
-  virtualSize: null,
-  diskFormat: 'raw',
-  containerFormat: 'bare',
-  minDisk: 0,
-  minRam: 0,
-  checksum: null,
-  osHashAlgo: null,
-  osHashValue: null,
-  properties: {},
-  tags: [],
-};
 
 for (const dialect of allDialects) {
   describe(`image locations, usage and tasks on ${dialect}`, () => {
@@ -70,7 +52,7 @@ for (const dialect of allDialects) {
       try {
         await migrate(db, imageMigrations);
         const images = new ImageRepository(db);
-        const a = await images.create({ ...base, id: randomUUID(), status: 'queued' });
+        const a = await images.create(newImage());
         const mib = 1024 * 1024;
         expect(
           await images.transition(
@@ -84,7 +66,7 @@ for (const dialect of allDialects) {
         expect(
           await images.addLocation(a.id, { store: 'objects', url: 'swift+config://objects/glance/a' }),
         ).toBe(true);
-        const b = await images.create({ ...base, id: randomUUID(), status: 'queued' });
+        const b = await images.create(newImage());
         await images.transition(
           b.id,
           ['queued'],
@@ -92,7 +74,7 @@ for (const dialect of allDialects) {
           { size: mib },
           { store: STAGING_STORE, url: 'file:///s' },
         );
-        await images.create({ ...base, id: randomUUID(), status: 'queued', owner: 'p2' });
+        await images.create(newImage({ owner: 'p2' }));
         expect(await images.usage('p1')).toEqual({
           bytes: 6 * mib,
           count: 2,

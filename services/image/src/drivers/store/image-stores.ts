@@ -3,7 +3,6 @@ import type { ImageStore } from './store-api';
 /** `/v2/info/stores` entry. */
 export interface StoreInfo {
   id: string;
-  description?: string;
   default?: 'true';
 }
 
@@ -25,7 +24,6 @@ export class ImageStores {
     stores: readonly ImageStore[],
     readonly defaultId: string,
     readonly staging: ImageStore,
-    private readonly descriptions: Readonly<Record<string, string>> = {},
   ) {
     for (const s of stores) this.byId.set(s.id, s);
     if (!this.byId.has(defaultId)) throw new Error(`default_backend ${defaultId} is not in enabled_backends`);
@@ -50,7 +48,6 @@ export class ImageStores {
   info(): StoreInfo[] {
     return this.ids().map((id) => ({
       id,
-      ...(this.descriptions[id] ? { description: this.descriptions[id] } : {}),
       ...(id === this.defaultId ? { default: 'true' as const } : {}),
     }));
   }
