@@ -9,8 +9,18 @@
 //   the process's CPU while idle for a minute with many containers (every daemon running).
 // The cloud runs identity and object storage only, on ephemeral ports (not 5000/8080).
 //   npx tsx bench/object-storage.ts [--runs 3] [--gib 1] [--containers 2000] [--idle 60]
+//                                   [--only small|large|idle[,...]]
 import { execFileSync } from 'node:child_process';
-import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +34,8 @@ const runs = arg('--runs', 3);
 const gib = arg('--gib', 1);
 const containerCount = arg('--containers', 2000);
 const idleSeconds = arg('--idle', 60);
+const onlyAt = process.argv.indexOf('--only');
+const parts = new Set(onlyAt > 0 ? process.argv[onlyAt + 1]!.split(',') : ['small', 'large', 'idle']);
 const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-swift-'));
 const conf = join(dataDir, 'nimbus.conf');
 // Replicator, updater, expirer and container sync every 5 s, so the idle figure covers many of
@@ -54,7 +66,11 @@ function call(
     req.on('error', (err: NodeJS.ErrnoException) => {
       // A kept-alive socket the server closed while this process was blocked (the plain loop and
       // curl run synchronously): again, on another socket (a Buffer body can be sent again).
-      if (req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && (!body || Buffer.isBuffer(body)))
+      if (
+        req.reusedSocket &&
+        (err.code === 'ECONNRESET' || err.code === 'EPIPE') &&
+        (!body || Buffer.isBuffer(body))
+      )
         call(method, url, headers, body).then(resolve, reject);
       else reject(err);
     });
@@ -65,8 +81,12 @@ function call(
 
 /** Bytes/s curl reports for one transfer (checking the HTTP status when given). */
 function curl(args: string[], speed = 'speed_download', status?: number): number {
-  const out = execFileSync('curl', ['-s', '-w', `%{http_code} %{${speed}}`, ...args]).toString().trim().split(' ');
-  if (status !== undefined && Number(out[0]) !== status) throw new Error(`curl ${args.at(-1)}: HTTP ${out[0]}`);
+  const out = execFileSync('curl', ['-s', '-w', `%{http_code} %{${speed}}`, ...args])
+    .toString()
+    .trim()
+    .split(' ');
+  if (status !== undefined && Number(out[0]) !== status)
+    throw new Error(`curl ${args.at(-1)}: HTTP ${out[0]}`);
   return Number(out[1]);
 }
 
@@ -150,7 +170,7 @@ async function main() {
   const plain: number[] = [];
   const puts: number[] = [];
   const gets: number[] = [];
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; parts.has('small') && r < runs; r++) {
     plain.push(plainLoop(plainDir, 3));
     puts.push(await putLoop(account, token, 5, `run${r}`));
     const obj = `${account}/bench/run${r}-0-0`;
@@ -160,7 +180,8 @@ async function main() {
 
   const source = join(dataDir, 'plain-0.raw');
   const get = () =>
-    curl(['-H', `x-auth-token: ${token}`, '-o', '/dev/null', `${account}/bench/big`], 'speed_download', 200) / 1e6;
+    curl(['-H', `x-auth-token: ${token}`, '-o', '/dev/null', `${account}/bench/big`], 'speed_download', 200) /
+    1e6;
   const read = () => curl(['-o', '/dev/null', `file://${source}`]) / 1e6;
   const writeBw: number[] = [];
   const write3Bw: number[] = [];
@@ -169,7 +190,7 @@ async function main() {
   const coldReadBw: number[] = [];
   const warmGetBw: number[] = [];
   const coldGetBw: number[] = [];
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; parts.has('large') && r < runs; r++) {
     write3Bw.push(plainWrites(dataDir, 3));
     writeBw.push(plainWrites(dataDir, 1));
     // The large transfers and the plain reads go through curl, a client lean enough not to be
@@ -178,15 +199,31 @@ async function main() {
     warmReadBw.push(read());
     dropCache([source]);
     coldReadBw.push(read());
-    putBw.push(curl(['-X', 'PUT', '-H', `x-auth-token: ${token}`, '-T', source, '-o', '/dev/null', `${account}/bench/big`], 'speed_upload', 201) / 1e6);
+    putBw.push(
+      curl(
+        [
+          '-X',
+          'PUT',
+          '-H',
+          `x-auth-token: ${token}`,
+          '-T',
+          source,
+          '-o',
+          '/dev/null',
+          `${account}/bench/big`,
+        ],
+        'speed_upload',
+        201,
+      ) / 1e6,
+    );
     // Likewise every replica is in the page cache just after the PUT (a GET reads any one).
     warmGetBw.push(get());
     dropCache([source, ...largeDataFiles()]);
     coldGetBw.push(get());
   }
-  rmSync(source);
+  rmSync(source, { force: true });
 
-  for (let i = 0; i < containerCount; i += 32) {
+  for (let i = 0; parts.has('idle') && i < containerCount; i += 32) {
     await Promise.all(
       Array.from({ length: Math.min(32, containerCount - i) }, async (_, j) => {
         await call('PUT', `${account}/idle-${i + j}`, h);
@@ -194,10 +231,13 @@ async function main() {
       }),
     );
   }
-  await sleep(10_000);
-  const before = nimbus.cpuSeconds();
-  await sleep(idleSeconds * 1000);
-  const idleCpu = ((nimbus.cpuSeconds() - before) / idleSeconds) * 100;
+  let idleCpu = 0;
+  if (parts.has('idle')) {
+    await sleep(10_000);
+    const before = nimbus.cpuSeconds();
+    await sleep(idleSeconds * 1000);
+    idleCpu = ((nimbus.cpuSeconds() - before) / idleSeconds) * 100;
+  }
 
   const p = median(plain);
   const w = median(writeBw);
@@ -208,22 +248,33 @@ async function main() {
     const rd = median(plainBw);
     return [
       `plain ${gib} GiB read, ${kind}:`.padEnd(45) + `${rd.toFixed(0)} MB/s`,
-      `${gib} GiB GET, ${kind}:`.padEnd(45) + `${median(getBw).toFixed(0)} MB/s = ${pct(median(getBw), rd)} of the plain read`,
+      `${gib} GiB GET, ${kind}:`.padEnd(45) +
+        `${median(getBw).toFixed(0)} MB/s = ${pct(median(getBw), rd)} of the plain read`,
     ];
   };
+  const small = parts.has('small');
+  const large = parts.has('large');
   console.log(
     [
       `object storage, 3 devices, 3 replicas, fsync on (medians of ${runs} runs)`,
-      `plain loop, 3 fsynced 4 KiB files per object: ${p.toFixed(0)} objects/s`,
-      `4 KiB PUT (16 clients):                      ${median(puts).toFixed(0)} objects/s = ${((median(puts) / p) * 100).toFixed(0)}% of the plain loop`,
-      `4 KiB GET (32 connections):                  ${median(gets).toFixed(0)} requests/s`,
-      `plain ${gib} GiB write + fsync:`.padEnd(45) + `${w.toFixed(0)} MB/s`,
-      `3 plain ${gib} GiB writes + fsync at once:`.padEnd(45) + `${w3.toFixed(0)} MB/s each (${(3 * w3).toFixed(0)} MB/s in all)`,
-      `${gib} GiB PUT:`.padEnd(45) + `${put.toFixed(0)} MB/s = ${pct(put, w)} of the plain write, ${pct(put, w3)} of 3 at once`,
-      ...readLines('cold (from disk)', coldReadBw, coldGetBw),
-      ...readLines('warm (page cache)', warmReadBw, warmGetBw),
-      `idle CPU with ${containerCount} containers, replicator/updater/expirer/sync every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
-    ].join('\n'),
+      small && `plain loop, 3 fsynced 4 KiB files per object: ${p.toFixed(0)} objects/s`,
+      small &&
+        `4 KiB PUT (16 clients):                      ${median(puts).toFixed(0)} objects/s = ${((median(puts) / p) * 100).toFixed(0)}% of the plain loop`,
+      small && `4 KiB GET (32 connections):                  ${median(gets).toFixed(0)} requests/s`,
+      large && `plain ${gib} GiB write + fsync:`.padEnd(45) + `${w.toFixed(0)} MB/s`,
+      large &&
+        `3 plain ${gib} GiB writes + fsync at once:`.padEnd(45) +
+          `${w3.toFixed(0)} MB/s each (${(3 * w3).toFixed(0)} MB/s in all)`,
+      large &&
+        `${gib} GiB PUT:`.padEnd(45) +
+          `${put.toFixed(0)} MB/s = ${pct(put, w)} of the plain write, ${pct(put, w3)} of 3 at once`,
+      ...(large ? readLines('cold (from disk)', coldReadBw, coldGetBw) : []),
+      ...(large ? readLines('warm (page cache)', warmReadBw, warmGetBw) : []),
+      parts.has('idle') &&
+        `idle CPU with ${containerCount} containers, replicator/updater/expirer/sync every 5 s: ${idleCpu.toFixed(2)}% of one core over ${idleSeconds} s`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
 }
 
