@@ -1,7 +1,8 @@
 // Prints the image service's figures against the all-in-one cloud, medians of several runs:
 //   upload and download of a 1 GiB image next to a plain file copy with sync on the same disk,
 //   the server's resident memory before and after, and the image list with 10,000 images
-//   (p50 of a page of 25 with one client, requests/s with 8 clients).
+//   (p50 of a page of 25 with one client, requests/s with 8 clients). The server's CPU seconds per
+//   GiB moved are printed too: a figure the machine's other load disturbs far less than a rate.
 //   npx tsx bench/image.ts [--runs 3] [--gib 1] [--images 10000]
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -35,6 +36,8 @@ async function main() {
   const copy: number[] = [];
   const up: number[] = [];
   const down: number[] = [];
+  const upCpu: number[] = [];
+  const downCpu: number[] = [];
   let rssPeak = rssBefore;
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
@@ -51,6 +54,7 @@ async function main() {
       })
     ).json()) as { id: string };
     t = performance.now();
+    let cpu = nimbus.cpuSeconds();
     const putStatus = await new Promise<number>((resolve, reject) => {
       const req = request(
         `${image}/v2/images/${created.id}/file`,
@@ -73,9 +77,11 @@ async function main() {
     if (putStatus !== 204) throw new Error(`upload answered ${putStatus}`);
     execFileSync('sync');
     up.push(mb / ((performance.now() - t) / 1000));
+    upCpu.push((nimbus.cpuSeconds() - cpu) / gib);
     rssPeak = Math.max(rssPeak, rssMb());
 
     t = performance.now();
+    cpu = nimbus.cpuSeconds();
     const n = await new Promise<number>((resolve, reject) => {
       get(`${image}/v2/images/${created.id}/file`, { headers: { 'x-auth-token': token } }, (res) => {
         let count = 0;
@@ -87,6 +93,7 @@ async function main() {
     });
     if (n !== bytes) throw new Error(`download returned ${n} bytes`);
     down.push(mb / ((performance.now() - t) / 1000));
+    downCpu.push((nimbus.cpuSeconds() - cpu) / gib);
     rssPeak = Math.max(rssPeak, rssMb());
     await fetch(`${image}/v2/images/${created.id}`, { method: 'DELETE', headers });
   }
@@ -133,6 +140,7 @@ async function main() {
       `file copy + sync:        ${c.toFixed(0)} MiB/s (${gib} GiB)`,
       `upload (PUT /file):      ${median(up).toFixed(0)} MiB/s = ${((median(up) / c) * 100).toFixed(0)}% of the copy`,
       `download (GET /file):    ${median(down).toFixed(0)} MiB/s = ${((median(down) / c) * 100).toFixed(0)}% of the copy`,
+      `server CPU per GiB:      ${median(upCpu).toFixed(2)} s uploading, ${median(downCpu).toFixed(2)} s downloading`,
       `server RSS:              ${rssBefore.toFixed(0)} MB before, ${rssPeak.toFixed(0)} MB peak during transfers`,
       `image list (${imageCount}):    p50 ${median(p50)} ms per page of 25 (one client), ${Math.round(median(rps))} requests/s (8 clients)`,
       '',

@@ -69,6 +69,11 @@ export class InspectingStream extends Transform {
   private tail = Buffer.alloc(0);
   private total = 0;
 
+  constructor() {
+    // Uploads pass through 64 KiB at a time: room for many chunks, so it seldom stalls them.
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.head.length < HEAD_BYTES)
       this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);

@@ -25,4 +25,24 @@ describe('HashWorker', () => {
     await aborted.write(Buffer.from('partial'));
     aborted.abort();
   });
+
+  it('hashes chunks that straddle and exceed its slabs, leaves the callers buffers intact and reuses slabs', async () => {
+    const data = randomBytes((9 << 20) + 12_345);
+    const sizes = [1, 100_003, (2 << 20) + 517, 65_536, 3 << 20];
+    for (let round = 0; round < 2; round++) {
+      const h = worker.open('sha512');
+      for (let off = 0, i = 0; off < data.length; i++) {
+        const chunk = data.subarray(off, off + sizes[i % sizes.length]!);
+        const before = Buffer.from(chunk);
+        await h.write(chunk);
+        expect(chunk.equals(before)).toBe(true);
+        off += chunk.length;
+      }
+      expect(await h.end()).toEqual({
+        md5: createHash('md5').update(data).digest('hex'),
+        multihash: createHash('sha512').update(data).digest('hex'),
+      });
+    }
+    expect((worker as unknown as { free: ArrayBuffer[] }).free.length).toBeGreaterThan(0);
+  });
 });

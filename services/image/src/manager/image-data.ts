@@ -23,6 +23,12 @@ export interface DataLimits {
   hashAlgorithm: string;
 }
 
+/**
+ * How much each stage of an upload buffers: socket reads arrive 64 KiB at a time, and with
+ * streams' 16 KiB default every chunk would stall every stage and wake it again on 'drain'.
+ */
+export const STREAM_BUFFER = 1024 * 1024;
+
 /** Counts bytes in flight and feeds them to the hash thread; fails the stream past `maxBytes`. */
 class MeteringStream extends Transform {
   bytes = 0;
@@ -31,7 +37,7 @@ class MeteringStream extends Transform {
     private readonly hashing: { write(chunk: Buffer): Promise<void> },
     private readonly maxBytes: number,
   ) {
-    super();
+    super({ highWaterMark: STREAM_BUFFER });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -52,7 +58,7 @@ class MeteringStream extends Transform {
  * `pipe` does not carry a source's errors downstream, so a cut-off upload would never finish.
  */
 export function cutOffAware(body: Readable): Readable {
-  const out = new PassThrough();
+  const out = new PassThrough({ highWaterMark: STREAM_BUFFER });
   const cut = () => out.destroy(new Error('the upload was cut off before its end'));
   body.on('error', (err) => out.destroy(err));
   body.once('close', () => {

@@ -40,6 +40,7 @@ export class FileStore implements ImageStore {
     let unsynced = 0;
     let syncing: Promise<void> | undefined;
     const syncer = new Transform({
+      highWaterMark: 1 << 20,
       transform(chunk: Buffer, _enc, done) {
         unsynced += chunk.length;
         if (unsynced >= SYNC_EVERY && !syncing && fd !== undefined) {
