@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import { READ_CHUNK } from '../drivers/store/store-api';
 
 /** One cached image as `GET /v2/cache` lists it (times in seconds since the epoch). */
 export interface CachedImage {
@@ -61,7 +62,10 @@ export class ImageCache {
     if (!(await this.isCached(id))) return undefined;
     const meta = await this.meta(id);
     await this.writeMeta(id, { hits: meta.hits + 1, last_accessed: now() });
-    return createReadStream(this.path(id), range ? { start: range.start, end: range.end - 1 } : {});
+    return createReadStream(this.path(id), {
+      highWaterMark: READ_CHUNK,
+      ...(range ? { start: range.start, end: range.end - 1 } : {}),
+    });
   }
 
   async isCached(id: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ImageStore, type StoredData, StoreNotFound } from './store-api';
+import { type ImageStore, READ_CHUNK, type StoredData, StoreNotFound } from './store-api';
 
 /** Bytes written between two background fdatasyncs of an image being stored. */
 const SYNC_EVERY = 32 * 1024 * 1024;
@@ -77,7 +77,10 @@ export class FileStore implements ImageStore {
     } catch {
       throw new StoreNotFound(`no data at ${location}`);
     }
-    return createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {});
+    return createReadStream(path, {
+      highWaterMark: READ_CHUNK,
+      ...(range ? { start: range.start, end: range.end - 1 } : {}),
+    });
   }
 
   async delete(location: string): Promise<void> {

@@ -25,5 +25,8 @@ export interface ImageStore {
   delete(location: string): Promise<void>;
 }
 
+/** How much a local file is read at a time when an image streams out: fewer, larger socket writes. */
+export const READ_CHUNK = 1024 * 1024;
+
 /** The data a location names is gone. */
 export class StoreNotFound extends Error {}
