@@ -7,6 +7,7 @@ import {
   type Body,
   errorResponse,
   type Handler,
+  isDirectBody,
   type SwiftRequest,
   type SwiftResponse,
 } from '../common/swift-http';
@@ -67,7 +68,10 @@ const CLIENT: EdgeOptions = { gatekeeper: true };
 export const METHOD_HEADER = 'x-backend-method';
 
 /** Builds the pipeline's request from Node's, stripping internal headers. */
-export function toSwiftRequest(raw: IncomingMessage, options: EdgeOptions = CLIENT): SwiftRequest | SwiftResponse {
+export function toSwiftRequest(
+  raw: IncomingMessage,
+  options: EdgeOptions = CLIENT,
+): SwiftRequest | SwiftResponse {
   const url = raw.url ?? '/';
   const q = url.indexOf('?');
   const path = decodePath(q < 0 ? url : url.slice(0, q));
@@ -154,7 +158,10 @@ export async function writeResponse(
     return;
   }
   try {
-    await pipeline(body instanceof Readable ? body : Readable.from(body), out);
+    if (isDirectBody(body)) {
+      await body.writeTo(out);
+      out.end();
+    } else await pipeline(body instanceof Readable ? body : Readable.from(body), out);
   } catch (err) {
     log.debug({ err, tx: txId }, 'response stream ended early');
     out.destroy();

@@ -3,6 +3,33 @@ import type { Credentials } from '@nimbus/auth';
 /** A response body: bytes, text, or a stream of chunks. */
 export type Body = Buffer | string | AsyncIterable<Buffer>;
 
+/** Where a direct body writes: an HTTP response or a socket. */
+export interface DirectTarget {
+  write(chunk: Buffer, callback: (err?: Error | null) => void): boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * A streamed body that can also write itself to an HTTP response, more cheaply than chunk by
+ * chunk (a file read into reused buffers). Whoever only iterates it sees an ordinary stream.
+ */
+export interface DirectBody extends AsyncIterable<Buffer> {
+  /** Writes every byte to `out` (without ending it); rejects on a read or write failure. */
+  writeTo(out: DirectTarget): Promise<void>;
+  /** Releases what the body holds when nobody will read it. */
+  destroy(): void;
+}
+
+/** Whether a body can write itself (`DirectBody`). */
+export function isDirectBody(body: Body | undefined): body is DirectBody {
+  return (
+    typeof body === 'object' &&
+    !Buffer.isBuffer(body) &&
+    typeof (body as Partial<DirectBody>).writeTo === 'function'
+  );
+}
+
 /** Per-request state middleware leaves for those after it (upstream's WSGI environ keys). */
 export interface RequestEnv {
   /** The validated caller, when a token (or tempauth) identified one. */

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { type Md5Worker, md5Worker } from '../common/md5-worker';
 import { discardBody, errorResponse, readBody, type SwiftResponse } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import type { Ring, RingNode } from '../ring/ring';
@@ -39,6 +39,7 @@ export class Backend {
   constructor(
     readonly rings: Rings,
     readonly nodes: NodeClient,
+    private readonly md5: Md5Worker = md5Worker,
   ) {}
 
   path(account: string, container?: string, object?: string): string {
@@ -120,7 +121,7 @@ export class Backend {
     const responses = await Promise.all(
       nodes.map(async (node, i) => {
         let res = await this.nodes.request(node, part, method, path, headers(node, i));
-        while ((res.status >= 500) && handoffs.length) {
+        while (res.status >= 500 && handoffs.length) {
           discardBody(res.body);
           const h = handoffs.shift()!;
           res = await this.nodes.request(h, part, method, path, headers(h, i));
@@ -142,6 +143,8 @@ export class Backend {
    * Streams one upload to every object replica at once (a failed primary replaced by a handoff
    * before any byte is sent), with backpressure from the slowest replica. Answers each replica's
    * response; the caller judges quorum. `onChunk` sees every chunk first and may abort by throwing.
+   * `expectedBytes` (the Content-Length, when given) lets a small body be hashed without the MD5
+   * thread.
    */
   async putObject(
     account: string,
@@ -150,13 +153,15 @@ export class Backend {
     headers: (node: RingNode, index: number) => Record<string, string>,
     body: AsyncIterable<Buffer> | undefined,
     onChunk?: (chunk: Buffer) => void,
+    expectedBytes?: number,
   ): Promise<{ responses: SwiftResponse[]; replicas: number; error?: unknown }> {
     const ring = this.rings.object;
     const { part, nodes } = ring.nodes(account, container, object);
     const path = this.path(account, container, object);
     const handoffs = ring.handoffs(part);
-    // In-process replicas receive the very buffers hashed here, so they reuse this one MD5.
-    let settle!: (digest: string | undefined) => void;
+    // In-process replicas receive the very buffers hashed here, so they reuse this one MD5,
+    // computed on the MD5 thread while the data goes on to them.
+    let settle!: (digest: Promise<string | undefined> | undefined) => void;
     const bodyMd5 = {
       promise: new Promise<string | undefined>((r) => {
         settle = r;
@@ -181,20 +186,20 @@ export class Backend {
     await new Promise((r) => setImmediate(r));
     for (let i = 0; i < streams.length; i++) {
       let s = streams[i]!;
-      while (s.done && (s.result!.status >= 500) && handoffs.length) {
+      while (s.done && s.result!.status >= 500 && handoffs.length) {
         s = open(handoffs.shift()!, i);
         streams[i] = s;
         await new Promise((r) => setImmediate(r));
       }
     }
     let error: unknown;
-    const md5 = createHash('md5');
+    const md5 = this.md5.open(expectedBytes);
     try {
       if (body) {
         for await (const chunk of body) {
           onChunk?.(chunk);
-          md5.update(chunk);
-          const waits: Promise<unknown>[] = [];
+          const hashing = md5.update(chunk);
+          const waits: Promise<unknown>[] = hashing ? [hashing] : [];
           for (const s of streams) {
             if (s.done) continue;
             if (!s.pipe.write(chunk))
@@ -203,9 +208,10 @@ export class Backend {
           if (waits.length) await Promise.all(waits);
         }
       }
-      settle(md5.digest('hex'));
+      settle(md5.digest().catch(() => undefined));
       for (const s of streams) s.pipe.end();
     } catch (err) {
+      md5.abort();
       settle(undefined);
       error = err;
       for (const s of streams) s.pipe.destroy(err instanceof Error ? err : new Error(String(err)));

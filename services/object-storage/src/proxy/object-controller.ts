@@ -136,6 +136,7 @@ async function putObject(
       received += chunk.length;
       if (received > c.max_file_size) throw new BodyTooLargeError(c.max_file_size);
     },
+    length === undefined ? undefined : Number(length),
   );
   ctx.info.objectWritten(account, container);
   if (out.error instanceof BodyTooLargeError) return errorResponse(413);

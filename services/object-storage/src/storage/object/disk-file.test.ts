@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectDisk } from './disk-file';
+import { makeHashDir } from './disk-writer';
 import { sidecarMetadata } from './metadata-io';
 
 describe('disk writer', () => {
@@ -34,13 +35,31 @@ describe('disk writer', () => {
 
   it('fails later writes and the commit when a background write failed, and leaves no file behind', async () => {
     const writer = await disk.createWriter('d1');
-    // The file handle closed under the writer: the first batch's write fails in the background.
-    await (writer as unknown as { fh: { close(): Promise<void> } }).fh.close();
+    // The file closed under the writer: the first batch's write fails in the background.
+    closeSync((writer as unknown as { fd: number }).fd);
     await writer.write(Buffer.alloc(1024 * 1024));
     await new Promise((r) => setTimeout(r, 50));
     await expect(writer.write(Buffer.alloc(1024))).rejects.toThrow();
     await expect(writer.commit(disk.hashDir('d1', 0, 'abc'), '0000000001.00000.data', {})).rejects.toThrow();
     await writer.abort();
     expect(readdirSync(join(root, 'd1', 'tmp'))).toEqual([]);
+  });
+
+  it('makes a hash directory and its missing parents, but never a device directory that went away', async () => {
+    const dir = disk.hashDir('d1', 7, 'f00abc');
+    await makeHashDir(dir);
+    await makeHashDir(dir);
+    expect(readdirSync(join(root, 'd1', 'objects', '7', 'abc'))).toEqual(['f00abc']);
+    await expect(makeHashDir(disk.hashDir('gone', 7, 'f00abc'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(readdirSync(root)).toEqual(['d1']);
+  });
+
+  it('does not make a failed device again when it goes away while a write commits', async () => {
+    const writer = await disk.createWriter('d1');
+    await writer.write(Buffer.from('data'));
+    renameSync(join(root, 'd1'), join(root, 'd1.failed'));
+    await expect(writer.commit(disk.hashDir('d1', 0, 'abc'), '0000000001.00000.data', {})).rejects.toThrow();
+    await writer.abort();
+    expect(readdirSync(root)).toEqual(['d1.failed']);
   });
 });

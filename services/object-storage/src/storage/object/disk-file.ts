@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DiskWriter } from './disk-writer';
 import type { MetadataIo, ObjectMetadata } from './metadata-io';
-
-/** Uploads reach the disk in writes of at least this many bytes. */
-const WRITE_BATCH = 1024 * 1024;
-/** Bytes an upload may have waiting for the disk before `write` holds the caller back. */
-const MAX_PENDING = 8 * 1024 * 1024;
-/** Data written between two fdatasyncs of a large upload. */
-const SYNC_EVERY = 32 * 1024 * 1024;
 
 /** What a hash directory holds once obsolete files are ignored. */
 export interface ObjectState {
@@ -115,6 +109,8 @@ export class ObjectDisk {
   }
 
   listDir(dir: string): string[] {
+    // A new object's directory is not there: asking first is cheaper than the error readdir throws.
+    if (!existsSync(dir)) return [];
     try {
       return readdirSync(dir).filter((n) => !this.meta.isSidecar(n));
     } catch (err) {
@@ -162,9 +158,8 @@ export class ObjectDisk {
       await mkdir(tmpDir, { recursive: true });
       this.tmpDirs.add(tmpDir);
     }
-    const tmp = join(tmpDir, randomBytes(12).toString('hex'));
     try {
-      return new DiskWriter(this, tmp, await open(tmp, 'wx', 0o600));
+      return new DiskWriter(this, join(tmpDir, randomUUID()));
     } catch (err) {
       this.tmpDirs.delete(tmpDir);
       throw err;
@@ -195,133 +190,21 @@ export class ObjectDisk {
     return remaining;
   }
 
-  private tryRemove(path: string): void {
-    try {
-      this.meta.remove(path);
-    } catch {}
-  }
-}
-
-/** A file being written in a device's tmp directory. */
-export class DiskWriter {
-  private closed = false;
-
-  constructor(
-    private readonly disk: ObjectDisk,
-    readonly tmpPath: string,
-    private readonly fh: FileHandle,
-  ) {}
-
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private position = 0;
-  private unsynced = 0;
-  /** The write under way, while the next batch fills. */
-  private writing: Promise<void> | undefined;
-  /** The periodic fdatasync under way, while later batches are written. */
-  private syncing: Promise<void> | undefined;
-  /** Why a background write or sync failed; every later call throws it. */
-  private failure: unknown;
-
   /**
-   * Takes the next chunk of the file. Chunks are written in batches of at least 1 MiB (a socket
-   * hands over 64 KiB at a time) by one write at a time in the background: while it runs the
-   * next batch fills, and this resolves at once unless 8 MiB are already waiting, so a write
-   * that stalls a moment (the disk busy with a sync) does not stall the upload. Every 32 MiB an
-   * fdatasync starts in the background too (upstream's `mb_per_sync`, not waited for), so the
-   * disk writes the object back while it arrives and the final sync in `commit` is short.
-   * Throws when an earlier write or sync failed.
+   * After a write: removes what the new file made obsolete (as `cleanup`, without reclaiming
+   * tombstones), on the thread pool, so removing a large old replica does not stall the event loop.
    */
-  async write(chunk: Buffer): Promise<void> {
-    if (this.failure) throw this.failure;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    this.startWrite();
-    while (this.writing && this.pendingBytes >= MAX_PENDING) await this.writing;
-    if (this.failure) throw this.failure;
-  }
-
-  /** Starts writing what is pending, unless a write is under way (it starts the next when done). */
-  private startWrite(): void {
-    if (this.writing || this.failure || this.pendingBytes < WRITE_BATCH) return;
-    this.writing = this.flush().then(
-      () => {
-        this.writing = undefined;
-        this.startWrite();
-      },
-      (err: unknown) => {
-        this.writing = undefined;
-        this.failure = err;
-      },
+  async prune(dir: string): Promise<void> {
+    const names = this.listDir(dir);
+    const { keep } = winningFiles(names);
+    await Promise.all(
+      names.filter((n) => !keep.includes(n)).map((n) => this.meta.removeAsync(join(dir, n)).catch(() => {})),
     );
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    let buffers = this.pending;
-    const total = this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    let written = 0;
-    while (written < total) {
-      const { bytesWritten } = await this.fh.writev(buffers, this.position + written);
-      written += bytesWritten;
-      if (written < total) buffers = [Buffer.concat(buffers).subarray(bytesWritten)];
-    }
-    this.position += total;
-    this.unsynced += total;
-    if (this.disk.fsync && this.unsynced >= SYNC_EVERY) {
-      this.unsynced = 0;
-      // At most one sync at a time: at most two intervals of this upload wait in the page cache.
-      await this.syncing;
-      this.syncing = this.fh.datasync();
-      // Awaited by the next sync or commit; meanwhile a failure must not go unhandled.
-      this.syncing.catch(() => {});
-    }
-  }
-
-  /**
-   * Makes the file durable and puts it in place as `<dir>/<name>`: fsync the data, write the
-   * metadata, rename into the hash directory, fsync the directory, then drop obsolete files.
-   */
-  async commit(dir: string, name: string, metadata: ObjectMetadata): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.failure) throw this.failure;
-    await this.flush();
-    await this.syncing;
-    if (this.disk.fsync) await this.fh.datasync();
-    await this.fh.close();
-    this.closed = true;
-    this.disk.meta.write(this.tmpPath, metadata);
+  private tryRemove(path: string): void {
     try {
-      this.disk.meta.rename(this.tmpPath, join(dir, name));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      mkdirSync(dir, { recursive: true });
-      this.disk.meta.rename(this.tmpPath, join(dir, name));
-    }
-    if (this.disk.fsync) {
-      const d = await open(dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-    }
-    this.disk.cleanup(dir);
-  }
-
-  async abort(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      // No write starts after this; the one under way and a sync finish before the close.
-      this.failure ??= new Error('upload aborted');
-      while (this.writing) await this.writing;
-      await this.syncing?.catch(() => {});
-      await this.fh.close().catch(() => {});
-    }
-    try {
-      this.disk.meta.remove(this.tmpPath);
+      this.meta.remove(path);
     } catch {}
   }
 }

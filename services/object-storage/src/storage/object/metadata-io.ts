@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { getAttributeSync, setAttributeSync } from '@napi-rs/xattr';
 
 /** An object's metadata: header names as stored (`Content-Length`, `ETag`, `X-Object-Meta-Color`...). */
@@ -13,6 +14,8 @@ export interface MetadataIo {
   rename(from: string, to: string): void;
   /** Removes a file with its metadata. */
   remove(path: string): void;
+  /** `remove` on the thread pool: a large file's removal (its pages freed, discards) takes a while. */
+  removeAsync(path: string): Promise<void>;
   /** Whether a directory entry is metadata of another file (hidden from listings). */
   isSidecar(name: string): boolean;
 }
@@ -29,6 +32,7 @@ export const xattrMetadata: MetadataIo = {
   },
   rename: (from, to) => renameSync(from, to),
   remove: (path) => unlinkSync(path),
+  removeAsync: (path) => unlink(path),
   isSidecar: () => false,
 };
 
@@ -50,6 +54,12 @@ export const sidecarMetadata: MetadataIo = {
   remove(path) {
     unlinkSync(path);
     if (existsSync(sidecar(path))) unlinkSync(sidecar(path));
+  },
+  async removeAsync(path) {
+    await unlink(path);
+    await unlink(sidecar(path)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   },
   isSidecar: (name) => name.startsWith('.') && name.endsWith('.json'),
 };

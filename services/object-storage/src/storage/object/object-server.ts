@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
+import { md5Worker } from '../../common/md5-worker';
 import { applyRange, checkConditions } from '../../common/ranges';
 import { OBJECT_STORED_HEADERS } from '../../common/stored-headers';
 import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
@@ -10,6 +10,7 @@ import { httpDate, parseTimestamp } from '../../common/timestamp';
 import { type HashPathSalt, hashPath, hashPathHex } from '../../ring/hash-path';
 import type { NodeClient } from '../node-client';
 import { isPostable, type ObjectDisk, type ObjectState } from './disk-file';
+import { FileBody } from './file-body';
 import type { ObjectMetadata } from './metadata-io';
 import { ObjectCache } from './object-cache';
 import type { SuffixHashIndex } from './suffix-hashes';
@@ -120,9 +121,7 @@ export class ObjectServer {
         body.subarray(s, e + 1),
       );
     }
-    return applyRange(response(200, undefined, headers), range, size, (s, e) =>
-      createReadStream(path, { start: s, end: e, highWaterMark: 1024 * 1024 }),
-    );
+    return applyRange(response(200, undefined, headers), range, size, (s, e) => new FileBody(path, s, e));
   }
 
   private responseHeaders(state: ObjectState): Record<string, string> {
@@ -177,26 +176,30 @@ export class ObjectServer {
       req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
     const writer = await this.disk.createWriter(p.device);
     const precomputed = req.env.bodyMd5 as Promise<string | undefined> | undefined;
-    const md5 = precomputed ? undefined : createHash('md5');
+    // A replica sent over HTTP hashes its body itself, on the MD5 thread.
+    const md5 = precomputed ? undefined : md5Worker.open(expected);
     let size = 0;
     try {
       if (req.body) {
         for await (const chunk of req.body) {
-          md5?.update(chunk);
+          const hashing = md5?.update(chunk);
+          if (hashing) await hashing;
           size += chunk.length;
           await writer.write(chunk);
         }
       }
     } catch (err) {
+      md5?.abort();
       await writer.abort();
       this.log.debug({ err }, 'object upload ended early');
       return errorResponse(499);
     }
     if (expected !== undefined && size !== expected) {
+      md5?.abort();
       await writer.abort();
       return errorResponse(499);
     }
-    const etag = md5 ? md5.digest('hex') : await precomputed!;
+    const etag = md5 ? await md5.digest().catch(() => undefined) : await precomputed!;
     if (etag === undefined) {
       await writer.abort();
       return errorResponse(499);

@@ -1,0 +1,185 @@
+import { closeSync, existsSync, fdatasync, fsync, mkdir, openSync, writev, writevSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ObjectDisk } from './disk-file';
+import type { ObjectMetadata } from './metadata-io';
+
+/** Uploads reach the disk in writes of at least this many bytes. */
+const WRITE_BATCH = 1024 * 1024;
+/** Bytes an upload may have waiting for the disk before `write` holds the caller back. */
+const MAX_PENDING = 8 * 1024 * 1024;
+/** Data written between two fdatasyncs of a large upload. */
+const SYNC_EVERY = 32 * 1024 * 1024;
+/** A last batch this small is written at once rather than handed to the thread pool. */
+const SMALL_WRITE = 64 * 1024;
+
+const writevAsync = promisify(writev);
+const fdatasyncAsync = promisify(fdatasync);
+const fsyncAsync = promisify(fsync);
+const mkdirAsync = promisify(mkdir);
+
+/**
+ * Makes `<device>/objects/<part>/<suffix>/<hash>` and what is missing of its parents, but never
+ * the device's own directory: a device unmounted (or failed) meanwhile is not made again as an
+ * empty directory on the root filesystem. Rejects with ENOENT then.
+ */
+export async function makeHashDir(dir: string, levels = 4): Promise<void> {
+  try {
+    await mkdirAsync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || levels <= 1) throw err;
+    await makeHashDir(dirname(dir), levels - 1);
+    await mkdirAsync(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+}
+
+/**
+ * A file being written in a device's tmp directory, then committed into a hash directory.
+ *
+ * What may wait on the disk (large writes, fdatasync, fsync) runs on the thread pool; what only
+ * touches the page cache and the directory entries (open, close, a small last write, rename,
+ * metadata) runs at once, as upstream's object server does: handing a call of a few
+ * microseconds to another thread costs several times the call itself.
+ */
+export class DiskWriter {
+  private closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private position = 0;
+  private unsynced = 0;
+  /** The write under way, while the next batch fills. */
+  private writing: Promise<void> | undefined;
+  /** The periodic fdatasync under way, while later batches are written. */
+  private syncing: Promise<void> | undefined;
+  /** Why a background write or sync failed; every later call throws it. */
+  private failure: unknown;
+
+  /** Creates the file (`O_EXCL`); throws when it cannot. */
+  constructor(
+    private readonly disk: ObjectDisk,
+    readonly tmpPath: string,
+    private readonly fd = openSync(tmpPath, 'wx', 0o600),
+  ) {}
+
+  /**
+   * Takes the next chunk of the file. Chunks are written in batches of at least 1 MiB (a socket
+   * hands over 64 KiB at a time) by one write at a time in the background: while it runs the
+   * next batch fills, and this resolves at once unless 8 MiB are already waiting, so a write
+   * that stalls a moment (the disk busy with a sync) does not stall the upload. Every 32 MiB an
+   * fdatasync starts in the background too (upstream's `mb_per_sync`, not waited for), so the
+   * disk writes the object back while it arrives and the final sync in `commit` is short.
+   * Throws when an earlier write or sync failed.
+   */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.startWrite();
+    while (this.writing && this.pendingBytes >= MAX_PENDING) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Starts writing what is pending, unless a write is under way (it starts the next when done). */
+  private startWrite(): void {
+    if (this.writing || this.failure || this.pendingBytes < WRITE_BATCH) return;
+    this.writing = this.flush().then(
+      () => {
+        this.writing = undefined;
+        this.startWrite();
+      },
+      (err: unknown) => {
+        this.writing = undefined;
+        this.failure = err;
+      },
+    );
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    let buffers = this.pending;
+    const total = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    let written = 0;
+    while (written < total) {
+      const at = this.position + written;
+      const n =
+        total <= SMALL_WRITE
+          ? writevSync(this.fd, buffers, at)
+          : (await writevAsync(this.fd, buffers, at)).bytesWritten;
+      written += n;
+      if (written < total) buffers = [Buffer.concat(buffers).subarray(n)];
+    }
+    this.position += total;
+    this.unsynced += total;
+    if (this.disk.fsync && this.unsynced >= SYNC_EVERY) {
+      this.unsynced = 0;
+      // At most one sync at a time: at most two intervals of this upload wait in the page cache.
+      await this.syncing;
+      this.syncing = fdatasyncAsync(this.fd);
+      // Awaited by the next sync or commit; meanwhile a failure must not go unhandled.
+      this.syncing.catch(() => {});
+    }
+  }
+
+  /**
+   * Makes the file durable and puts it in place as `<dir>/<name>`: fdatasync the data, write the
+   * metadata, rename into the hash directory, fsync the directory, then drop obsolete files
+   * (`ObjectDisk.prune`). Resolves once all of that is done.
+   */
+  async commit(dir: string, name: string, metadata: ObjectMetadata): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+    await this.flush();
+    await this.syncing;
+    // A new object's hash directory is made on the thread pool while the data syncs (best
+    // effort: the rename below says whether it is there).
+    const made = existsSync(dir) ? undefined : makeHashDir(dir).catch(() => {});
+    if (this.disk.fsync) await fdatasyncAsync(this.fd);
+    await made;
+    this.closed = true;
+    closeSync(this.fd);
+    this.disk.meta.write(this.tmpPath, metadata);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.disk.meta.rename(this.tmpPath, join(dir, name));
+        break;
+      } catch (err) {
+        // No directory yet, or a cleanup found it empty and removed it (the suffix's too) while
+        // it was being made: make it again, a few times at most.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw err;
+        await makeHashDir(dir).catch(() => {});
+      }
+    }
+    if (this.disk.fsync) {
+      const d = openSync(dir, 'r');
+      try {
+        await fsyncAsync(d);
+      } finally {
+        closeSync(d);
+      }
+    }
+    await this.disk.prune(dir);
+  }
+
+  /** Drops the file; waits for a write or sync under way first. */
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      // No write starts after this; the one under way and a sync finish before the close.
+      this.failure ??= new Error('upload aborted');
+      while (this.writing) await this.writing;
+      await this.syncing?.catch(() => {});
+      try {
+        closeSync(this.fd);
+      } catch {}
+    }
+    try {
+      this.disk.meta.remove(this.tmpPath);
+    } catch {}
+  }
+}
