@@ -45,10 +45,10 @@ export const clusterOptions = defineOptions(
     container_port: opt.int({ default: 6201, help: 'Container server port.' }),
     account_port: opt.int({ default: 6202, help: 'Account server port.' }),
     serve_storage_http: opt.bool({
-    default: false,
-    help: 'Also serve this host\'s object, container and account servers over HTTP on their ring ports, for proxies and replicators on other hosts (scale-out).',
-  }),
-  fsync: opt.bool({
+      default: false,
+      help: "Also serve this host's object, container and account servers over HTTP on their ring ports, for proxies and replicators on other hosts (scale-out).",
+    }),
+    fsync: opt.bool({
       default: true,
       help: 'Flush object data and directories to disk before acknowledging writes.',
     }),
@@ -105,6 +105,11 @@ export const daemonOptions = defineOptions(
   {
     enabled: opt.bool({ default: true, help: 'Run the daemons in this process.' }),
     replicator_interval: opt.int({ default: 30, min: 1, help: 'Seconds between replication passes.' }),
+    replicator_full_interval: opt.int({
+      default: 3600,
+      min: 1,
+      help: 'Seconds between full replication passes. Other passes visit only the partitions and databases written since this host last found them in sync with each peer; a full pass compares every one with its peers again, and so restores a replica a peer lost without this host seeing a write (a replaced disk on another host). The first pass after a start is full.',
+    }),
     auditor_interval: opt.int({ default: 1800, min: 1, help: 'Seconds between audit passes.' }),
     auditor_bytes_per_second: opt.int({
       default: 10_000_000,

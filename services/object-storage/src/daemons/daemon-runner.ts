@@ -56,6 +56,7 @@ export function startDaemons(input: DaemonInput): Daemons {
     input.client,
     localObjectDevices,
     log.child({ daemon: 'object-replicator' }),
+    o.replicator_full_interval * 1000,
   );
   const auditor = new ObjectAuditor(
     node.disk,
@@ -110,11 +111,39 @@ export function startDaemons(input: DaemonInput): Daemons {
   );
   loop('container-sync', o.container_sync_interval, () => syncer.runOnce());
   const localAccountDevices = localDevices(rings.account);
-  const containerReplicator = new DbReplicator('container', node.disk.root, rings.container, node.containers, node.containerServer.changed, input.client, localContainerDevices, log.child({ daemon: 'container-replicator' }));
-  const accountReplicator = new DbReplicator('account', node.disk.root, rings.account, node.accounts, node.accountServer.changed, input.client, localAccountDevices, log.child({ daemon: 'account-replicator' }));
+  const fullMs = o.replicator_full_interval * 1000;
+  const containerReplicator = new DbReplicator(
+    'container',
+    node.disk.root,
+    rings.container,
+    node.containers,
+    node.containerServer.changed,
+    input.client,
+    localContainerDevices,
+    log.child({ daemon: 'container-replicator' }),
+    fullMs,
+  );
+  const accountReplicator = new DbReplicator(
+    'account',
+    node.disk.root,
+    rings.account,
+    node.accounts,
+    node.accountServer.changed,
+    input.client,
+    localAccountDevices,
+    log.child({ daemon: 'account-replicator' }),
+    fullMs,
+  );
   loop('container-replicator', o.replicator_interval, () => containerReplicator.runOnce());
   loop('account-replicator', o.replicator_interval, () => accountReplicator.runOnce());
-  const reaper = new AccountReaper(node.disk.root, rings.account, node.accounts, input.backend, localAccountDevices, log.child({ daemon: 'account-reaper' }));
+  const reaper = new AccountReaper(
+    node.disk.root,
+    rings.account,
+    node.accounts,
+    input.backend,
+    localAccountDevices,
+    log.child({ daemon: 'account-reaper' }),
+  );
   loop('account-reaper', o.reaper_interval, () => reaper.runOnce());
   return {
     replicator,

@@ -6,10 +6,13 @@ import type { Ring, RingNode } from '../ring/ring';
 import type { NodeClient } from '../storage/node-client';
 import type { ObjectDisk } from '../storage/object/disk-file';
 import type { SuffixHashes, SuffixHashIndex } from '../storage/object/suffix-hashes';
+import { InSyncRecord } from './in-sync-record';
 
 /** What one replication pass did. */
 export interface ReplicationStats {
   partitions: number;
+  /** Partitions skipped: unchanged since they were last found in sync with every peer. */
+  partitionsSkipped: number;
   suffixesSynced: number;
   objectsPushed: number;
   handoffsRemoved: number;
@@ -21,8 +24,15 @@ export interface ReplicationStats {
  * other replicas and pushes what differs (newer data, tombstones, metadata). A partition held on
  * a handoff device is pushed to its primaries and removed once they all match it. An unmounted
  * primary's share goes to a handoff instead, so three copies exist while it is away.
+ *
+ * Passes are incremental: a primary partition whose suffix hashes have not changed (by the
+ * index's version token, and the peer's too when the peer is a device of this host) since it was
+ * last found in sync with a peer is not compared with that peer again until `recheckMs` passed.
+ * Every write invalidates its suffix, so an idle host sends no REPLICATE per partition.
  */
 export class ObjectReplicator {
+  private readonly inSync: InSyncRecord;
+
   constructor(
     private readonly ring: Ring,
     private readonly disk: ObjectDisk,
@@ -30,19 +40,26 @@ export class ObjectReplicator {
     private readonly nodes: NodeClient,
     private readonly localDevices: () => RingNode[],
     private readonly log: Logger,
-  ) {}
+    recheckMs = 3_600_000,
+  ) {
+    this.inSync = new InSyncRecord(recheckMs);
+  }
 
   async runOnce(): Promise<ReplicationStats> {
     const stats: ReplicationStats = {
       partitions: 0,
+      partitionsSkipped: 0,
       suffixesSynced: 0,
       objectsPushed: 0,
       handoffsRemoved: 0,
       failures: 0,
     };
-    for (const dev of this.localDevices()) {
+    const devices = this.localDevices();
+    // First, so a swapped disk on any local device changes its partitions' versions for peers too.
+    for (const dev of devices) this.hashes.checkDevice(dev.device);
+    const localIds = new Set(devices.map((d) => d.id));
+    for (const dev of devices) {
       if (!this.disk.mounted(dev.device)) continue;
-      this.hashes.checkDevice(dev.device);
       let parts: string[] = [];
       try {
         parts = readdirSync(join(this.disk.root, dev.device, 'objects')).filter((p) => /^\d+$/.test(p));
@@ -52,7 +69,7 @@ export class ObjectReplicator {
       for (const part of parts) {
         stats.partitions++;
         try {
-          await this.replicatePartition(dev, Number(part), stats);
+          await this.replicatePartition(dev, Number(part), localIds, stats);
         } catch (err) {
           stats.failures++;
           this.log.warn({ err, device: dev.device, part }, 'replication of a partition failed');
@@ -63,23 +80,40 @@ export class ObjectReplicator {
     return stats;
   }
 
-  private async replicatePartition(dev: RingNode, part: number, stats: ReplicationStats): Promise<void> {
+  private async replicatePartition(
+    dev: RingNode,
+    part: number,
+    localIds: ReadonlySet<number>,
+    stats: ReplicationStats,
+  ): Promise<void> {
     const primaries = this.ring.primaries(part);
     const isPrimary = primaries.some((n) => n.id === dev.id);
+    const peers = primaries.filter((n) => n.id !== dev.id);
+    // Read before any hashing or request: a write meanwhile makes the next pass look again.
+    const localVersion = this.hashes.version(dev.device, part);
+    const state = (peer: RingNode) =>
+      localIds.has(peer.id) ? `${localVersion}/${this.hashes.version(peer.device, part)}` : localVersion;
+    const key = (peer: RingNode) => `${dev.id}/${part}/${peer.id}`;
+    const states = new Map(peers.map((peer) => [peer, state(peer)]));
+    if (isPrimary && peers.every((peer) => this.inSync.inSync(key(peer), states.get(peer)!))) {
+      stats.partitionsSkipped++;
+      return;
+    }
     const local = this.hashes.get(dev.device, part);
     if (Object.keys(local).length === 0 && !isPrimary) {
       rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });
       this.hashes.forget(dev.device, part);
       return;
     }
-    const peers = primaries.filter((n) => n.id !== dev.id);
-    const handoffs = this.ring.handoffs(part).filter((n) => n.id !== dev.id);
+    let handoffs: RingNode[] | undefined;
     let allInSync = true;
     for (const peer of peers) {
+      if (isPrimary && this.inSync.inSync(key(peer), states.get(peer)!)) continue;
       let target: RingNode | undefined = peer;
       let remote = await this.remoteHashes(peer, part, []);
       // A primary that cannot take data: keep a copy on a handoff meanwhile (primaries only).
-      while (remote === undefined && isPrimary && handoffs.length) {
+      handoffs ??= remote === undefined ? this.ring.handoffs(part).filter((n) => n.id !== dev.id) : undefined;
+      while (remote === undefined && isPrimary && handoffs?.length) {
         target = handoffs.shift()!;
         remote = await this.remoteHashes(target, part, []);
       }
@@ -89,7 +123,11 @@ export class ObjectReplicator {
         continue;
       }
       const differing = Object.keys(local).filter((s) => local[s] !== remote![s]);
-      if (differing.length === 0) continue;
+      if (differing.length === 0) {
+        // Suffixes only the peer has are the peer's to push: its own replicator sees them.
+        if (target === peer && isPrimary) this.inSync.record(key(peer), states.get(peer)!);
+        continue;
+      }
       for (const suffix of differing) {
         stats.objectsPushed += await this.syncSuffix(dev, part, suffix, target);
         stats.suffixesSynced++;
@@ -98,6 +136,8 @@ export class ObjectReplicator {
       const fresh = this.hashes.get(dev.device, part, differing);
       if (!after || differing.some((s) => fresh[s] !== after[s])) allInSync = false;
       if (target !== peer) allInSync = false;
+      // Pushed this pass: the next one compares again (at the peer's new version) before skipping.
+      this.inSync.forget(key(peer));
     }
     if (!isPrimary && allInSync) {
       rmSync(this.hashes.partDir(dev.device, part), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Broker } from './broker';
 
 /** One container row as the account keeps it. */
@@ -26,7 +27,7 @@ export class AccountBroker extends Broker {
     const existed = this.initialised && !this.isDeleted();
     const values: Record<string, string> = {};
     if (!this.initialised)
-      Object.assign(values, { account, created_at: putTimestamp, delete_timestamp: '0' });
+      Object.assign(values, { account, created_at: putTimestamp, delete_timestamp: '0', id: randomUUID() });
     if ((this.info().put_timestamp ?? '0') < putTimestamp) values.put_timestamp = putTimestamp;
     if (Object.keys(values).length) this.setInfo(values);
     return existed;
@@ -37,22 +38,59 @@ export class AccountBroker extends Broker {
       this.setInfo({ delete_timestamp: timestamp, status_changed_at: timestamp });
   }
 
-  /** Applies a container's report: newer timestamps win; a deleted container's row is marked. */
-  putContainer(r: Omit<ContainerRecord, 'deleted'>): void {
-    const have = this.db
-      .prepare('SELECT put_timestamp, delete_timestamp FROM container WHERE name = ?')
-      .get(r.name) as { put_timestamp: string; delete_timestamp: string } | undefined;
+  /**
+   * Applies a container's report: newer timestamps win; a deleted container's row is marked.
+   * A row whose timestamps moved is written anew (a new row id, so the replicator sends it);
+   * new counts alone are updated in place (every account replica gets the container's reports).
+   * Answers whether the row changed.
+   */
+  putContainer(r: Omit<ContainerRecord, 'deleted'>): boolean {
+    const have = this.row(r.name);
     const put = have && have.put_timestamp > r.put_timestamp ? have.put_timestamp : r.put_timestamp;
     const del =
       have && have.delete_timestamp > r.delete_timestamp ? have.delete_timestamp : r.delete_timestamp;
     const deleted = del > put && r.object_count === 0 ? 1 : 0;
+    const row = [r.name, put, del, r.object_count, r.bytes_used, deleted] as const;
+    if (!have || have.put_timestamp !== put || have.delete_timestamp !== del) {
+      this.db
+        .prepare(
+          'INSERT OR REPLACE INTO container (name, put_timestamp, delete_timestamp, object_count, bytes_used, deleted) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(...row);
+      return true;
+    }
+    if (have.object_count === r.object_count && have.bytes_used === r.bytes_used && have.deleted === deleted)
+      return false;
     this.db
+      .prepare('UPDATE container SET object_count = ?, bytes_used = ?, deleted = ? WHERE name = ?')
+      .run(r.object_count, r.bytes_used, deleted, r.name);
+    return true;
+  }
+
+  /**
+   * Merges rows another replica pushed: only rows with a newer put or delete timestamp (or a
+   * container this replica lacks) apply, so replicas converge instead of trading counts back
+   * and forth. Answers whether any row changed.
+   */
+  mergeContainers(rows: readonly ContainerRecord[]): boolean {
+    let changed = false;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const have = this.row(r.name);
+        if (have && r.put_timestamp <= have.put_timestamp && r.delete_timestamp <= have.delete_timestamp)
+          continue;
+        if (this.putContainer(r)) changed = true;
+      }
+    })();
+    return changed;
+  }
+
+  private row(name: string): ContainerRecord | undefined {
+    return this.db
       .prepare(
-        `INSERT INTO container (name, put_timestamp, delete_timestamp, object_count, bytes_used, deleted) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET put_timestamp = excluded.put_timestamp, delete_timestamp = excluded.delete_timestamp,
-           object_count = excluded.object_count, bytes_used = excluded.bytes_used, deleted = excluded.deleted`,
+        'SELECT name, put_timestamp, delete_timestamp, object_count, bytes_used, deleted FROM container WHERE name = ?',
       )
-      .run(r.name, put, del, r.object_count, r.bytes_used, deleted);
+      .get(name) as ContainerRecord | undefined;
   }
 
   totals(): { containers: number; objects: number; bytes: number } {

@@ -1,9 +1,15 @@
 import type { Logger } from '@nimbus/logging';
-import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
+import {
+  errorResponse,
+  readBody,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
 import type { AccountBroker, ContainerRecord } from './account-broker';
-import type { ReplicationPush } from './replication-push';
+import type { ReplicationAnswer, ReplicationPush } from './replication-push';
 import type { BrokerPool } from './broker-pool';
 import { setMarker } from './db-markers';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
@@ -28,14 +34,22 @@ export class AccountServer {
     if (!this.mounted(p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'account', this.salt, p.account);
     const res = await this.dispatch(req, path, p.account, p.container);
-    if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
+    // A REPLICATE adds its database itself, only when the push changed it: otherwise replicas
+    // would push to each other in turn forever.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'REPLICATE' && res.status < 300)
+      this.changed.add(path);
     return res;
   };
 
   /** Databases written since the replicator last took this set. */
   readonly changed = new Set<string>();
 
-  private async dispatch(req: SwiftRequest, path: string, account: string, container?: string): Promise<SwiftResponse> {
+  private async dispatch(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container?: string,
+  ): Promise<SwiftResponse> {
     if (container !== undefined) return this.containerReport(req, path, account, container);
     switch (req.method) {
       case 'REPLICATE':
@@ -58,16 +72,21 @@ export class AccountServer {
   private async replicate(req: SwiftRequest, path: string, account: string): Promise<SwiftResponse> {
     let push: ReplicationPush<ContainerRecord>;
     try {
-      push = JSON.parse((await readBody(req.body, 64 * 1024 * 1024)).toString('utf8')) as ReplicationPush<ContainerRecord>;
+      push = JSON.parse(
+        (await readBody(req.body, 64 * 1024 * 1024)).toString('utf8'),
+      ) as ReplicationPush<ContainerRecord>;
     } catch {
       return errorResponse(400, 'Invalid replication body');
     }
     const broker = this.pool.get(path, true)!;
+    const before = broker.statusDigest();
     broker.initialise(account, push.info.put_timestamp);
-    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0') broker.markDeleted(push.info.delete_timestamp);
+    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0')
+      broker.markDeleted(push.info.delete_timestamp);
     broker.updateMetadata(push.info.metadata ?? {});
-    for (const r of push.rows) broker.putContainer(r);
-    return response(200, JSON.stringify({ max_row: broker.maxRow() }), { 'content-type': 'application/json' });
+    if (broker.mergeContainers(push.rows) || broker.statusDigest() !== before) this.changed.add(path);
+    const answer: ReplicationAnswer = { max_row: broker.maxRow(), id: broker.replicaId() };
+    return response(200, JSON.stringify(answer), { 'content-type': 'application/json' });
   }
 
   private putAccount(req: SwiftRequest, path: string, account: string): SwiftResponse {

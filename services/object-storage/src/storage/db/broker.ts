@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,6 +72,25 @@ export abstract class Broker {
     if (this.infoCache) Object.assign(this.infoCache, values);
   }
 
+  /**
+   * This replica's id, set when the database is initialised (made here for older ones): a
+   * replica lost and created again gets a new one, which tells the replicators pushing to it
+   * that their sync points no longer hold.
+   */
+  replicaId(): string {
+    const have = this.info().id;
+    if (have) return have;
+    const id = randomUUID();
+    this.setInfo({ id });
+    return id;
+  }
+
+  /** What replication compares to tell whether a push changed this replica's status. */
+  statusDigest(): string {
+    const i = this.info();
+    return `${i.put_timestamp ?? ''}/${i.delete_timestamp ?? ''}/${i.metadata ?? ''}`;
+  }
+
   /** Whether the database was ever initialised (a put_timestamp set). */
   get initialised(): boolean {
     return this.info().put_timestamp !== undefined;
@@ -86,8 +106,8 @@ export abstract class Broker {
     return JSON.parse(this.info().metadata ?? '{}') as TimestampedMetadata;
   }
 
-  /** Merges metadata by timestamp: a key takes the newer of the stored and the given value. */
-  updateMetadata(updates: TimestampedMetadata): void {
+  /** Merges metadata by timestamp: a key takes the newer of the stored and the given value. Answers whether any did. */
+  updateMetadata(updates: TimestampedMetadata): boolean {
     const current = this.metadata();
     let changed = false;
     for (const [k, [v, ts]] of Object.entries(updates)) {
@@ -98,11 +118,14 @@ export abstract class Broker {
       }
     }
     if (changed) this.setInfo({ metadata: JSON.stringify(current) });
+    return changed;
   }
 
   /** The newest row id: rows above another replica's sync point are what it has not seen. */
   maxRow(): number {
-    return (this.db.prepare(`SELECT COALESCE(MAX(rowid), 0) AS m FROM ${this.itemTable}`).get() as { m: number }).m;
+    return (
+      this.db.prepare(`SELECT COALESCE(MAX(rowid), 0) AS m FROM ${this.itemTable}`).get() as { m: number }
+    ).m;
   }
 
   /** Rows changed after a row id, oldest first, for replication. */

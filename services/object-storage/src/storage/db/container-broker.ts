@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { Broker } from './broker';
 
@@ -39,6 +40,7 @@ export class ContainerBroker extends Broker {
         delete_timestamp: '0',
         object_count: '0',
         bytes_used: '0',
+        id: randomUUID(),
       });
     if ((i.put_timestamp ?? '0') < putTimestamp) {
       values.put_timestamp = putTimestamp;
@@ -109,6 +111,4 @@ export class ContainerBroker extends Broker {
       )
       .all(rowid, limit) as (ObjectRecord & { rowid: number })[];
   }
-
-
 }

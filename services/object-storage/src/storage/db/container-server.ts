@@ -1,10 +1,16 @@
 import type { Logger } from '@nimbus/logging';
-import { errorResponse, readBody, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
+import {
+  errorResponse,
+  readBody,
+  response,
+  type SwiftRequest,
+  type SwiftResponse,
+} from '../../common/swift-http';
 import { isoDate, parseTimestamp } from '../../common/timestamp';
 import type { HashPathSalt } from '../../ring/hash-path';
 import type { BrokerPool } from './broker-pool';
 import type { ContainerBroker, ObjectRecord } from './container-broker';
-import type { ReplicationPush } from './replication-push';
+import type { ReplicationAnswer, ReplicationPush } from './replication-push';
 import { clearMarker, setMarker } from './db-markers';
 import { dbPath, metadataHeaders, splitDbPath } from './db-paths';
 import { listingQuery } from './listing-query';
@@ -48,14 +54,23 @@ export class ContainerServer {
     if (!this.mounted(p.device)) return errorResponse(507);
     const path = dbPath(this.root, p.device, p.part, 'container', this.salt, p.account, p.container);
     const res = await this.dispatch(req, path, p.account, p.container, p.object);
-    if (req.method !== 'GET' && req.method !== 'HEAD' && res.status < 300) this.changed.add(path);
+    // A REPLICATE adds its database itself, only when the push changed it: otherwise replicas
+    // would push to each other in turn forever.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'REPLICATE' && res.status < 300)
+      this.changed.add(path);
     return res;
   };
 
   /** Databases written since the replicator last took this set. */
   readonly changed = new Set<string>();
 
-  private async dispatch(req: SwiftRequest, path: string, account: string, container: string, object?: string): Promise<SwiftResponse> {
+  private async dispatch(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container: string,
+    object?: string,
+  ): Promise<SwiftResponse> {
     if (object !== undefined) return this.objectUpdate(req, path, account, container, object);
     switch (req.method) {
       case 'REPLICATE':
@@ -78,20 +93,32 @@ export class ContainerServer {
    * `REPLICATE`: another replica pushes its status, metadata and rows (JSON); they are merged
    * here, newest wins, and the database is created when this replica has none.
    */
-  private async replicate(req: SwiftRequest, path: string, account: string, container: string): Promise<SwiftResponse> {
+  private async replicate(
+    req: SwiftRequest,
+    path: string,
+    account: string,
+    container: string,
+  ): Promise<SwiftResponse> {
     let push: ReplicationPush<ObjectRecord>;
     try {
-      push = JSON.parse((await readBody(req.body, 64 * 1024 * 1024)).toString('utf8')) as ReplicationPush<ObjectRecord>;
+      push = JSON.parse(
+        (await readBody(req.body, 64 * 1024 * 1024)).toString('utf8'),
+      ) as ReplicationPush<ObjectRecord>;
     } catch {
       return errorResponse(400, 'Invalid replication body');
     }
     const broker = this.pool.get(path, true)!;
+    const before = broker.statusDigest();
     broker.initialise(account, container, push.info.put_timestamp);
-    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0') broker.markDeleted(push.info.delete_timestamp);
-    broker.updateMetadata(push.info.metadata ?? {});
-    if (broker.merge(push.rows)) this.reportLater(broker);
-    this.markSync(broker, path.slice(this.root.length + 1).split('/')[0]!);
-    return response(200, JSON.stringify({ max_row: broker.maxRow() }), { 'content-type': 'application/json' });
+    if (push.info.delete_timestamp && push.info.delete_timestamp !== '0')
+      broker.markDeleted(push.info.delete_timestamp);
+    if (broker.updateMetadata(push.info.metadata ?? {}))
+      this.markSync(broker, path.slice(this.root.length + 1).split('/')[0]!);
+    const merged = broker.merge(push.rows);
+    if (merged) this.reportLater(broker);
+    if (merged || broker.statusDigest() !== before) this.changed.add(path);
+    const answer: ReplicationAnswer = { max_row: broker.maxRow(), id: broker.replicaId() };
+    return response(200, JSON.stringify(answer), { 'content-type': 'application/json' });
   }
 
   private async putContainer(
@@ -207,7 +234,8 @@ export class ContainerServer {
    * so the sync daemon visits those alone, however many containers the device holds.
    */
   private markSync(broker: ContainerBroker, device: string): void {
-    if (broker.liveMetadata()['x-container-sync-to']) setMarker(this.root, device, 'sync_containers', broker.path);
+    if (broker.liveMetadata()['x-container-sync-to'])
+      setMarker(this.root, device, 'sync_containers', broker.path);
     else clearMarker(this.root, device, 'sync_containers', broker.path);
   }
 
@@ -285,4 +313,3 @@ export class ContainerServer {
 function p(req: SwiftRequest): string {
   return req.path.split('/')[1] ?? '';
 }
-

@@ -24,6 +24,11 @@ function mtimeOf(path: string): number | undefined {
   }
 }
 
+function sameHashes(a: SuffixHashes, b: SuffixHashes): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /**
  * Per-partition hashes of each suffix directory, which replicators compare instead of listing
  * files: `hashes.json` holds the last computed values and `hashes.invalid` the suffixes written
@@ -43,6 +48,7 @@ export class SuffixHashIndex {
   invalidate(device: string, part: number | string, suffix: string): void {
     const dir = this.partDir(device, part);
     this.cache.delete(dir);
+    this.bump(device, part);
     try {
       appendFileSync(join(dir, 'hashes.invalid'), `${suffix}\n`);
     } catch (err) {
@@ -60,6 +66,26 @@ export class SuffixHashIndex {
   private readonly cache = new Map<string, { hashes: SuffixHashes; mtime: number }>();
   /** Each device directory's inode when last checked: a replaced disk drops its cached hashes. */
   private readonly deviceInodes = new Map<string, bigint>();
+  /** Counts changes per partition (`<device>/<part>`) and per device (a swapped disk), for `version`. */
+  private readonly partVersions = new Map<string, number>();
+  private readonly deviceVersions = new Map<string, number>();
+
+  /**
+   * A token that changes whenever a partition's contents may have changed as this process saw it:
+   * a write (`invalidate`), a recalculation that found other hashes, the partition's removal, or
+   * its device's disk being swapped. Equal tokens mean the suffix hashes are still the same, so a
+   * replicator can skip a partition it already found in sync. Tokens live in memory only: after
+   * a restart every partition counts as changed once.
+   */
+  version(device: string, part: number | string): string {
+    // A plain key, not a joined path: replicators ask for every partition on every pass.
+    return `${this.deviceVersions.get(device) ?? 0}.${this.partVersions.get(`${device}/${part}`) ?? 0}`;
+  }
+
+  private bump(device: string, part: number | string): void {
+    const key = `${device}/${part}`;
+    this.partVersions.set(key, (this.partVersions.get(key) ?? 0) + 1);
+  }
 
   /** Drops a device's cached hashes when its directory is a different one (a swapped disk). */
   checkDevice(device: string): void {
@@ -69,6 +95,7 @@ export class SuffixHashIndex {
     } catch {}
     if (ino !== undefined && this.deviceInodes.get(device) === ino) return;
     if (ino !== undefined) this.deviceInodes.set(device, ino);
+    this.deviceVersions.set(device, (this.deviceVersions.get(device) ?? 0) + 1);
     const prefix = join(this.disk.root, device, 'objects');
     for (const dir of this.cache.keys()) if (dir.startsWith(prefix)) this.cache.delete(dir);
   }
@@ -80,6 +107,7 @@ export class SuffixHashIndex {
     // Valid until a write invalidates it (or the device's disk is swapped: checkDevice).
     if (cached && recalculate.length === 0) return { ...cached.hashes };
     const hashes = this.compute(dir, recalculate);
+    if (cached && !sameHashes(cached.hashes, hashes)) this.bump(device, part);
     if (this.cache.size > 100_000) this.cache.clear();
     const mtime = mtimeOf(join(dir, 'hashes.json'));
     if (mtime !== undefined) this.cache.set(dir, { hashes, mtime });
@@ -89,6 +117,7 @@ export class SuffixHashIndex {
   /** Forgets a partition removed from this device. */
   forget(device: string, part: number | string): void {
     this.cache.delete(this.partDir(device, part));
+    this.bump(device, part);
   }
 
   private compute(dir: string, recalculate: readonly string[]): SuffixHashes {
