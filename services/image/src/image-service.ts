@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { LimitsClient, ObjectStoreClient } from '@nimbus/clients';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
-import { defineService } from '@nimbus/service';
+import { defineService, HashThread } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
-import { imageApiRoutes } from './api/routes';
 import { ListCache } from './api/images/list-cache';
+import { imageApiRoutes } from './api/routes';
+import { CachePrefetcher } from './cache/cache-prefetcher';
+import { ImageCache } from './cache/image-cache';
 import {
   glanceDownloadOptions,
   imageConversionOptions,
@@ -15,28 +17,25 @@ import {
   importPluginOptions,
   injectMetadataOptions,
 } from './conf/options';
-import { importPlugins } from './manager/import-plugins/plugin-registry';
 import { imageMigrations } from './db/migrations/index';
 import { ImageRepository, STAGING_STORE } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
-import { buildStores } from './drivers/store/build-stores';
-import { ImageQuotas } from './manager/image-quotas';
-import { ServiceSessions } from './service-sessions';
+import { MetadefRepository } from './db/repositories/metadef-repository';
 import { TaskRepository } from './db/repositories/task-repository';
-import { RemoteImageSource } from './manager/remote-image';
-import { TaskManager } from './manager/task-manager';
-import { LegacyImportTasks } from './manager/legacy-import-tasks';
-import { ImageScrubber } from './manager/image-scrubber';
-import { PropertyProtections } from './manager/property-protections';
-import { ImageCache } from './cache/image-cache';
-import { CachePrefetcher } from './cache/cache-prefetcher';
-import { HashWorker } from './manager/hash-worker';
+import { buildStores } from './drivers/store/build-stores';
 import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
 import { ImageManager } from './manager/image-manager';
+import { ImageQuotas } from './manager/image-quotas';
+import { ImageScrubber } from './manager/image-scrubber';
+import { importPlugins } from './manager/import-plugins/plugin-registry';
+import { LegacyImportTasks } from './manager/legacy-import-tasks';
 import { MemberManager } from './manager/member-manager';
 import { MetadefManager } from './manager/metadef-manager';
-import { MetadefRepository } from './db/repositories/metadef-repository';
+import { PropertyProtections } from './manager/property-protections';
+import { RemoteImageSource } from './manager/remote-image';
+import { TaskManager } from './manager/task-manager';
+import { ServiceSessions } from './service-sessions';
 
 /** The JSON-patch media types of image updates. */
 const PATCH_TYPES = [
@@ -127,7 +126,7 @@ export const imageService = defineService({
       protections,
       quotas,
     );
-    const hasher = new HashWorker();
+    const hasher = new HashThread();
     const data = new ImageData(
       manager,
       images,

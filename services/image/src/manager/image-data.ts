@@ -1,16 +1,16 @@
-import { PayloadTooLargeError } from '@nimbus/errors';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PayloadTooLargeError } from '@nimbus/errors';
+import type { HashStream, HashThread } from '@nimbus/service';
+import type { ImageCache } from '../cache/image-cache';
 import {
   type ImageLocation,
   type ImageRecord,
   type ImageRepository,
   STAGING_STORE,
 } from '../db/repositories/image-repository';
-import type { ImageCache } from '../cache/image-cache';
 import type { ImageStores } from '../drivers/store/image-stores';
 import type { ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
-import type { Digests, HashWorker } from './hash-worker';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';
@@ -34,7 +34,7 @@ class MeteringStream extends Transform {
   bytes = 0;
 
   constructor(
-    private readonly hashing: { write(chunk: Buffer): Promise<void> },
+    private readonly hashing: HashStream,
     private readonly maxBytes: number,
   ) {
     super({ highWaterMark: STREAM_BUFFER });
@@ -46,10 +46,10 @@ class MeteringStream extends Transform {
       done(tooLarge(`Image exceeds the storage quota: the image is larger than ${this.maxBytes} bytes.`));
       return;
     }
-    this.hashing.write(chunk).then(
-      () => done(null, chunk),
-      (err: Error) => done(err),
-    );
+    // The hash thread asks for a wait only when it is far behind.
+    const behind = this.hashing.update(chunk);
+    if (behind) behind.then(() => done(null, chunk));
+    else done(null, chunk);
   }
 }
 
@@ -98,7 +98,7 @@ export class ImageData {
     private readonly images: ImageRepository,
     private readonly stores: ImageStores,
     private readonly limits: DataLimits,
-    private readonly hasher: HashWorker,
+    private readonly hasher: HashThread,
     private readonly cache?: ImageCache,
     private readonly quotas?: ImageQuotas,
   ) {}
@@ -194,18 +194,18 @@ export class ImageData {
     to = 'active',
   ): Promise<void> {
     const id = image.id;
-    const hashing = this.hasher.open(this.limits.hashAlgorithm);
+    const hashing = this.hasher.open(['md5', this.limits.hashAlgorithm]);
     const meter = new MeteringStream(hashing, max);
     const inspector = new InspectingStream();
     let stored: { location: string; size: number } | undefined;
-    let digests: Digests;
+    let digests: string[];
     try {
       stored = await store.add(id, chain(body, meter, inspector));
       if (image.containerFormat === 'bare') {
         const problem = mismatch(image.diskFormat ?? '', inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);
       }
-      digests = await hashing.end();
+      digests = await hashing.digest();
     } catch (err) {
       hashing.abort();
       body.resume();
@@ -223,9 +223,9 @@ export class ImageData {
       {
         size: stored.size,
         virtualSize,
-        checksum: digests.md5,
+        checksum: digests[0],
         osHashAlgo: this.limits.hashAlgorithm,
-        osHashValue: digests.multihash,
+        osHashValue: digests[1],
       },
       { store: store.id, url: stored.location },
     );

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { type Md5Worker, md5Worker } from '../common/md5-worker';
+import type { HashThread } from '@nimbus/service';
+import { md5Thread } from '../common/md5-thread';
 import { discardBody, errorResponse, readBody, type SwiftResponse } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import type { Ring, RingNode } from '../ring/ring';
@@ -39,7 +40,7 @@ export class Backend {
   constructor(
     readonly rings: Rings,
     readonly nodes: NodeClient,
-    private readonly md5: Md5Worker = md5Worker,
+    private readonly md5: HashThread = md5Thread,
   ) {}
 
   path(account: string, container?: string, object?: string): string {
@@ -193,7 +194,7 @@ export class Backend {
       }
     }
     let error: unknown;
-    const md5 = this.md5.open(expectedBytes);
+    const md5 = this.md5.open(['md5'], expectedBytes);
     try {
       if (body) {
         for await (const chunk of body) {
@@ -208,7 +209,12 @@ export class Backend {
           if (waits.length) await Promise.all(waits);
         }
       }
-      settle(md5.digest().catch(() => undefined));
+      settle(
+        md5.digest().then(
+          ([etag]) => etag,
+          () => undefined,
+        ),
+      );
       for (const s of streams) s.pipe.end();
     } catch (err) {
       md5.abort();

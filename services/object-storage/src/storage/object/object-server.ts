@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
-import { md5Worker } from '../../common/md5-worker';
+import { md5Thread } from '../../common/md5-thread';
 import { applyRange, checkConditions } from '../../common/ranges';
 import { OBJECT_STORED_HEADERS } from '../../common/stored-headers';
 import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
@@ -177,7 +177,7 @@ export class ObjectServer {
     const writer = await this.disk.createWriter(p.device);
     const precomputed = req.env.bodyMd5 as Promise<string | undefined> | undefined;
     // A replica sent over HTTP hashes its body itself, on the MD5 thread.
-    const md5 = precomputed ? undefined : md5Worker.open(expected);
+    const md5 = precomputed ? undefined : md5Thread.open(['md5'], expected);
     let size = 0;
     try {
       if (req.body) {
@@ -199,7 +199,12 @@ export class ObjectServer {
       await writer.abort();
       return errorResponse(499);
     }
-    const etag = md5 ? await md5.digest().catch(() => undefined) : await precomputed!;
+    const etag = md5
+      ? await md5.digest().then(
+          ([d]) => d,
+          () => undefined,
+        )
+      : await precomputed!;
     if (etag === undefined) {
       await writer.abort();
       return errorResponse(499);

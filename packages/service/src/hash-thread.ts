@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
-/** The thread's code: one MD5 per stream id, fed slab by slab; each slab goes back for reuse. */
+/**
+ * The thread's code: per stream id, one hash per algorithm asked for, fed slab by slab; each slab
+ * goes back for reuse.
+ */
 const THREAD = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const streams = new Map();
 parentPort.on('message', (m) => {
-  if (m.open) { streams.set(m.id, createHash('md5')); return; }
-  const hash = streams.get(m.id);
+  if (m.open) { streams.set(m.id, m.algorithms.map((a) => createHash(a))); return; }
+  const hashes = streams.get(m.id);
   if (m.slab) {
-    hash?.update(new Uint8Array(m.slab, 0, m.length));
+    const bytes = new Uint8Array(m.slab, 0, m.length);
+    if (hashes) for (const h of hashes) h.update(bytes);
     parentPort.postMessage({ id: m.id, ack: m.length, slab: m.slab }, [m.slab]);
     return;
   }
   streams.delete(m.id);
-  if (m.close && hash) parentPort.postMessage({ id: m.id, digest: hash.digest('hex') });
+  if (m.close && hashes) parentPort.postMessage({ id: m.id, digests: hashes.map((h) => h.digest('hex')) });
 });
 `;
 
@@ -31,15 +35,15 @@ const MAX_FREE = 32;
 /** Bodies of a known length up to this are hashed at once: a thread round trip costs more. */
 const INLINE_MAX = 256 * 1024;
 
-/** One stream's MD5, computed on the worker thread. */
-export interface Md5Stream {
+/** One stream's digests, computed on the worker thread. */
+export interface HashStream {
   /**
    * Takes the next chunk (copied; the caller may reuse it at once). Answers a promise to await
    * when the thread is more than 16 MiB behind, else undefined (no promise per chunk).
    */
   update(chunk: Buffer): Promise<void> | undefined;
-  /** The hex digest of everything given; rejects if the thread failed. */
-  digest(): Promise<string>;
+  /** The hex digests of everything given, one per algorithm in order; rejects if the thread failed. */
+  digest(): Promise<string[]>;
   /** Forgets the stream (an upload that failed). */
   abort(): void;
 }
@@ -47,33 +51,34 @@ export interface Md5Stream {
 interface Pending {
   behind: number;
   wake?: () => void;
-  done?: (digest: string) => void;
+  done?: (digests: string[]) => void;
   fail?: (err: Error) => void;
 }
 
 /**
- * Computes MD5s (object ETags) on one worker thread shared by every upload of the process, so
- * the hash, the dearest per-byte work of a PUT, runs beside the network and disk work instead of
- * on the event loop. Chunks are copied into 1 MiB slabs that are handed over (not copied again)
- * and come back for reuse.
+ * Hashes uploads (object ETags, image checksums and multihashes) on one worker thread shared by
+ * every upload of its owner, so hashing, the dearest per-byte work of an upload, runs beside the
+ * network and disk work instead of on the event loop. Chunks are copied into 1 MiB slabs that are
+ * handed over (not copied again) and come back for reuse.
  */
-export class Md5Worker {
+export class HashThread {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly free: ArrayBuffer[] = [];
   private readonly pending = new Map<number, Pending>();
 
   /**
-   * Starts hashing one stream. A stream announced as small (`expectedBytes`) is hashed on the
-   * caller's thread instead; one that turns out larger is still hashed right.
+   * Starts hashing one stream with each of `algorithms` (node:crypto names). A stream announced
+   * as small (`expectedBytes`) is hashed on the caller's thread instead; one that turns out
+   * larger is still hashed right.
    */
-  open(expectedBytes?: number): Md5Stream {
-    if (expectedBytes !== undefined && expectedBytes <= INLINE_MAX) return inlineStream();
+  open(algorithms: string[], expectedBytes?: number): HashStream {
+    if (expectedBytes !== undefined && expectedBytes <= INLINE_MAX) return inlineStream(algorithms);
     const w = this.thread();
     const id = ++this.nextId;
     const state: Pending = { behind: 0 };
     this.pending.set(id, state);
-    w.postMessage({ open: true, id });
+    w.postMessage({ open: true, id, algorithms });
     let slab: Buffer | undefined;
     let filled = 0;
     const send = () => {
@@ -99,8 +104,8 @@ export class Md5Worker {
         });
       },
       digest: () =>
-        new Promise<string>((resolve, reject) => {
-          if (!this.pending.has(id)) return reject(new Error('MD5 stream closed'));
+        new Promise<string[]>((resolve, reject) => {
+          if (!this.pending.has(id)) return reject(new Error('hash stream closed'));
           state.done = resolve;
           state.fail = reject;
           send();
@@ -119,7 +124,7 @@ export class Md5Worker {
     const w = this.worker;
     this.worker = undefined;
     await w?.terminate();
-    this.failAll(new Error('MD5 worker stopped'));
+    this.failAll(new Error('hash thread stopped'));
   }
 
   private failAll(err: Error): void {
@@ -140,7 +145,7 @@ export class Md5Worker {
     if (this.worker) return this.worker;
     const w = new Worker(THREAD, { eval: true });
     w.unref();
-    w.on('message', (m: { id: number; ack?: number; slab?: ArrayBuffer; digest?: string }) => {
+    w.on('message', (m: { id: number; ack?: number; slab?: ArrayBuffer; digests?: string[] }) => {
       if (m.slab && this.free.length < MAX_FREE) this.free.push(m.slab);
       const s = this.pending.get(m.id);
       if (!s) return;
@@ -154,7 +159,7 @@ export class Md5Worker {
         return;
       }
       this.pending.delete(m.id);
-      s.done?.(m.digest!);
+      s.done?.(m.digests!);
     });
     const fail = (err: Error) => {
       if (this.worker !== w) return;
@@ -162,24 +167,21 @@ export class Md5Worker {
       this.failAll(err);
     };
     w.on('error', fail);
-    w.on('exit', () => fail(new Error('MD5 worker stopped')));
+    w.on('exit', () => fail(new Error('hash thread stopped')));
     this.worker = w;
     return w;
   }
 }
 
-/** An MD5 on the caller's thread, for small bodies. */
-function inlineStream(): Md5Stream {
-  const hash = createHash('md5');
+/** Hashes on the caller's thread, for small bodies. */
+function inlineStream(algorithms: string[]): HashStream {
+  const hashes = algorithms.map((a) => createHash(a));
   return {
     update: (chunk) => {
-      hash.update(chunk);
+      for (const h of hashes) h.update(chunk);
       return undefined;
     },
-    digest: async () => hash.digest('hex'),
+    digest: async () => hashes.map((h) => h.digest('hex')),
     abort: () => {},
   };
 }
-
-/** The process's MD5 thread, started on first use. */
-export const md5Worker = new Md5Worker();

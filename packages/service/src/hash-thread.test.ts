@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HashThread } from './hash-thread';
+
+const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
+
+describe('HashThread', () => {
+  const worker = new HashThread();
+  afterAll(() => worker.close());
+
+  it('hashes a stream of odd-sized chunks as createHash does, and callers may reuse each chunk at once', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 777);
+    const stream = worker.open(['md5']);
+    const scratch = Buffer.alloc(70_001);
+    for (let at = 0; at < data.length; at += scratch.length) {
+      const n = data.copy(scratch, 0, at);
+      await stream.update(scratch.subarray(0, n));
+      scratch.fill(0);
+    }
+    expect(await stream.digest()).toEqual([md5(data)]);
+  });
+
+  it('keeps streams apart and hashes small announced bodies on the caller thread', async () => {
+    const a = worker.open(['md5']);
+    const b = worker.open(['md5']);
+    const small = worker.open(['md5'], 3);
+    a.update(Buffer.from('abc'));
+    b.update(Buffer.from('xyz'));
+    small.update(Buffer.from('abc'));
+    expect(await a.digest()).toEqual([md5('abc')]);
+    expect(await b.digest()).toEqual([md5('xyz')]);
+    expect(await small.digest()).toEqual([md5('abc')]);
+    expect(await worker.open(['md5']).digest()).toEqual(['d41d8cd98f00b204e9800998ecf8427e']);
+  });
+
+  it('asks the caller to wait when far behind, and lets it go on once the thread caught up', async () => {
+    const stream = worker.open(['md5']);
+    const chunk = Buffer.alloc(1024 * 1024, 1);
+    let waited = 0;
+    for (let i = 0; i < 40; i++) {
+      const wait = stream.update(chunk);
+      if (wait) {
+        waited++;
+        await wait;
+      }
+    }
+    expect(waited).toBeGreaterThan(0);
+    expect(await stream.digest()).toEqual([md5(Buffer.alloc(40 * 1024 * 1024, 1))]);
+  });
+
+  it('fails an unfinished stream when the thread stops', async () => {
+    const own = new HashThread();
+    const stream = own.open(['md5']);
+    stream.update(Buffer.from('abc'));
+    await own.close();
+    await expect(stream.digest()).rejects.toThrow();
+  });
+
+  it('computes several algorithms per stream (an image checksum and multihash), for interleaved streams', async () => {
+    const a = randomBytes(5 << 20);
+    const b = randomBytes(3 << 20);
+    const ha = worker.open(['md5', 'sha512']);
+    const hb = worker.open(['md5', 'sha256']);
+    for (let off = 0; off < a.length; off += 65_536) {
+      await ha.update(a.subarray(off, off + 65_536));
+      if (off < b.length) await hb.update(b.subarray(off, off + 65_536));
+    }
+    const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
+    expect(da).toEqual([md5(a), createHash('sha512').update(a).digest('hex')]);
+    expect(db).toEqual([md5(b), createHash('sha256').update(b).digest('hex')]);
+  });
+
+  it('hashes chunks that straddle and exceed its slabs, leaves the callers buffers intact and reuses slabs', async () => {
+    const data = randomBytes((9 << 20) + 12_345);
+    const sizes = [1, 100_003, (2 << 20) + 517, 65_536, 3 << 20];
+    for (let round = 0; round < 2; round++) {
+      const h = worker.open(['md5', 'sha512']);
+      for (let off = 0, i = 0; off < data.length; i++) {
+        const chunk = data.subarray(off, off + sizes[i % sizes.length]!);
+        const before = Buffer.from(chunk);
+        await h.update(chunk);
+        expect(chunk.equals(before)).toBe(true);
+        off += chunk.length;
+      }
+      expect(await h.digest()).toEqual([md5(data), createHash('sha512').update(data).digest('hex')]);
+    }
+    expect((worker as unknown as { free: ArrayBuffer[] }).free.length).toBeGreaterThan(0);
+  });
+});
