@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HashThread } from './hash-thread';
 
@@ -85,5 +86,21 @@ describe('HashThread', () => {
       expect(await h.digest()).toEqual([md5(data), createHash('sha512').update(data).digest('hex')]);
     }
     expect((worker as unknown as { free: ArrayBuffer[] }).free.length).toBeGreaterThan(0);
+  });
+
+  it('lets its process exit once no stream awaits it, and not before a digest arrives', () => {
+    const script = [
+      `import { HashThread } from ${JSON.stringify(new URL('./hash-thread.ts', import.meta.url).pathname)};`,
+      `const s = new HashThread().open(['md5']);`,
+      `s.update(Buffer.alloc(2 << 20));`,
+      `s.digest().then(([d]) => console.log(d));`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe(md5(Buffer.alloc(2 << 20)));
+    expect(run.status).toBe(0);
   });
 });

@@ -78,6 +78,7 @@ export class HashThread {
     const id = ++this.nextId;
     const state: Pending = { behind: 0 };
     this.pending.set(id, state);
+    this.holdProcess();
     w.postMessage({ open: true, id, algorithms });
     let slab: Buffer | undefined;
     let filled = 0;
@@ -113,6 +114,7 @@ export class HashThread {
         }),
       abort: () => {
         if (!this.pending.delete(id)) return;
+        this.holdProcess();
         send();
         w.postMessage({ id, close: false });
       },
@@ -135,6 +137,16 @@ export class HashThread {
     this.pending.clear();
   }
 
+  /**
+   * The thread keeps the process alive exactly while a stream awaits it: an idle hash thread
+   * must not keep a stopped service's process from exiting (a Worker with a 'message' listener
+   * does unless unreferenced), and a pending digest must not be lost to an exit.
+   */
+  private holdProcess(): void {
+    if (this.pending.size) this.worker?.ref();
+    else this.worker?.unref();
+  }
+
   /** A slab the thread gave back, or a new one (a whole ArrayBuffer of its own, to transfer). */
   private slab(): Buffer {
     const free = this.free.pop();
@@ -143,8 +155,8 @@ export class HashThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(THREAD, { eval: true });
-    w.unref();
+    // The thread's code is plain CommonJS: none of the parent's flags (loaders, input type) apply.
+    const w = new Worker(THREAD, { eval: true, execArgv: [] });
     w.on('message', (m: { id: number; ack?: number; slab?: ArrayBuffer; digests?: string[] }) => {
       if (m.slab && this.free.length < MAX_FREE) this.free.push(m.slab);
       const s = this.pending.get(m.id);
@@ -159,6 +171,7 @@ export class HashThread {
         return;
       }
       this.pending.delete(m.id);
+      this.holdProcess();
       s.done?.(m.digests!);
     });
     const fail = (err: Error) => {
