@@ -76,6 +76,10 @@ function chain(first: Readable, ...rest: Transform[]): Readable {
     current.on('error', (err) => last.destroy(err));
     current = current.pipe(next);
   }
+  // Data flows as soon as it is piped, and a store starts reading only after an await of its
+  // own: an error before then (an over-cap body) must not go unheard. It stays on the stream
+  // (`errored`), and the store's read fails with it when it starts.
+  last.on('error', () => {});
   return last;
 }
 
