@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { READ_CHUNK } from '../drivers/store/store-api';
+import { DATA_CHUNK } from '../drivers/store/store-api';
 
 /** One cached image as `GET /v2/cache` lists it (times in seconds since the epoch). */
 export interface CachedImage {
@@ -63,7 +63,7 @@ export class ImageCache {
     const meta = await this.meta(id);
     await this.writeMeta(id, { hits: meta.hits + 1, last_accessed: now() });
     return createReadStream(this.path(id), {
-      highWaterMark: READ_CHUNK,
+      highWaterMark: DATA_CHUNK,
       ...(range ? { start: range.start, end: range.end - 1 } : {}),
     });
   }

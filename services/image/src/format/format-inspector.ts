@@ -69,9 +69,9 @@ export class InspectingStream extends Transform {
   private tail = Buffer.alloc(0);
   private total = 0;
 
-  constructor() {
-    // Uploads pass through 64 KiB at a time: room for many chunks, so it seldom stalls them.
-    super({ highWaterMark: 1024 * 1024 });
+  /** `highWaterMark`: how much it buffers (an upload's stages buffer alike). */
+  constructor(highWaterMark?: number) {
+    super({ highWaterMark });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {

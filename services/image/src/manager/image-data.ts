@@ -9,7 +9,7 @@ import {
   STAGING_STORE,
 } from '../db/repositories/image-repository';
 import type { ImageStores } from '../drivers/store/image-stores';
-import type { ImageStore } from '../drivers/store/store-api';
+import { DATA_CHUNK, type ImageStore } from '../drivers/store/store-api';
 import { InspectingStream, mismatch } from '../format/format-inspector';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
@@ -23,12 +23,6 @@ export interface DataLimits {
   hashAlgorithm: string;
 }
 
-/**
- * How much each stage of an upload buffers: socket reads arrive 64 KiB at a time, and with
- * streams' 16 KiB default every chunk would stall every stage and wake it again on 'drain'.
- */
-export const STREAM_BUFFER = 1024 * 1024;
-
 /** Counts bytes in flight and feeds them to the hash thread; fails the stream past `maxBytes`. */
 class MeteringStream extends Transform {
   bytes = 0;
@@ -37,7 +31,7 @@ class MeteringStream extends Transform {
     private readonly hashing: HashStream,
     private readonly maxBytes: number,
   ) {
-    super({ highWaterMark: STREAM_BUFFER });
+    super({ highWaterMark: DATA_CHUNK });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -58,7 +52,7 @@ class MeteringStream extends Transform {
  * `pipe` does not carry a source's errors downstream, so a cut-off upload would never finish.
  */
 export function cutOffAware(body: Readable): Readable {
-  const out = new PassThrough({ highWaterMark: STREAM_BUFFER });
+  const out = new PassThrough({ highWaterMark: DATA_CHUNK });
   const cut = () => out.destroy(new Error('the upload was cut off before its end'));
   body.on('error', (err) => out.destroy(err));
   body.once('close', () => {
@@ -200,7 +194,7 @@ export class ImageData {
     const id = image.id;
     const hashing = this.hasher.open(['md5', this.limits.hashAlgorithm]);
     const meter = new MeteringStream(hashing, max);
-    const inspector = new InspectingStream();
+    const inspector = new InspectingStream(DATA_CHUNK);
     let stored: { location: string; size: number } | undefined;
     let digests: string[];
     try {

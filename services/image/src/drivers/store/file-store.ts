@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ImageStore, READ_CHUNK, type StoredData, StoreNotFound } from './store-api';
+import { DATA_CHUNK, type ImageStore, type StoredData, StoreNotFound } from './store-api';
 
 /** Bytes written between two background fdatasyncs of an image being stored. */
 const SYNC_EVERY = 32 * 1024 * 1024;
@@ -32,7 +32,7 @@ export class FileStore implements ImageStore {
     await mkdir(this.directory, { recursive: true, mode: 0o750 });
     const final = join(this.directory, imageId);
     const partial = `${final}.partial`;
-    const out = createWriteStream(partial, { mode: 0o640, flush: true, highWaterMark: 1 << 20 });
+    const out = createWriteStream(partial, { mode: 0o640, flush: true, highWaterMark: DATA_CHUNK });
     let fd: number | undefined;
     out.once('open', (opened: number) => {
       fd = opened;
@@ -40,7 +40,7 @@ export class FileStore implements ImageStore {
     let unsynced = 0;
     let syncing: Promise<void> | undefined;
     const syncer = new Transform({
-      highWaterMark: 1 << 20,
+      highWaterMark: DATA_CHUNK,
       transform(chunk: Buffer, _enc, done) {
         unsynced += chunk.length;
         if (unsynced >= SYNC_EVERY && !syncing && fd !== undefined) {
@@ -78,7 +78,7 @@ export class FileStore implements ImageStore {
       throw new StoreNotFound(`no data at ${location}`);
     }
     return createReadStream(path, {
-      highWaterMark: READ_CHUNK,
+      highWaterMark: DATA_CHUNK,
       ...(range ? { start: range.start, end: range.end - 1 } : {}),
     });
   }

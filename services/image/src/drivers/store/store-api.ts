@@ -25,8 +25,12 @@ export interface ImageStore {
   delete(location: string): Promise<void>;
 }
 
-/** How much a local file is read at a time when an image streams out: fewer, larger socket writes. */
-export const READ_CHUNK = 1024 * 1024;
+/**
+ * How much image data moves at a time: what each stage of an upload buffers (socket reads come
+ * 64 KiB at a time, and with streams' 16 KiB default every chunk would stall every stage) and
+ * how much of a local file is read at once when an image streams out.
+ */
+export const DATA_CHUNK = 1024 * 1024;
 
 /** The data a location names is gone. */
 export class StoreNotFound extends Error {}
