@@ -1,5 +1,5 @@
 export * from './common-options';
 export * from './database-url';
-export * from './hash-thread';
+export * from './hash-threads';
 export * from './service-definition';
 export * from './start-cloud';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { LimitsClient, ObjectStoreClient } from '@nimbus/clients';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
-import { defineService, HashThread } from '@nimbus/service';
+import { defineService, HashThreads } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { ListCache } from './api/images/list-cache';
 import { imageApiRoutes } from './api/routes';
@@ -126,7 +126,7 @@ export const imageService = defineService({
       protections,
       quotas,
     );
-    const hasher = new HashThread();
+    const hasher = new HashThreads();
     const data = new ImageData(
       manager,
       images,

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { PayloadTooLargeError } from '@nimbus/errors';
-import type { HashStream, HashThread } from '@nimbus/service';
+import type { HashStream, HashThreads } from '@nimbus/service';
 import type { ImageCache } from '../cache/image-cache';
 import {
   type ImageLocation,
@@ -96,7 +96,7 @@ export class ImageData {
     private readonly images: ImageRepository,
     private readonly stores: ImageStores,
     private readonly limits: DataLimits,
-    private readonly hasher: HashThread,
+    private readonly hasher: HashThreads,
     private readonly cache?: ImageCache,
     private readonly quotas?: ImageQuotas,
   ) {}

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import type { HashThread } from '@nimbus/service';
-import { md5Thread } from '../common/md5-thread';
+import type { HashThreads } from '@nimbus/service';
+import { md5Threads } from '../common/md5-threads';
 import { discardBody, errorResponse, readBody, type SwiftResponse } from '../common/swift-http';
 import { newTimestamp } from '../common/timestamp';
 import type { Ring, RingNode } from '../ring/ring';
@@ -40,7 +40,7 @@ export class Backend {
   constructor(
     readonly rings: Rings,
     readonly nodes: NodeClient,
-    private readonly md5: HashThread = md5Thread,
+    private readonly md5: HashThreads = md5Threads,
   ) {}
 
   path(account: string, container?: string, object?: string): string {

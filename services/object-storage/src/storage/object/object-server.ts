@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
-import { md5Thread } from '../../common/md5-thread';
+import { md5Threads } from '../../common/md5-threads';
 import { applyRange, checkConditions } from '../../common/ranges';
 import { OBJECT_STORED_HEADERS } from '../../common/stored-headers';
 import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '../../common/swift-http';
@@ -177,7 +177,7 @@ export class ObjectServer {
     const writer = await this.disk.createWriter(p.device);
     const precomputed = req.env.bodyMd5 as Promise<string | undefined> | undefined;
     // A replica sent over HTTP hashes its body itself, on the MD5 thread.
-    const md5 = precomputed ? undefined : md5Thread.open(['md5'], expected);
+    const md5 = precomputed ? undefined : md5Threads.open(['md5'], expected);
     let size = 0;
     try {
       if (req.body) {

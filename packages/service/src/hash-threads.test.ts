@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HashThread } from './hash-thread';
+import { HashThreads } from './hash-threads';
 
 const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
 
-describe('HashThread', () => {
-  const worker = new HashThread();
+describe('HashThreads', () => {
+  // Three threads whatever the machine, so streams and their algorithms really are spread.
+  const worker = new HashThreads(3);
   afterAll(() => worker.close());
 
   it('hashes a stream of odd-sized chunks as createHash does, and callers may reuse each chunk at once', async () => {
@@ -50,7 +51,7 @@ describe('HashThread', () => {
   });
 
   it('fails an unfinished stream when the thread stops', async () => {
-    const own = new HashThread();
+    const own = new HashThreads();
     const stream = own.open(['md5']);
     stream.update(Buffer.from('abc'));
     await own.close();
@@ -85,13 +86,39 @@ describe('HashThread', () => {
       }
       expect(await h.digest()).toEqual([md5(data), createHash('sha512').update(data).digest('hex')]);
     }
-    expect((worker as unknown as { free: ArrayBuffer[] }).free.length).toBeGreaterThan(0);
+    expect((worker as unknown as { free: unknown[] }).free.length).toBeGreaterThan(0);
+  });
+
+  it("spreads a stream's algorithms over its threads, which all read the same slabs before reuse", async () => {
+    const own = new HashThreads(2);
+    const data = randomBytes((40 << 20) + 3);
+    const h = own.open(['md5', 'sha512', 'sha1']);
+    for (let off = 0; off < data.length; off += 300_000) await h.update(data.subarray(off, off + 300_000));
+    expect(await h.digest()).toEqual([
+      md5(data),
+      createHash('sha512').update(data).digest('hex'),
+      createHash('sha1').update(data).digest('hex'),
+    ]);
+    const internals = own as unknown as {
+      workers: unknown[];
+      reading: Map<number, unknown>;
+      free: unknown[];
+    };
+    expect(internals.workers.filter(Boolean)).toHaveLength(2);
+    expect(internals.reading.size).toBe(0);
+    // Memory stays bounded: never more slabs kept than the 16 MiB a stream may fall behind allows.
+    expect(internals.free.length).toBeLessThanOrEqual(32);
+    const aborted = own.open(['md5', 'sha256']);
+    aborted.update(Buffer.alloc(100));
+    aborted.abort();
+    await expect(aborted.digest()).rejects.toThrow('closed');
+    await own.close();
   });
 
   it('lets its process exit once no stream awaits it, and not before a digest arrives', () => {
     const script = [
-      `import { HashThread } from ${JSON.stringify(new URL('./hash-thread.ts', import.meta.url).pathname)};`,
-      `const s = new HashThread().open(['md5']);`,
+      `import { HashThreads } from ${JSON.stringify(new URL('./hash-threads.ts', import.meta.url).pathname)};`,
+      `const s = new HashThreads().open(['md5']);`,
       `s.update(Buffer.alloc(2 << 20));`,
       `s.digest().then(([d]) => console.log(d));`,
     ].join('\n');
