@@ -8,13 +8,14 @@
 //   more kernel time than later ones (measured here: 2 s against 0.2 s of system time per GiB
 //   written), which would otherwise fall on whichever comes first. The figures of every run are
 //   printed too, as the machine's other load makes single runs vary.
+//   The transfers go through curl (support/curl.ts), timed from its start to the end of a sync.
 //   npx tsx bench/image.ts [--runs 3] [--warmup 1] [--gib 1] [--images 10000]
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { get, request } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { curl } from './support/curl';
 import { median, runAutocannon } from './support/load';
 import { type NimbusProcess, startNimbus } from './support/nimbus-process';
 
@@ -64,26 +65,23 @@ async function main() {
     ).json()) as { id: string };
     t = performance.now();
     let cpu = nimbus.cpuSeconds();
-    const putStatus = await new Promise<number>((resolve, reject) => {
-      const req = request(
+    curl(
+      [
+        '-X',
+        'PUT',
+        '-H',
+        `x-auth-token: ${token}`,
+        '-H',
+        'content-type: application/octet-stream',
+        '-T',
+        source,
+        '-o',
+        '/dev/null',
         `${image}/v2/images/${created.id}/file`,
-        {
-          method: 'PUT',
-          headers: {
-            'x-auth-token': token,
-            'content-type': 'application/octet-stream',
-            'content-length': bytes,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      createReadStream(source).pipe(req);
-    });
-    if (putStatus !== 204) throw new Error(`upload answered ${putStatus}`);
+      ],
+      'speed_upload',
+      204,
+    );
     execFileSync('sync');
     record(up, mb / ((performance.now() - t) / 1000));
     record(upCpu, (nimbus.cpuSeconds() - cpu) / gib);
@@ -91,15 +89,11 @@ async function main() {
 
     t = performance.now();
     cpu = nimbus.cpuSeconds();
-    const n = await new Promise<number>((resolve, reject) => {
-      get(`${image}/v2/images/${created.id}/file`, { headers: { 'x-auth-token': token } }, (res) => {
-        let count = 0;
-        res.on('data', (d: Buffer) => {
-          count += d.length;
-        });
-        res.on('end', () => resolve(count));
-      }).on('error', reject);
-    });
+    const n = curl(
+      ['-H', `x-auth-token: ${token}`, '-o', '/dev/null', `${image}/v2/images/${created.id}/file`],
+      'size_download',
+      200,
+    );
     if (n !== bytes) throw new Error(`download returned ${n} bytes`);
     record(down, mb / ((performance.now() - t) / 1000));
     record(downCpu, (nimbus.cpuSeconds() - cpu) / gib);

@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream, fdatasync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fdatasync, openSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dropFromPageCache } from '@nimbus/service';
 import { DATA_CHUNK, type ImageStore, type StoredData, StoreNotFound } from './store-api';
 
 /** Bytes written between two background fdatasyncs of an image being stored. */
@@ -14,7 +15,9 @@ const SYNC_EVERY = 32 * 1024 * 1024;
  * renamed into place once complete, so a failed or cut upload never leaves a partial image.
  * The data is on disk before the image can turn active: the file is flushed before it is
  * closed, and every 32 MiB a background fdatasync writes back what has arrived so far, so the
- * disk works while the upload goes on and the final flush is short.
+ * disk works while the upload goes on and the final flush is short. Synced data leaves the page
+ * cache (as upstream Swift's object server does), so storing images does not evict what readers
+ * use, and new data lands in pages just freed.
  */
 export class FileStore implements ImageStore {
   readonly type = 'file';
@@ -38,6 +41,7 @@ export class FileStore implements ImageStore {
       fd = opened;
     });
     let unsynced = 0;
+    let written = 0;
     let syncing: Promise<void> | undefined;
     const syncer = new Transform({
       highWaterMark: DATA_CHUNK,
@@ -46,10 +50,18 @@ export class FileStore implements ImageStore {
         if (unsynced >= SYNC_EVERY && !syncing && fd !== undefined) {
           unsynced = 0;
           const on = fd;
-          syncing = new Promise<void>((resolve) => fdatasync(on, () => resolve())).then(() => {
+          // What is handed on from here may not be written yet: drop only what came before.
+          const synced = written;
+          syncing = new Promise<void>((resolve) =>
+            fdatasync(on, (err) => {
+              if (!err) dropFromPageCache(on, 0, synced);
+              resolve();
+            }),
+          ).then(() => {
             syncing = undefined;
           });
         }
+        written += chunk.length;
         done(null, chunk);
       },
       // The file must stay open until a sync under way is done (the stream closes it after this).
@@ -60,6 +72,7 @@ export class FileStore implements ImageStore {
     try {
       await pipeline(data, syncer, out);
       await rename(partial, final);
+      dropAll(final);
     } catch (err) {
       // A source that fails at once can reject the pipeline before the file is even opened:
       // wait until the stream has closed (and so created the file) before removing it.
@@ -85,5 +98,15 @@ export class FileStore implements ImageStore {
 
   async delete(location: string): Promise<void> {
     await rm(fileURLToPath(location), { force: true });
+  }
+}
+
+/** Takes a stored (flushed) file out of the page cache. */
+function dropAll(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    dropFromPageCache(fd);
+  } finally {
+    closeSync(fd);
   }
 }

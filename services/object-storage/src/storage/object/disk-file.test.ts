@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectDisk } from './disk-file';
 import { makeHashDir } from './disk-writer';
 import { sidecarMetadata } from './metadata-io';
+
+/** Bytes of a file in the page cache, as util-linux's fincore counts them. */
+const cachedBytes = (path: string) =>
+  Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path]).toString().trim());
 
 describe('disk writer', () => {
   let root: string;
@@ -28,9 +33,19 @@ describe('disk writer', () => {
     }
     const dir = disk.hashDir('d1', 0, 'abc');
     await writer.commit(dir, '0000000001.00000.data', { ETag: 'x' });
+    // Durable, a large object leaves the page cache (upstream's drop_buffer_cache).
+    expect(cachedBytes(join(dir, '0000000001.00000.data'))).toBe(0);
     const data = readFileSync(join(dir, '0000000001.00000.data'));
     expect(data.length).toBe(70 * 1024 * 1024);
     expect(createHash('md5').update(data).digest('hex')).toBe(md5.digest('hex'));
+  });
+
+  it('keeps a small object in the page cache, as the ones read again soon', async () => {
+    const writer = await disk.createWriter('d1');
+    await writer.write(Buffer.alloc(64 * 1024, 1));
+    const dir = disk.hashDir('d1', 0, 'def');
+    await writer.commit(dir, '0000000001.00000.data', { ETag: 'x' });
+    expect(cachedBytes(join(dir, '0000000001.00000.data'))).toBe(64 * 1024);
   });
 
   it('fails later writes and the commit when a background write failed, and leaves no file behind', async () => {

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fdatasync, fsync, mkdir, openSync, writev, writevSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { dropFromPageCache } from '@nimbus/service';
 import type { ObjectDisk } from './disk-file';
 import type { ObjectMetadata } from './metadata-io';
 
@@ -71,7 +72,9 @@ export class DiskWriter {
    * next batch fills, and this resolves at once unless 8 MiB are already waiting, so a write
    * that stalls a moment (the disk busy with a sync) does not stall the upload. Every 32 MiB an
    * fdatasync starts in the background too (upstream's `mb_per_sync`, not waited for), so the
-   * disk writes the object back while it arrives and the final sync in `commit` is short.
+   * disk writes the object back while it arrives and the final sync in `commit` is short; the
+   * synced pages then leave the page cache (upstream's `drop_buffer_cache`), and so do all of a
+   * large object's once committed. Small objects, the ones read again soon, stay cached.
    * Throws when an earlier write or sync failed.
    */
   async write(chunk: Buffer): Promise<void> {
@@ -120,7 +123,10 @@ export class DiskWriter {
       this.unsynced = 0;
       // At most one sync at a time: at most two intervals of this upload wait in the page cache.
       await this.syncing;
-      this.syncing = fdatasyncAsync(this.fd);
+      const synced = this.position;
+      this.syncing = fdatasyncAsync(this.fd).then(() => {
+        dropFromPageCache(this.fd, 0, synced);
+      });
       // Awaited by the next sync or commit; meanwhile a failure must not go unhandled.
       this.syncing.catch(() => {});
     }
@@ -139,7 +145,10 @@ export class DiskWriter {
     // A new object's hash directory is made on the thread pool while the data syncs (best
     // effort: the rename below says whether it is there).
     const made = existsSync(dir) ? undefined : makeHashDir(dir).catch(() => {});
-    if (this.disk.fsync) await fdatasyncAsync(this.fd);
+    if (this.disk.fsync) {
+      await fdatasyncAsync(this.fd);
+      if (this.position >= SYNC_EVERY) dropFromPageCache(this.fd);
+    }
     await made;
     this.closed = true;
     closeSync(this.fd);
