@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore } from './file-store';
+import { StoreNotFound } from './store-api';
 
 /** Bytes of a file in the page cache, as util-linux's fincore counts them. */
 const cachedBytes = (path: string) =>
@@ -33,7 +34,8 @@ describe('file store', () => {
     expect(stored.size).toBe(70 * 1024 * 1024);
     const path = fileURLToPath(stored.location);
     expect(cachedBytes(path)).toBe(0);
-    expect(createHash('md5').update(readFileSync(path)).digest('hex')).toBe(md5.digest('hex'));
+    const expected = md5.digest('hex');
+    expect(createHash('md5').update(readFileSync(path)).digest('hex')).toBe(expected);
     const back = createHash('md5');
     for await (const c of await store.get(stored.location, { start: 1024 * 1024, end: 2 * 1024 * 1024 }))
       back.update(c);
@@ -42,6 +44,21 @@ describe('file store', () => {
         .update(Buffer.alloc(1024 * 1024, 1))
         .digest('hex'),
     );
+    // A whole read streams every byte back and leaves no page of it behind.
+    const whole = createHash('md5');
+    for await (const c of await store.get(stored.location)) whole.update(c);
+    expect(whole.digest('hex')).toBe(expected);
+    expect(cachedBytes(path)).toBe(0);
+  });
+
+  it('answers StoreNotFound for data that is not there, and lets a reader stop midway', async () => {
+    await expect(store.get(pathToFileURL(join(dir, 'images', 'gone')).href)).rejects.toBeInstanceOf(
+      StoreNotFound,
+    );
+    const stored = await store.add('img-3', Readable.from(chunks(40)));
+    const reader = await store.get(stored.location);
+    for await (const _ of reader) break;
+    expect(reader.destroyed).toBe(true);
   });
 
   it('keeps nothing of an upload whose source fails midway', async () => {

@@ -85,20 +85,60 @@ export class FileStore implements ImageStore {
 
   async get(location: string, range?: { start: number; end: number }): Promise<Readable> {
     const path = fileURLToPath(location);
+    let advice: number;
     try {
-      await stat(path);
+      advice = openSync(path, 'r');
     } catch {
       throw new StoreNotFound(`no data at ${location}`);
     }
-    return createReadStream(path, {
-      highWaterMark: DATA_CHUNK,
-      ...(range ? { start: range.start, end: range.end - 1 } : {}),
-    });
+    if (!range) return dropBehind(path, advice);
+    closeSync(advice);
+    return createReadStream(path, { highWaterMark: DATA_CHUNK, start: range.start, end: range.end - 1 });
   }
 
   async delete(location: string): Promise<void> {
     await rm(fileURLToPath(location), { force: true });
   }
+}
+
+/**
+ * A whole image read back, its pages taken out of the page cache every 32 MiB once read: an
+ * image streams out once per reader, and the read-ahead then reuses the pages just freed (see
+ * `add`). Ranges (small, and read again) keep theirs. The pages are dropped through a descriptor
+ * of its own (the advice applies to the file, whichever descriptor gives it), so the read
+ * stream's own stays the stream's to close.
+ */
+function dropBehind(path: string, advice: number): Readable {
+  let open = true;
+  const close = () => {
+    if (open) closeSync(advice);
+    open = false;
+  };
+  let read = 0;
+  let kept = 0;
+  const out = new Transform({
+    highWaterMark: DATA_CHUNK,
+    transform(chunk: Buffer, _enc, done) {
+      read += chunk.length;
+      kept += chunk.length;
+      if (kept >= SYNC_EVERY) {
+        dropFromPageCache(advice, 0, read);
+        kept = 0;
+      }
+      done(null, chunk);
+    },
+    flush(done) {
+      dropFromPageCache(advice);
+      close();
+      done();
+    },
+    destroy(err, done) {
+      close();
+      done(err);
+    },
+  });
+  pipeline(createReadStream(path, { highWaterMark: DATA_CHUNK }), out).catch(() => {});
+  return out;
 }
 
 /** Takes a stored (flushed) file out of the page cache. */
