@@ -1,7 +1,7 @@
 // Prints object storage's figures against the all-in-one cloud (3 devices, 3 replicas, fsync on),
 // medians of several runs, each next to a plain baseline measured in the same run on the same disk:
 //   4 KiB PUT/s (16 clients) against a plain loop writing and fsyncing three 4 KiB files per object;
-//   4 KiB GET/s (32 connections, autocannon);
+//   4 KiB GET/s (32 connections, wrk: bash scripts/setup.sh --bench);
 //   1 GiB PUT MB/s against a plain 1 GiB write + fsync, and against three such writes at once
 //   (what three replicas on one disk can at best do);
 //   1 GiB GET MB/s against a plain read of a file, both cold (the files dropped from the page
@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { curl } from './support/curl';
-import { median, runAutocannon } from './support/load';
+import { median, runWrk } from './support/load';
 import { type NimbusProcess, startNimbus } from './support/nimbus-process';
 
 const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
@@ -164,7 +164,9 @@ async function main() {
     plain.push(plainLoop(plainDir, 3));
     puts.push(await putLoop(account, token, 5, `run${r}`));
     const obj = `${account}/bench/run${r}-0-0`;
-    gets.push((await runAutocannon({ url: obj, seconds: 5, connections: 32, headers: h })).rps);
+    const got = await runWrk({ url: obj, seconds: 5, connections: 32, headers: h });
+    if (got.non2xx) throw new Error(`${got.non2xx} GETs failed`);
+    gets.push(got.rps);
   }
   rmSync(plainDir, { recursive: true, force: true });
 
@@ -251,7 +253,7 @@ async function main() {
       small && `plain loop, 3 fsynced 4 KiB files per object: ${p.toFixed(0)} objects/s`,
       small &&
         `4 KiB PUT (16 clients):                      ${median(puts).toFixed(0)} objects/s = ${((median(puts) / p) * 100).toFixed(0)}% of the plain loop`,
-      small && `4 KiB GET (32 connections):                  ${median(gets).toFixed(0)} requests/s`,
+      small && `4 KiB GET (32 connections, wrk):             ${median(gets).toFixed(0)} requests/s`,
       large && `plain ${gib} GiB write + fsync:`.padEnd(45) + `${w.toFixed(0)} MB/s`,
       large &&
         `3 plain ${gib} GiB writes + fsync at once:`.padEnd(45) +

@@ -3,6 +3,7 @@
 #   scripts/setup.sh          npm packages and the nimbus bundle (enough for `npm start`)
 #   scripts/setup.sh --test   also the test services (PostgreSQL, MariaDB, RabbitMQ) and the
 #                             reference clients + Tempest from Debian's packages
+#   scripts/setup.sh --bench  also the load generator the benchmarks use (wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir=${npm_config_nodedir:-/usr}
@@ -38,6 +39,9 @@ if [ "${1:-}" = "--test" ]; then
   bash test/conformance/install-clients.sh
   bash scripts/ensure-databases.sh
   bash scripts/ensure-rabbitmq.sh
+fi
+if [ "${1:-}" = "--bench" ]; then
+  apt_install wrk
 fi
 
 node scripts/build.mjs >/dev/null

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
 /** The median of a list of numbers. */
@@ -64,5 +65,42 @@ export async function runAutocannon(opts: {
     total: result.requests.total,
     p50: result.latency.p50,
     non2xx: result.non2xx + result.errors,
+  };
+}
+
+const WRK_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * One wrk run (GET, one thread): requests/s, median latency in ms, failed requests. wrk is C and
+ * runs outside this process: where a response costs the server only tens of microseconds,
+ * autocannon's own JavaScript, on the other of two cores, is what would be measured.
+ * `bash scripts/setup.sh --bench` installs it.
+ */
+export async function runWrk(opts: {
+  url: string;
+  seconds: number;
+  connections?: number;
+  headers?: Record<string, string>;
+}) {
+  const args = ['-t1', `-c${opts.connections ?? 32}`, `-d${opts.seconds}s`, '--latency'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
+  let out: string;
+  try {
+    out = (await promisify(execFile)('wrk', [...args, opts.url])).stdout;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('wrk is not installed: bash scripts/setup.sh --bench installs it');
+    throw err;
+  }
+  const number = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+  const p50 = /^\s+50%\s+([\d.]+)(us|ms|s|m)$/m.exec(out);
+  if (!p50 || !/Requests\/sec:/.test(out)) throw new Error(`unexpected wrk output:\n${out}`);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    rps: number(/Requests\/sec:\s+([\d.]+)/),
+    p50: Number(p50[1]) * WRK_UNITS[p50[2]!]!,
+    non2xx:
+      number(/Non-2xx or 3xx responses:\s+(\d+)/) +
+      (errors ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
   };
 }
