@@ -1,12 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectDisk } from './disk-file';
 import { makeHashDir } from './disk-writer';
-import { sidecarMetadata } from './metadata-io';
+import { type MetadataIo, sidecarMetadata } from './metadata-io';
 
 /** Bytes of a file in the page cache, as util-linux's fincore counts them. */
 const cachedBytes = (path: string) =>
@@ -78,5 +87,24 @@ describe('disk writer', () => {
     await expect(writer.commit(disk.hashDir('d1', 0, 'abc'), '0000000001.00000.data', {})).rejects.toThrow();
     await writer.abort();
     expect(readdirSync(root)).toEqual(['d1.failed']);
+  });
+
+  it('syncs sidecar metadata before the object is renamed into place', async () => {
+    const synced: { path: string; placed: boolean }[] = [];
+    const dir = disk.hashDir('d1', 0, 'abc');
+    const meta: MetadataIo = {
+      ...sidecarMetadata,
+      async sync(path) {
+        await sidecarMetadata.sync(path);
+        synced.push({ path, placed: existsSync(join(dir, '0000000001.00000.data')) });
+      },
+    };
+    const writer = await new ObjectDisk(root, meta).createWriter('d1');
+    await writer.write(Buffer.from('data'));
+    await writer.commit(dir, '0000000001.00000.data', { ETag: 'x' });
+    expect(synced).toEqual([{ path: writer.tmpPath, placed: false }]);
+    expect(sidecarMetadata.read(join(dir, '0000000001.00000.data'))).toEqual({ ETag: 'x' });
+    // It is the sidecar that is synced: with none, there is nothing to sync.
+    await expect(sidecarMetadata.sync(join(root, 'd1', 'none'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -138,8 +138,8 @@ export class DiskWriter {
 
   /**
    * Makes the file durable and puts it in place as `<dir>/<name>`: fdatasync the data, write the
-   * metadata, rename into the hash directory, fsync the directory, then drop obsolete files
-   * (`ObjectDisk.prune`). Resolves once all of that is done.
+   * metadata (and sync it, when a sidecar holds it), rename into the hash directory, fsync the
+   * directory, then drop obsolete files (`ObjectDisk.prune`). Resolves once all of that is done.
    */
   async commit(dir: string, name: string, metadata: ObjectMetadata): Promise<void> {
     while (this.writing) await this.writing;
@@ -153,6 +153,7 @@ export class DiskWriter {
     this.closed = true;
     closeSync(this.fd);
     this.disk.meta.write(this.tmpPath, metadata);
+    if (this.disk.fsync) await this.disk.meta.sync(this.tmpPath);
     for (let attempt = 1; ; attempt++) {
       try {
         this.disk.meta.rename(this.tmpPath, join(dir, name));

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { getAttributeSync, setAttributeSync } from '@napi-rs/xattr';
 
 /** An object's metadata: header names as stored (`Content-Length`, `ETag`, `X-Object-Meta-Color`...). */
@@ -9,6 +9,12 @@ export type ObjectMetadata = Record<string, string>;
 export interface MetadataIo {
   readonly kind: 'xattr' | 'sidecar';
   write(path: string, meta: ObjectMetadata): void;
+  /**
+   * Makes what `write` wrote durable, before the file is renamed into place: a sidecar is a file
+   * of its own to fsync; an xattr is the file's own inode, journalled by the directory's fsync
+   * that follows the rename (nothing to do).
+   */
+  sync(path: string): Promise<void>;
   read(path: string): ObjectMetadata | undefined;
   /** Moves a file with its metadata. */
   rename(from: string, to: string): void;
@@ -26,6 +32,7 @@ const XATTR = 'user.swift.metadata';
 export const xattrMetadata: MetadataIo = {
   kind: 'xattr',
   write: (path, meta) => setAttributeSync(path, XATTR, JSON.stringify(meta)),
+  sync: async () => {},
   read(path) {
     const raw = getAttributeSync(path, XATTR);
     return raw ? (JSON.parse(raw.toString('utf8')) as ObjectMetadata) : undefined;
@@ -40,6 +47,14 @@ export const xattrMetadata: MetadataIo = {
 export const sidecarMetadata: MetadataIo = {
   kind: 'sidecar',
   write: (path, meta) => writeFileSync(sidecar(path), JSON.stringify(meta)),
+  async sync(path) {
+    const file = await open(sidecar(path), 'r');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  },
   read(path) {
     try {
       return JSON.parse(readFileSync(sidecar(path), 'utf8')) as ObjectMetadata;
