@@ -34,11 +34,8 @@ export function makeHashDir(dir: string, levels = 4): void {
     if (code === 'EEXIST') return;
     if (code !== 'ENOENT' || levels <= 1) throw err;
     makeHashDir(dirname(dir), levels - 1);
-    try {
-      mkdirSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    // Its parent is there now: one level, made or found made meanwhile.
+    makeHashDir(dir, 1);
   }
 }
 
