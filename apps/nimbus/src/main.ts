@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { configCommand } from './commands/config-command';
 import { dbCommand } from './commands/db-command';
 import { serveCommand } from './commands/serve-command';
+import { statusCommand } from './commands/status-command';
 import { upCommand } from './commands/up-command';
 import { extraCommands } from './extra-commands';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(upCommand())
     .addCommand(serveCommand())
+    .addCommand(statusCommand())
     .addCommand(configCommand())
     .addCommand(dbCommand());
   for (const c of extraCommands()) program.addCommand(c);

@@ -3,3 +3,4 @@ export * from './database';
 export * from './db-errors';
 export * from './migrations';
 export * from './test-databases';
+export * from './migration-lock';

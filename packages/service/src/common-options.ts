@@ -2,14 +2,42 @@ import { defineOptions, opt } from '@nimbus/config';
 
 /** Options every Nimbus process reads (`[DEFAULT]`). */
 export const defaultOptions = defineOptions('DEFAULT', 'Options every Nimbus process reads.', {
-  data_dir: opt.string({ default: '.nimbus', help: 'Directory for SQLite databases, keys, object devices and images.' }),
+  data_dir: opt.string({
+    default: '.nimbus',
+    help: 'Directory for SQLite databases, keys, object devices and images.',
+  }),
   bind_host: opt.string({ default: '127.0.0.1', help: 'Address the APIs listen on.' }),
   public_host: opt.string({ default: '', help: 'Host name put in catalog URLs; defaults to bind_host.' }),
   region_name: opt.string({ default: 'RegionOne', help: 'Region of every endpoint this cloud registers.' }),
-  transport_url: opt.string({ default: 'memory://', help: 'Message bus: memory:// (in-process) or amqp://user:pass@host:5672/.' }),
-  log_level: opt.enum({ choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], default: 'info', help: 'Lowest log level written.' }),
-  log_format: opt.enum({ choices: ['auto', 'json', 'pretty'], default: 'auto', help: 'JSON lines, pretty lines, or pretty on a terminal only.' }),
-  max_request_body_size: opt.int({ default: 114_688, min: 1024, help: 'Largest JSON request body accepted, in bytes (413 above).' }),
+  transport_url: opt.string({
+    default: 'memory://',
+    help: 'Message bus: memory:// (in-process) or amqp://user:pass@host:5672/.',
+  }),
+  log_level: opt.enum({
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'],
+    default: 'info',
+    help: 'Lowest log level written.',
+  }),
+  log_format: opt.enum({
+    choices: ['auto', 'json', 'pretty'],
+    default: 'auto',
+    help: 'JSON lines, pretty lines, or pretty on a terminal only.',
+  }),
+  host: opt.string({
+    default: '',
+    help: 'Name of this host: the RPC server name of its roles and what `nimbus status` shows; default the machine host name. `nimbus serve --host` names the hosts of per-host roles.',
+  }),
+  report_interval: opt.int({
+    default: 10,
+    min: 1,
+    max: 3600,
+    help: 'Seconds between heartbeats of the roles of this process on the bus (`nimbus status`).',
+  }),
+  max_request_body_size: opt.int({
+    default: 114_688,
+    min: 1024,
+    help: 'Largest JSON request body accepted, in bytes (413 above).',
+  }),
 });
 
 /** Where each service keeps its tables. */
@@ -21,12 +49,24 @@ export const databaseOptions = defineOptions('database', 'Relational database of
 });
 
 /** Credentials a service uses to call other services when it runs in its own process. */
-export const serviceUserOptions = defineOptions('service_user', 'How a split-out service authenticates to the others.', {
-  auth_url: opt.string({ default: 'http://127.0.0.1:5000/v3', help: 'Identity v3 endpoint.' }),
-  username: opt.string({ default: '', help: 'Service user name (one per service is created at bootstrap).' }),
-  password: opt.string({ default: '', secret: true, help: 'Service user password.' }),
-  project_name: opt.string({ default: 'service', help: 'Project of the service users.' }),
-  user_domain_name: opt.string({ default: 'Default', help: 'Domain of the service user.' }),
-  project_domain_name: opt.string({ default: 'Default', help: 'Domain of the service project.' }),
-  token_cache_seconds: opt.int({ default: 5, min: 0, max: 300, help: 'How long a validated token is reused before asking identity again.' }),
-});
+export const serviceUserOptions = defineOptions(
+  'service_user',
+  'How a split-out service authenticates to the others.',
+  {
+    auth_url: opt.string({ default: 'http://127.0.0.1:5000/v3', help: 'Identity v3 endpoint.' }),
+    username: opt.string({
+      default: '',
+      help: 'Service user name (one per service is created at bootstrap).',
+    }),
+    password: opt.string({ default: '', secret: true, help: 'Service user password.' }),
+    project_name: opt.string({ default: 'service', help: 'Project of the service users.' }),
+    user_domain_name: opt.string({ default: 'Default', help: 'Domain of the service user.' }),
+    project_domain_name: opt.string({ default: 'Default', help: 'Domain of the service project.' }),
+    token_cache_seconds: opt.int({
+      default: 5,
+      min: 0,
+      max: 300,
+      help: 'How long a validated token is reused before asking identity again.',
+    }),
+  },
+);

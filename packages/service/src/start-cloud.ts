@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { TokenValidator } from '@nimbus/auth';
-import { createBus, type MessageBus } from '@nimbus/bus';
+import {
+  createBus,
+  type MessageBus,
+  messagingDefaultOptions,
+  notificationOptions,
+  upgradeLevelOptions,
+} from '@nimbus/bus';
 import { Config, type OptionGroup } from '@nimbus/config';
 import { type Database, migrate, openDatabase } from '@nimbus/db';
 import { UnauthorizedError } from '@nimbus/errors';
@@ -10,11 +17,18 @@ import { createLogger, type Logger } from '@nimbus/logging';
 import type { FastifyInstance } from 'fastify';
 import { databaseOptions, defaultOptions, serviceUserOptions } from './common-options';
 import { databaseUrl } from './database-url';
-import type { CloudEndpoint, ServiceDefinition, StartedService } from './service-definition';
+import { startRoleHeartbeats } from './role-heartbeats';
+import { type RoleInstanceInfo, type RunningRoleInstance, startRoleInstance } from './role-runner';
+import type { CloudEndpoint, RoleDefinition, ServiceContext, ServiceDefinition } from './service-definition';
+import { expandHosts, listRoles, type ServiceRole, selectRoles, serviceId } from './service-roles';
 
-/** How to start a set of services in this process. */
+/** How to start a set of services, or some of their roles, in this process. */
 export interface StartCloudInput {
   services: readonly ServiceDefinition[];
+  /** Roles to run (ids, aliases or unique names, as `nimbus serve` takes them); default every role of every service. */
+  roles?: readonly string[];
+  /** Hosts this process acts as for per-host roles (one instance each; ranges as `node[1-1000]`); default `[DEFAULT] host`. */
+  hosts?: readonly string[];
   /** INI file (oslo-style sections). */
   configFile?: string;
   /** Values that win over file and environment (`{ DEFAULT: { data_dir: '/tmp/x' } }`). */
@@ -27,43 +41,70 @@ export interface StartCloudInput {
   remoteTokenValidator?: (config: Config) => TokenValidator;
 }
 
-/** A running set of services. */
+/** A running set of roles. */
 export interface RunningCloud {
   config: Config;
   logger: Logger;
   bus: MessageBus;
   dataDir: string;
+  /** The catalog's endpoints of the APIs served here. */
   endpoints: CloudEndpoint[];
-  /** The fastify server of each service type, for in-process tests. */
+  /** Every role instance running here. */
+  roles: RoleInstanceInfo[];
+  /** The fastify server of each API: by catalog type, or by role id for APIs outside the catalog. */
   servers: Map<string, FastifyInstance>;
+  /** Every running role instance (tests reach their periodic tasks here). */
+  instances: RunningRoleInstance[];
   stop(): Promise<void>;
 }
 
 /** Every option group the given services and the runner read. */
 export function allOptionGroups(services: readonly ServiceDefinition[]): OptionGroup[] {
-  return [defaultOptions, databaseOptions, serviceUserOptions, ...services.flatMap((s) => s.options)];
+  return [
+    defaultOptions,
+    databaseOptions,
+    serviceUserOptions,
+    messagingDefaultOptions,
+    notificationOptions,
+    upgradeLevelOptions,
+    ...services.flatMap((s) => s.options),
+  ];
 }
 
 /**
- * Starts services in this process: loads and validates configuration, opens and migrates each
- * service's database, starts each service, serves its API, then tells every service the cloud is
- * ready. Identity goes first so the others can validate tokens locally. On any failure everything
- * already started is stopped again before the error is rethrown.
+ * Starts roles in this process: loads and validates configuration; for each service with a role
+ * to run, opens and migrates its database and runs its `setup`; starts each role (one instance per
+ * host for per-host roles) with its RPC servers, periodic tasks and listeners; serves each API;
+ * announces the instances on the bus; then tells every role the cloud is ready. Identity goes
+ * first so the others can validate tokens locally. On any failure everything already started is
+ * stopped again before the error is rethrown.
  */
 export async function startCloud(input: StartCloudInput): Promise<RunningCloud> {
-  const config = Config.load({ groups: allOptionGroups(input.services), file: input.configFile, env: input.env ?? process.env, overrides: input.overrides });
+  const config = Config.load({
+    groups: allOptionGroups(input.services),
+    file: input.configFile,
+    env: input.env ?? process.env,
+    overrides: input.overrides,
+  });
   const defaults = config.group(defaultOptions);
+  const selected = input.roles ? selectRoles(input.services, input.roles) : listRoles(input.services);
   const logger =
-    input.logger ?? createLogger({ level: defaults.log_level, ...(defaults.log_format === 'auto' ? {} : { pretty: defaults.log_format === 'pretty' }) });
+    input.logger ??
+    createLogger({
+      level: defaults.log_level,
+      ...(defaults.log_format === 'auto' ? {} : { pretty: defaults.log_format === 'pretty' }),
+    });
   const dataDir = resolve(defaults.data_dir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   startProcessMetrics();
+  const host = defaults.host || hostname();
+  const hosts = input.hosts?.length ? expandHosts(input.hosts) : [host];
 
   const bus = await createBus(defaults.transport_url);
   const cleanups: (() => Promise<void>)[] = [async () => bus.close()];
   const servers = new Map<string, FastifyInstance>();
   const endpoints: CloudEndpoint[] = [];
-  const started: StartedService[] = [];
+  const instances: RunningRoleInstance[] = [];
   let validator: TokenValidator | undefined;
   const tokenValidator = (): TokenValidator => {
     if (validator) return validator;
@@ -71,7 +112,10 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
       validator = input.remoteTokenValidator(config);
       return validator;
     }
-    return { validate: async () => Promise.reject(new UnauthorizedError('No identity service is configured to validate tokens.')) };
+    return {
+      validate: async () =>
+        Promise.reject(new UnauthorizedError('No identity service is configured to validate tokens.')),
+    };
   };
   const stop = async () => {
     for (const fn of cleanups.reverse()) {
@@ -85,39 +129,107 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
   };
 
   try {
-    const ordered = [...input.services].sort((a, b) => Number(b.type === 'identity') - Number(a.type === 'identity'));
-    const host = defaults.bind_host;
-    const publicHost = defaults.public_host || (host === '0.0.0.0' ? '127.0.0.1' : host);
-    for (const def of ordered) {
-      const log = logger.child({ service: def.type });
-      const db: Database<any> = await openDatabase({ url: databaseUrl(config, dataDir, def.name), service: def.name });
-      cleanups.push(async () => db.close());
-      await migrate(db, def.migrations);
-      const svc = await def.start({ config, logger: log, db, bus, dataDir, tokenValidator });
-      started.push(svc);
-      cleanups.push(async () => svc.stop?.());
-      if (svc.tokenValidator) validator = svc.tokenValidator;
-      if (!svc.http) continue;
+    const ordered = [...input.services].sort(
+      (a, b) => Number(b.type === 'identity') - Number(a.type === 'identity'),
+    );
+    const bindHost = defaults.bind_host;
+    const publicHost = defaults.public_host || (bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost);
+    const serve = async (
+      def: ServiceDefinition,
+      role: RoleDefinition,
+      instance: RunningRoleInstance,
+      log: Logger,
+    ) => {
+      const http = instance.started.http;
+      if (!role.http || !http) return;
       const server = createHttpServer({
-        ...svc.http,
-        name: def.type,
+        ...http,
+        name: role.http.catalogType ?? def.type,
         logger: log,
-        bodyLimitBytes: svc.http.bodyLimitBytes ?? defaults.max_request_body_size,
-        tokenValidator: svc.http.tokenValidator ?? { validate: (t, o) => tokenValidator().validate(t, o) },
+        bodyLimitBytes: http.bodyLimitBytes ?? defaults.max_request_body_size,
+        tokenValidator: http.tokenValidator ?? { validate: (t, o) => tokenValidator().validate(t, o) },
       });
       cleanups.push(async () => server.close());
-      const port = input.ephemeralPorts ? 0 : def.port;
-      await server.listen({ host, port });
+      const port = input.ephemeralPorts ? 0 : role.http.port;
+      await server.listen({ host: bindHost, port });
       const address = server.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      const url = `http://${publicHost}:${actualPort}`;
-      servers.set(def.type, server);
-      endpoints.push({ type: def.type, name: def.name, url, catalogUrl: `${url}${def.catalogPath}` });
+      const url = `http://${publicHost}:${typeof address === 'object' && address ? address.port : port}`;
+      instance.info.url = url;
+      const type = role.http.catalogType ?? def.type;
+      if (role.http.catalogPath === undefined) {
+        servers.set(instance.info.id, server);
+        return;
+      }
+      servers.set(type, server);
+      endpoints.push({
+        type,
+        name: role.http.catalogName ?? def.name,
+        url,
+        catalogUrl: `${url}${role.http.catalogPath}`,
+      });
+    };
+    for (const def of ordered) {
+      const roles: ServiceRole[] = selected.filter((r) => r.service === def);
+      if (!roles.length) continue;
+      const log = logger.child({ service: def.type });
+      const db: Database<any> = await openDatabase({
+        url: databaseUrl(config, dataDir, def.name),
+        service: def.name,
+      });
+      cleanups.push(async () => db.close());
+      await migrate(db, def.migrations);
+      const ctx: ServiceContext = {
+        config,
+        logger: log,
+        db,
+        bus,
+        dataDir,
+        roles: roles.map((r) => r.role.name),
+        tokenValidator,
+      };
+      const shared = await def.setup?.(ctx);
+      if (def.teardown) cleanups.push(async () => def.teardown!(shared));
+      for (const { role } of roles) {
+        for (const h of role.perHost ? hosts : [host]) {
+          const roleLog = role.perHost
+            ? log.child({ role: role.name, host: h })
+            : log.child({ role: role.name });
+          const instance = await startRoleInstance(serviceId(def), role, {
+            ...ctx,
+            logger: roleLog,
+            shared,
+            role: role.name,
+            host: h,
+          });
+          instances.push(instance);
+          cleanups.push(() => instance.stop());
+          if (instance.started.tokenValidator) validator = instance.started.tokenValidator;
+          await serve(def, role, instance, roleLog);
+        }
+      }
     }
-    for (const svc of started) await svc.cloudReady?.(endpoints);
+    const heartbeats = await startRoleHeartbeats({
+      bus,
+      host,
+      instances: () => instances.map((i) => i.info),
+      intervalSeconds: defaults.report_interval,
+      logger,
+    });
+    cleanups.push(() => heartbeats.stop());
+    for (const instance of instances) await instance.started.cloudReady?.(endpoints);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config, logger, bus, dataDir, endpoints, servers, stop };
+  return {
+    config,
+    logger,
+    bus,
+    dataDir,
+    endpoints,
+    roles: instances.map((i) => i.info),
+    servers,
+    instances,
+    stop,
+  };
 }

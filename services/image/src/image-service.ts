@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { LimitsClient, ObjectStoreClient } from '@nimbus/clients';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
-import { defineService, HashThreads } from '@nimbus/service';
+import { defineService, HashThreads, type RoleContext, type StartedRole } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { ListCache } from './api/images/list-cache';
 import { imageApiRoutes } from './api/routes';
@@ -43,15 +43,22 @@ const PATCH_TYPES = [
   'application/openstack-images-v2.0-json-patch',
 ];
 
+/** What the roles of the image service share in one process. */
+interface ImageShared {
+  images: ImageRepository;
+  sessions: ServiceSessions;
+  stores: ReturnType<typeof buildStores>;
+}
+
 /**
  * Image (Glance v2): images and their data in the file store, tags, members, schemas and version
- * discovery. Its data never passes through memory whole: uploads stream to the store.
+ * discovery. Its data never passes through memory whole: uploads stream to the store. Roles: the
+ * API (glance-api, with the cache prefetcher) and the scrubber (glance-scrubber).
  */
-export const imageService = defineService({
+export const imageService = defineService<ImageShared>({
+  id: 'image',
   type: 'image',
   name: 'glance',
-  port: 9292,
-  catalogPath: '',
   options: [
     imageOptions,
     importFilteringOptions,
@@ -62,17 +69,8 @@ export const imageService = defineService({
     imageFormatOptions,
   ],
   migrations: imageMigrations,
-  async start(ctx) {
+  async setup(ctx) {
     const o = ctx.config.group(imageOptions);
-    const filtering = ctx.config.group(importFilteringOptions);
-    const urlPolicy = {
-      allowedSchemes: filtering.allowed_schemes,
-      allowedPorts: filtering.allowed_ports,
-      disallowedHosts: filtering.disallowed_hosts,
-      allowPrivateNetworks: filtering.allow_private_networks,
-    };
-    const images = new ImageRepository(ctx.db);
-    const members = new MemberRepository(ctx.db);
     const sessions = new ServiceSessions(
       ctx.dataDir,
       o.swift_store_user,
@@ -83,133 +81,171 @@ export const imageService = defineService({
       sessions.endpointSource('object-store', () => sessions.project()),
     );
     const stores = buildStores(o, ctx.dataDir, STAGING_STORE, () => objectStore);
-    // Unified limits, read as the service from identity with a system-scoped token.
-    const limitsClient = new LimitsClient(sessions.endpointSource('identity', () => sessions.system()));
-    const quotas = new ImageQuotas(
-      images,
-      o.use_keystone_limits
-        ? async (projectId, resources) =>
-            limitsClient.limitsFor(projectId, await sessions.system().serviceId('image'), resources)
-        : undefined,
-    );
-    const tasks = new TaskRepository(ctx.db);
-    const cache = o.image_cache_dir
-      ? new ImageCache(resolve(ctx.dataDir, o.image_cache_dir), {
-          maxBytes: o.image_cache_max_size,
-          stallSeconds: o.image_cache_stall_time,
-        })
-      : undefined;
-    await cache?.init();
-    const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
-    const protections = o.property_protection_file
-      ? PropertyProtections.load(
-          resolve(ctx.dataDir, o.property_protection_file),
-          o.property_protection_rule_format as 'roles' | 'policies',
-          (rule, caller) =>
-            enforcer.evaluate(
-              `rule:${rule}`,
-              {},
-              { roles: caller.roles ?? [], project_id: caller.projectId },
-            ),
-        )
-      : undefined;
-    const manager = new ImageManager(
-      images,
-      members,
-      stores,
-      {
-        tags: o.image_tag_quota,
-        properties: o.image_property_quota,
-        delayedDelete: o.delayed_delete,
-      },
-      cache,
-      protections,
-      quotas,
-    );
-    const hasher = new HashThreads();
-    const data = new ImageData(
-      manager,
-      images,
-      stores,
-      {
-        imageSizeCap: o.image_size_cap,
-        userStorageQuota: o.user_storage_quota,
-        hashAlgorithm: o.hashing_algorithm,
-      },
-      hasher,
-      cache,
-      quotas,
-    );
-    const prefetcher =
-      cache &&
-      new CachePrefetcher(cache, (id) => data.cacheImage(id), ctx.logger, o.cache_prefetcher_interval);
-    // Finished tasks disappear task_time_to_live hours after they end.
-    const purge = setInterval(() => void tasks.purgeExpired().catch(() => undefined), 3_600_000);
-    purge.unref();
-    // The scrubber runs wherever delayed deletes can be left for it.
-    const scrubber = o.delayed_delete
-      ? new ImageScrubber(images, stores, ctx.logger, o.scrub_time, o.wakeup_time)
-      : undefined;
-    return {
-      http: {
-        routes: imageApiRoutes,
-        faults: webobFaults,
-        policy: policyCheck(enforcer),
-        jsonContentTypes: PATCH_TYPES,
-        streamContentTypes: ['application/octet-stream'],
-        services: {
-          images: manager,
-          data,
-          imports: new ImageImport(
-            manager,
-            images,
-            tasks,
-            stores,
-            data,
-            new RemoteImageSource(
-              () => sessions.identityUrl,
-              ctx.config.group(glanceDownloadOptions).extra_properties,
-            ),
-            ctx.logger,
-            urlPolicy,
-            o.task_time_to_live,
-            importPlugins(ctx.config.group(importPluginOptions).image_import_plugins, {
-              outputFormat: ctx.config.group(imageConversionOptions).output_format,
-              vmdkAllowedTypes: ctx.config.group(imageFormatOptions).vmdk_allowed_types,
-              inject: ctx.config.group(injectMetadataOptions).inject,
-              ignoreRoles: ctx.config.group(injectMetadataOptions).ignore_user_roles,
-            }),
-            quotas,
-          ),
-          legacyImports: new LegacyImportTasks(
-            manager,
-            images,
-            tasks,
-            stores,
-            data,
-            ctx.logger,
-            urlPolicy,
-            o.task_time_to_live,
-          ),
-          tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
-          stores,
-          ...(cache && prefetcher ? { cache: { cache, prefetcher } } : {}),
-          members: new MemberManager(members, manager, o.image_member_quota),
-          metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
-          listLimits: { default: o.limit_param_default, max: o.api_limit_max },
-          quotas,
-          listCache: new ListCache(() => images.generation.current()),
-        },
-      },
-      async cloudReady(endpoints) {
-        sessions.identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
-      },
-      async stop() {
-        clearInterval(purge);
-        await prefetcher?.stop();
-        await scrubber?.stop();
-        await hasher.close();
-      },
-    };
+    return { images: new ImageRepository(ctx.db), sessions, stores };
   },
+  roles: [
+    {
+      name: 'api',
+      description:
+        'The Glance v2 API (glance-api), with the image cache prefetcher and the purge of expired tasks.',
+      http: { port: 9292, catalogPath: '' },
+      periodic: [
+        // Finished tasks disappear task_time_to_live hours after they end.
+        { name: 'task-purge', intervalSeconds: 3600 },
+        {
+          name: 'cache-prefetcher',
+          intervalSeconds: (config) => config.group(imageOptions).cache_prefetcher_interval,
+          enabled: (config) => Boolean(config.group(imageOptions).image_cache_dir),
+        },
+      ],
+      start: startImageApi,
+    },
+    {
+      name: 'scrubber',
+      description: 'Deletes the data of images left in pending_delete by delayed_delete (glance-scrubber).',
+      periodic: [
+        {
+          name: 'image-scrubber',
+          intervalSeconds: (config) => config.group(imageOptions).wakeup_time,
+          enabled: (config) => config.group(imageOptions).delayed_delete,
+        },
+      ],
+      async start(ctx) {
+        const o = ctx.config.group(imageOptions);
+        const scrubber = new ImageScrubber(ctx.shared.images, ctx.shared.stores, ctx.logger, o.scrub_time);
+        return { periodic: { 'image-scrubber': () => scrubber.scrub() } };
+      },
+    },
+  ],
 });
+
+/** The image API role: the manager, data path, imports, cache and their routes. */
+async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole> {
+  const o = ctx.config.group(imageOptions);
+  const filtering = ctx.config.group(importFilteringOptions);
+  const urlPolicy = {
+    allowedSchemes: filtering.allowed_schemes,
+    allowedPorts: filtering.allowed_ports,
+    disallowedHosts: filtering.disallowed_hosts,
+    allowPrivateNetworks: filtering.allow_private_networks,
+  };
+  const { images, sessions, stores } = ctx.shared;
+  const members = new MemberRepository(ctx.db);
+  // Unified limits, read as the service from identity with a system-scoped token.
+  const limitsClient = new LimitsClient(sessions.endpointSource('identity', () => sessions.system()));
+  const quotas = new ImageQuotas(
+    images,
+    o.use_keystone_limits
+      ? async (projectId, resources) =>
+          limitsClient.limitsFor(projectId, await sessions.system().serviceId('image'), resources)
+      : undefined,
+  );
+  const tasks = new TaskRepository(ctx.db);
+  const cache = o.image_cache_dir
+    ? new ImageCache(resolve(ctx.dataDir, o.image_cache_dir), {
+        maxBytes: o.image_cache_max_size,
+        stallSeconds: o.image_cache_stall_time,
+      })
+    : undefined;
+  await cache?.init();
+  const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
+  const protections = o.property_protection_file
+    ? PropertyProtections.load(
+        resolve(ctx.dataDir, o.property_protection_file),
+        o.property_protection_rule_format as 'roles' | 'policies',
+        (rule, caller) =>
+          enforcer.evaluate(`rule:${rule}`, {}, { roles: caller.roles ?? [], project_id: caller.projectId }),
+      )
+    : undefined;
+  const manager = new ImageManager(
+    images,
+    members,
+    stores,
+    {
+      tags: o.image_tag_quota,
+      properties: o.image_property_quota,
+      delayedDelete: o.delayed_delete,
+    },
+    cache,
+    protections,
+    quotas,
+  );
+  const hasher = new HashThreads();
+  const data = new ImageData(
+    manager,
+    images,
+    stores,
+    {
+      imageSizeCap: o.image_size_cap,
+      userStorageQuota: o.user_storage_quota,
+      hashAlgorithm: o.hashing_algorithm,
+    },
+    hasher,
+    cache,
+    quotas,
+  );
+  const prefetcher = cache && new CachePrefetcher(cache, (id) => data.cacheImage(id), ctx.logger);
+  return {
+    http: {
+      routes: imageApiRoutes,
+      faults: webobFaults,
+      policy: policyCheck(enforcer),
+      jsonContentTypes: PATCH_TYPES,
+      streamContentTypes: ['application/octet-stream'],
+      services: {
+        images: manager,
+        data,
+        imports: new ImageImport(
+          manager,
+          images,
+          tasks,
+          stores,
+          data,
+          new RemoteImageSource(
+            () => sessions.identityUrl,
+            ctx.config.group(glanceDownloadOptions).extra_properties,
+          ),
+          ctx.logger,
+          urlPolicy,
+          o.task_time_to_live,
+          importPlugins(ctx.config.group(importPluginOptions).image_import_plugins, {
+            outputFormat: ctx.config.group(imageConversionOptions).output_format,
+            vmdkAllowedTypes: ctx.config.group(imageFormatOptions).vmdk_allowed_types,
+            inject: ctx.config.group(injectMetadataOptions).inject,
+            ignoreRoles: ctx.config.group(injectMetadataOptions).ignore_user_roles,
+          }),
+          quotas,
+        ),
+        legacyImports: new LegacyImportTasks(
+          manager,
+          images,
+          tasks,
+          stores,
+          data,
+          ctx.logger,
+          urlPolicy,
+          o.task_time_to_live,
+        ),
+        tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
+        stores,
+        ...(cache && prefetcher ? { cache: { cache, prefetcher } } : {}),
+        members: new MemberManager(members, manager, o.image_member_quota),
+        metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
+        listLimits: { default: o.limit_param_default, max: o.api_limit_max },
+        quotas,
+        listCache: new ListCache(() => images.generation.current()),
+      },
+    },
+    periodic: {
+      'task-purge': () => tasks.purgeExpired(),
+      ...(prefetcher ? { 'cache-prefetcher': () => prefetcher.kick() } : {}),
+    },
+    async cloudReady(endpoints) {
+      sessions.identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
+    },
+    async stop() {
+      await prefetcher?.stop();
+      await hasher.close();
+    },
+  };
+}

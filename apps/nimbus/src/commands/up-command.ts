@@ -4,11 +4,11 @@ import { serviceRegistry } from '../service-registry';
 import { cloudOverrides, commonCloudOptions } from './cloud-flags';
 import { runUntilSignal } from './run-until-signal';
 
-/** `nimbus up`: every registered service in this one process. */
+/** `nimbus up`: every role of every registered service in this one process. */
 export function upCommand(): Command {
   return commonCloudOptions(new Command('up'))
     .description(
-      'Run the whole cloud in this process: every API, every worker, SQLite and an in-process bus by default.',
+      'Run the whole cloud in this process: every role of every service (APIs, servers, workers), SQLite and an in-process bus by default.',
     )
     .action(async (flags) => {
       const started = Date.now();
@@ -17,7 +17,10 @@ export function upCommand(): Command {
         configFile: flags.configFile,
         overrides: cloudOverrides(flags),
       });
-      cloud.logger.info({ ms: Date.now() - started, dataDir: cloud.dataDir }, 'cloud is up');
+      cloud.logger.info(
+        { ms: Date.now() - started, dataDir: cloud.dataDir, roles: cloud.roles.length },
+        'cloud is up',
+      );
       const lines = cloud.endpoints.map((e) => `  ${e.type.padEnd(16)} ${e.url}`);
       process.stdout.write(
         `Nimbus is up in ${Date.now() - started} ms (data in ${cloud.dataDir}).\n${lines.length ? lines.join('\n') : '  (no services registered yet)'}\n`,

@@ -6,26 +6,24 @@ export type CacheFetch = (imageId: string) => Promise<void>;
 
 /**
  * Glance's cache prefetcher: works through the queue, oldest first, one image at a time, each
- * read from its store into the cache. Kicked when an image is queued and every
- * `intervalSeconds` (queues left by a restart); also cleans stalled partial files.
+ * read from its store into the cache. Kicked when an image is queued, and by the image API
+ * role's `cache-prefetcher` periodic task (queues left by a restart); also cleans stalled
+ * partial files.
  */
 export class CachePrefetcher {
   private running: Promise<void> | undefined;
   private again = false;
-  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly cache: ImageCache,
     private readonly fetch: CacheFetch,
     private readonly log: Logger,
-    intervalSeconds: number,
-  ) {
-    this.timer = setInterval(() => this.kick(), intervalSeconds * 1000);
-    this.timer.unref();
-  }
+  ) {}
 
   /** Starts a pass now (or right after the one under way). */
   kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -40,8 +38,9 @@ export class CachePrefetcher {
     return this.running;
   }
 
+  /** Waits for the pass under way; later kicks do nothing. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopped = true;
     await this.running;
   }
 

@@ -6,11 +6,10 @@ import type { ImageStores } from '../drivers/store/image-stores';
 /**
  * Glance's scrubber: with `delayed_delete`, a deleted image waits in pending_delete for
  * `scrub_time` seconds (time to restore it) before this deletes its data from every store and
- * marks it deleted. Wakes every `wakeup_time` seconds; a store that fails leaves the image for
- * the next pass.
+ * marks it deleted. The image-scrubber role runs a pass every `wakeup_time` seconds; a store
+ * that fails leaves the image for the next pass.
  */
 export class ImageScrubber {
-  private readonly timer: NodeJS.Timeout;
   private running: Promise<number> | undefined;
 
   constructor(
@@ -18,11 +17,7 @@ export class ImageScrubber {
     private readonly stores: ImageStores,
     private readonly log: Logger,
     private readonly scrubSeconds: number,
-    wakeupSeconds: number,
-  ) {
-    this.timer = setInterval(() => void this.scrub(), wakeupSeconds * 1000);
-    this.timer.unref();
-  }
+  ) {}
 
   /** One pass; resolves with how many images it finished deleting. */
   scrub(): Promise<number> {
@@ -30,11 +25,6 @@ export class ImageScrubber {
       this.running = undefined;
     });
     return this.running;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 
   private async pass(): Promise<number> {

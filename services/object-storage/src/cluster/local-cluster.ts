@@ -12,13 +12,23 @@ import { StorageNodeClient } from '../storage/node-client';
 import { type DefaultLayout, ensureRings, ensureSalt, loadRings } from './cluster-setup';
 import { type StorageNode, startStorageNode } from './storage-node';
 
-/** Serves this host's storage servers over HTTP on each ring port its address has. */
-export async function serveStorageHttp(cluster: LocalCluster, ip: string, log: Logger): Promise<Server[]> {
+/** Serves this host's storage servers (all, or the given kinds) over HTTP on each ring port its address has. */
+export async function serveStorageHttp(
+  cluster: LocalCluster,
+  ip: string,
+  log: Logger,
+  kinds: readonly RingName[] = ['object', 'container', 'account'],
+): Promise<Server[]> {
   const servers: Server[] = [];
-  const handlers = { object: cluster.node.objectServer.handle, container: cluster.node.containerServer.handle, account: cluster.node.accountServer.handle };
-  for (const name of ['object', 'container', 'account'] as const) {
+  const handlers = {
+    object: cluster.node.objectServer.handle,
+    container: cluster.node.containerServer.handle,
+    account: cluster.node.accountServer.handle,
+  };
+  for (const name of kinds) {
     const ports = new Set(cluster.rings[name].devices.filter((d) => d.ip === ip).map((d) => d.port));
-    for (const port of ports) servers.push(await listenStorageServer(handlers[name], ip, port, log.child({ server: name, port })));
+    for (const port of ports)
+      servers.push(await listenStorageServer(handlers[name], ip, port, log.child({ server: name, port })));
   }
   return servers;
 }
@@ -34,6 +44,8 @@ export interface LocalClusterInput {
   layout: DefaultLayout;
   /** Addresses whose ring devices this host serves (default: the layout's ip). */
   localIps?: readonly string[];
+  /** Storage servers answering in-process requests (default all three; see StorageNodeInput.serve). */
+  serve?: readonly RingName[];
   fsync: boolean;
   reclaimAge: number;
   nodeTimeoutMs: number;
@@ -70,6 +82,7 @@ export function openLocalCluster(input: LocalClusterInput): LocalCluster {
     rings,
     client,
     localIps: [input.layout.ip],
+    serve: input.serve,
     fsync: input.fsync,
     reclaimAge: input.reclaimAge,
     log: input.log,

@@ -35,6 +35,8 @@ export interface StorageNodeInput {
   client: StorageNodeClient;
   /** Addresses served by this process; every ring device at one of them gets its directory. */
   localIps: readonly string[];
+  /** Servers registered for in-process requests (default all three); the others are reached over HTTP. */
+  serve?: readonly RingName[];
   fsync: boolean;
   reclaimAge: number;
   log: Logger;
@@ -78,13 +80,22 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
     log.child({ server: 'container' }),
     mounted,
   );
-  const accountServer = new AccountServer(devicesDir, salt, accounts, log.child({ server: 'account' }), mounted);
-  const serve = (ring: Ring, handler: typeof objectServer.handle) => {
-    for (const d of ring.devices) if (input.localIps.includes(d.ip)) client.register(d.ip, d.port, handler);
+  const accountServer = new AccountServer(
+    devicesDir,
+    salt,
+    accounts,
+    log.child({ server: 'account' }),
+    mounted,
+  );
+  const served = input.serve ?? ['account', 'container', 'object'];
+  const serve = (name: RingName, handler: typeof objectServer.handle) => {
+    if (!served.includes(name)) return;
+    for (const d of rings[name].devices)
+      if (input.localIps.includes(d.ip)) client.register(d.ip, d.port, handler);
   };
-  serve(rings.object, objectServer.handle);
-  serve(rings.container, containerServer.handle);
-  serve(rings.account, accountServer.handle);
+  serve('object', objectServer.handle);
+  serve('container', containerServer.handle);
+  serve('account', accountServer.handle);
   return {
     disk,
     hashes,
