@@ -8,14 +8,12 @@ import {
   subrequest,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
+import { checkAccount } from './symlink';
+import { swiftQuote, swiftUnquote } from './url-quote';
 
 /** Splits `container/object` (a leading slash allowed); undefined when either part is missing. */
 function splitTarget(value: string): [string, string] | undefined {
-  let v = value;
-  try {
-    v = decodeURIComponent(value);
-  } catch {}
-  v = v.replace(/^\//, '');
+  const v = swiftUnquote(value).replace(/^\//, '');
   const slash = v.indexOf('/');
   if (slash <= 0 || slash === v.length - 1) return undefined;
   return [v.slice(0, slash), v.slice(slash + 1)];
@@ -55,14 +53,19 @@ export function serverSideCopy(): Middleware {
     if (req.method === 'COPY') {
       const dest = req.headers.destination;
       if (!dest) return errorResponse(412, 'Destination header required');
+      let destAccount = p.account;
+      if (req.headers['destination-account'] !== undefined) {
+        const checked = checkAccount(req.headers['destination-account']);
+        if (typeof checked !== 'string') return checked;
+        destAccount = checked;
+      }
       const target = splitTarget(dest);
       if (!target)
         return errorResponse(412, 'Destination header must be of the form <container name>/<object name>');
-      const destAccount = req.headers['destination-account'] ?? p.account;
       const headers: Record<string, string> = {
         ...req.headers,
-        'x-copy-from': `/${p.container}/${p.object}`,
-        'x-copy-from-account': p.account,
+        'x-copy-from': swiftQuote(`/${p.container}/${p.object}`),
+        'x-copy-from-account': swiftQuote(p.account),
         'content-length': '0',
       };
       delete headers.destination;
@@ -87,13 +90,23 @@ async function copy(
     return errorResponse(412, 'X-Copy-From header must be of the form <container name>/<object name>');
   if (req.headers['content-length'] && req.headers['content-length'] !== '0')
     return errorResponse(400, 'Copy requests require a zero byte body');
-  const srcAccount = req.headers['x-copy-from-account'] ?? p.account;
+  let srcAccount = p.account;
+  if (req.headers['x-copy-from-account'] !== undefined) {
+    const checked = checkAccount(req.headers['x-copy-from-account']);
+    if (typeof checked !== 'string') return checked;
+    srcAccount = checked;
+  }
   const srcPath = `/${p.version}/${srcAccount}/${source[0]}/${source[1]}`;
   const getHeaders: Record<string, string> = {};
   for (const k of ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'range'])
     if (req.headers[k]) getHeaders[k] = req.headers[k]!;
   const get = subrequest(req, 'GET', srcPath, getHeaders, undefined, 'SSC');
-  if (req.query.get('multipart-manifest') === 'get') get.query.set('multipart-manifest', 'get');
+  const manifestCopy = req.query.get('multipart-manifest') === 'get';
+  if (manifestCopy) {
+    // A manifest is copied as a manifest: read as a client would PUT it, written through SLO's PUT.
+    get.query.set('multipart-manifest', 'get');
+    get.query.set('format', 'raw');
+  }
   if (req.query.get('symlink') === 'get') get.query.set('symlink', 'get');
   const src = await root()(get);
   if (src.status === 304 || src.status >= 300) {
@@ -102,8 +115,9 @@ async function copy(
   }
   const fresh = (req.headers['x-fresh-metadata'] ?? '').toLowerCase() === 'true';
   const headers: Record<string, string> = { ...copiedHeaders(src.headers, fresh) };
-  if (src.headers['x-static-large-object'] && req.query.get('multipart-manifest') === 'get')
-    headers['x-static-large-object'] = 'True';
+  const sloCopy = manifestCopy && (src.headers['x-static-large-object'] ?? '').toLowerCase() === 'true';
+  if (sloCopy)
+    for (const k of Object.keys(headers)) if (k.startsWith('x-object-sysmeta-slo')) delete headers[k];
   for (const [k, v] of Object.entries(req.headers)) {
     if (
       k.startsWith('x-object-meta-') ||
@@ -115,6 +129,7 @@ async function copy(
     headers['content-length'] = src.headers['content-length'];
   else headers['transfer-encoding'] = 'chunked';
   const put = subrequest(req, 'PUT', req.path, headers, chunksOf(src.body), req.env.source);
+  if (sloCopy) put.query.set('multipart-manifest', 'put');
   put.env.preAuthorized = req.env.preAuthorized;
   const res = await root()(put);
   if (res.status !== 201) return res;
@@ -122,9 +137,9 @@ async function copy(
     ...res,
     headers: {
       ...res.headers,
-      'x-copied-from': `${encodeURIComponent(source[0])}/${encodeURIComponent(source[1])}`,
+      'x-copied-from': swiftQuote(`${source[0]}/${source[1]}`),
       'x-copied-from-last-modified': src.headers['last-modified'] ?? '',
-      ...(srcAccount !== p.account ? { 'x-copied-from-account': srcAccount } : {}),
+      ...(srcAccount !== p.account ? { 'x-copied-from-account': swiftQuote(srcAccount) } : {}),
       ...Object.fromEntries(
         Object.entries(headers).filter(([k]) => k.startsWith('x-object-meta-') || k === 'content-type'),
       ),

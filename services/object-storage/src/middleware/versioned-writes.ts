@@ -11,6 +11,7 @@ import {
 } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
+import { swiftUnquote } from './url-quote';
 
 /** Where versions of an object go: `<length as 3 hex digits><name>/`. */
 function versionsPrefix(object: string): string {
@@ -40,6 +41,8 @@ export function versionedWrites(info: InfoCache): Middleware {
       ) {
         if (req.headers['x-versions-location'] && req.headers['x-history-location'])
           return errorResponse(400, 'Only one of X-Versions-Location or X-History-Location may be specified');
+        const location = req.headers['x-versions-location'] || req.headers['x-history-location'];
+        if (location?.includes('/')) return errorResponse(412, 'Container name cannot contain slashes');
       }
       return next(req);
     }
@@ -47,7 +50,8 @@ export function versionedWrites(info: InfoCache): Middleware {
     const stack = c.versions;
     const history = c.history;
     if ((!stack && !history) || req.query.get('multipart-manifest') === 'delete') return next(req);
-    const archive = decodeURIComponent(stack ?? history!);
+    // A value stored before it was checked may hold a bad escape or a slash: never a crash.
+    const archive = swiftUnquote(stack ?? history!).split('/')[0]!;
     const base = `/${p.version}/${p.account}`;
     if (req.method === 'PUT' || history) {
       const archived = await archiveCurrent(
@@ -70,7 +74,8 @@ export function versionedWrites(info: InfoCache): Middleware {
     });
     const lr = await root()(list);
     let rows: { name: string }[] = [];
-    if (lr.status === 200) rows = JSON.parse((await readBody(lr.body)).toString('utf8')) as { name: string }[];
+    if (lr.status === 200)
+      rows = JSON.parse((await readBody(lr.body)).toString('utf8')) as { name: string }[];
     else discardBody(lr.body);
     if (rows.length === 0) return next(req);
     const versionPath = `${base}/${archive}/${rows[0]!.name}`;
