@@ -4,3 +4,5 @@ export { fernetCommands, keyRepositoryPath } from './cli/fernet-commands';
 export { bootstrapCloud } from './manager/bootstrap/cloud-bootstrap';
 export { managerBootstrapPort } from './manager/bootstrap/manager-bootstrap-port';
 export { fernetOptions, identityOptions } from './conf/options';
+// The route table, for the fuzzer that walks every declared route (test/fuzz).
+export { identityRoutes } from './api/routes';
