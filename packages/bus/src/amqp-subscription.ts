@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { AmqpChannelPool, ChannelMember, SharedChannel } from './amqp-channel-pool';
 import type { AmqpTopology } from './amqp-topology';
 import type { BusLogger } from './bus-logger';
 import { decodeBody } from './message-codec';
@@ -9,6 +10,7 @@ import type { IncomingMessage, MessageHandler, QueueSpec, SubscribeOptions, Subs
 export interface SubscriptionHost {
   readonly topology: AmqpTopology;
   readonly logger: BusLogger;
+  readonly channels: AmqpChannelPool;
   /** The subscription lost its channel while the bus is open: attach it again later. */
   lost(subscription: AmqpSubscription): void;
   /** The subscription closed for good. */
@@ -24,16 +26,17 @@ interface Waiting {
 }
 
 /**
- * One subscription over AMQP: its own channel (so a channel error stays local), its queues
- * declared and consumed on it, and at most `concurrency` handlers at once across them. The
- * broker's prefetch (per consumer, `concurrency`) keeps the rest on the broker, where other
- * consumers can take them. After a reconnection the transport calls `attach` again, which
- * re-declares and re-consumes everything.
+ * One subscription over AMQP: its queues declared (on the pool's declaring channel), consumed on
+ * a channel shared with other subscriptions, and at most `concurrency` handlers at once across
+ * them. The broker's prefetch (per consumer, `concurrency`) keeps the rest on the broker, where
+ * other consumers can take them. After a reconnection, or when its shared channel died, the
+ * transport calls `attach` again, which re-declares and re-consumes everything.
  */
-export class AmqpSubscription implements Subscription {
+export class AmqpSubscription implements Subscription, ChannelMember {
   /** Names this subscription's private fanout queues; stable across reconnections. */
   readonly id = randomUUID().replaceAll('-', '').slice(0, 16);
   private channel: Channel | undefined;
+  private shared: SharedChannel | undefined;
   private attaching: Promise<void> | undefined;
   private consumerTags: string[] = [];
   private waiting: Waiting[] = [];
@@ -70,35 +73,68 @@ export class AmqpSubscription implements Subscription {
   }
 
   private async open(connection: ChannelModel): Promise<void> {
-    const channel = await connection.createChannel();
-    channel.on('error', (err: Error) => this.host.logger.warn({ err }, 'AMQP consumer channel error'));
-    channel.on('close', () => this.channelClosed(channel));
+    const { topology, channels } = this.host;
+    const names = await channels.declare(connection, async (ch) => {
+      await topology.declareExchange(ch);
+      const out: string[] = [];
+      for (const spec of this.queues) out.push(await topology.declare(ch, spec, this.id));
+      return out;
+    });
+    if (this.closed) return;
+    const shared = await channels.lease(connection, names.length);
+    const { channel } = shared;
+    shared.members.add(this);
     // Current from the start: deliveries may arrive before the last queue is consumed.
+    this.shared = shared;
     this.channel = channel;
     try {
       const { concurrency, ack } = this.options;
-      if (Number.isFinite(concurrency) && ack !== 'none') await channel.prefetch(concurrency);
-      await this.host.topology.declareExchange(channel);
-      const tags: string[] = [];
-      for (const spec of this.queues) {
-        const queue = await this.host.topology.declare(channel, spec, this.id);
-        const { consumerTag } = await channel.consume(queue, (raw) => this.received(channel, raw), {
-          noAck: ack === 'none',
-        });
-        tags.push(consumerTag);
-      }
-      if (this.closed) throw new Error('subscription closed while attaching');
+      const tags = await shared.exclusive(async () => {
+        // RabbitMQ's per-consumer prefetch (0: unlimited) applies to the consumers started next.
+        const prefetch = Number.isFinite(concurrency) ? concurrency : 0;
+        if (ack !== 'none' && shared.prefetch !== prefetch) {
+          await channel.prefetch(prefetch);
+          shared.prefetch = prefetch;
+        }
+        const started: string[] = [];
+        for (const queue of names) {
+          const { consumerTag } = await channel.consume(queue, (raw) => this.received(channel, raw), {
+            noAck: ack === 'none',
+          });
+          started.push(consumerTag);
+        }
+        return started;
+      });
       this.consumerTags = tags;
+      if (this.closed) throw new Error('subscription closed while attaching');
     } catch (err) {
-      if (this.channel === channel) this.channel = undefined;
-      await channel.close().catch(() => undefined);
+      await this.detach(shared);
       throw err;
     }
   }
 
-  private channelClosed(channel: Channel): void {
-    if (this.channel !== channel) return;
+  /** Stops consuming on the shared channel and gives back its share (the channel stays). */
+  private async detach(shared: SharedChannel): Promise<void> {
+    // Already given back when the channel closed.
+    if (this.shared !== shared) return;
+    const tags = this.consumerTags;
+    this.consumerTags = [];
+    this.shared = undefined;
     this.channel = undefined;
+    if (!shared.retired) {
+      for (const tag of tags) await shared.channel.cancel(tag).catch(() => undefined);
+    }
+    this.host.channels.release(shared, this.queues.length, this);
+  }
+
+  /** ChannelMember: the shared channel closed (with its connection, or on a channel error). */
+  channelClosed(channel: Channel): void {
+    if (this.channel !== channel) return;
+    const shared = this.shared;
+    this.channel = undefined;
+    this.shared = undefined;
+    this.consumerTags = [];
+    if (shared) this.host.channels.release(shared, this.queues.length, this);
     // Unacknowledged messages go back to the queue with the channel: forget our copies.
     this.waiting = [];
     if (!this.closed) this.host.lost(this);
@@ -106,9 +142,17 @@ export class AmqpSubscription implements Subscription {
 
   private received(channel: Channel, raw: ConsumeMessage | null): void {
     if (raw === null) {
-      // The broker cancelled the consumer (its queue was deleted): start over on a new channel.
+      // The broker cancelled the consumer (its queue was deleted): start over. The channel is
+      // shared, so only this subscription's consumers stop; its unacknowledged messages are
+      // requeued by the broker when their consumer is cancelled.
       this.host.logger.warn({ queues: this.queues }, 'AMQP consumer cancelled by the broker');
-      channel.close().catch(() => undefined);
+      const shared = this.shared;
+      if (shared && shared.channel === channel) {
+        this.waiting = [];
+        void this.detach(shared).then(() => {
+          if (!this.closed) this.host.lost(this);
+        });
+      }
       return;
     }
     let body: unknown;
@@ -186,9 +230,11 @@ export class AmqpSubscription implements Subscription {
   private async shutdown(): Promise<void> {
     this.closed = true;
     await this.attaching?.catch(() => undefined);
-    const channel = this.channel;
-    if (channel) {
-      for (const tag of this.consumerTags) await channel.cancel(tag).catch(() => undefined);
+    const shared = this.shared;
+    const tags = this.consumerTags;
+    this.consumerTags = [];
+    if (shared && !shared.retired) {
+      for (const tag of tags) await shared.channel.cancel(tag).catch(() => undefined);
     }
     this.waiting = [];
     if (this.running > 0) {
@@ -196,8 +242,12 @@ export class AmqpSubscription implements Subscription {
         this.idle = resolve;
       });
     }
-    this.channel = undefined;
-    if (channel) await channel.close().catch(() => undefined);
+    // Running handlers acknowledge on the shared channel until here.
+    if (shared && this.shared === shared) {
+      this.shared = undefined;
+      this.channel = undefined;
+      this.host.channels.release(shared, this.queues.length, this);
+    }
     this.host.forget(this);
   }
 }

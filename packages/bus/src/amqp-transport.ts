@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '@nimbus/errors';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { AmqpChannelPool } from './amqp-channel-pool';
 import { AmqpPublisher, type PendingPublish } from './amqp-publisher';
 import { AmqpSubscription, type SubscriptionHost } from './amqp-subscription';
 import { AmqpTopology } from './amqp-topology';
@@ -38,8 +39,8 @@ const CLOSE_FLUSH_MS = 5000;
 const REATTACH_DELAY_MS = 1000;
 
 /**
- * RabbitMQ (AMQP 0-9-1) transport. One connection; one confirm channel for publishing and one
- * channel per subscription. When the connection drops it reconnects with exponential backoff
+ * RabbitMQ (AMQP 0-9-1) transport. One connection; one confirm channel for publishing, one for
+ * declarations, and consumer channels shared by the subscriptions (`AmqpChannelPool`). When the connection drops it reconnects with exponential backoff
  * (with jitter), re-declares the exchange, the queues notifiers declared and every
  * subscription's queues and consumers, then sends what was buffered meanwhile.
  */
@@ -47,6 +48,7 @@ export class AmqpTransport implements Transport, SubscriptionHost {
   readonly kind = 'amqp';
   readonly topology: AmqpTopology;
   readonly logger: BusLogger;
+  readonly channels: AmqpChannelPool;
   private connection: ChannelModel | undefined;
   private readonly publisher: AmqpPublisher;
   private readonly subscriptions = new Set<AmqpSubscription>();
@@ -62,6 +64,7 @@ export class AmqpTransport implements Transport, SubscriptionHost {
   private constructor(private readonly options: AmqpTransportOptions) {
     this.topology = new AmqpTopology(options.exchange, options.queueExpiryMs);
     this.logger = options.logger;
+    this.channels = new AmqpChannelPool(options.logger);
     this.publisher = new AmqpPublisher(options.maxBufferedMessages);
   }
 
@@ -106,7 +109,7 @@ export class AmqpTransport implements Transport, SubscriptionHost {
         case 'topic':
           item = {
             ...base,
-            exchange: this.topology.exchange,
+            exchange: destination.exchange ?? this.topology.exchange,
             routingKey: destination.routingKey,
             describe: `message to ${destination.routingKey}`,
           };
@@ -137,13 +140,14 @@ export class AmqpTransport implements Transport, SubscriptionHost {
 
   declare(spec: SharedQueueSpec): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
-    const known = this.declared.get(spec.name);
+    const key = `${spec.name} ${(spec.exchanges ?? []).join(',')}`;
+    const known = this.declared.get(key);
     if (known) return known.done;
     const connection = this.connection;
     // While disconnected the queue is declared on reconnection, before anything buffered is sent.
     const done = connection ? this.declareOn(connection, [spec]) : Promise.resolve();
-    this.declared.set(spec.name, { spec, done });
-    done.catch(() => this.declared.delete(spec.name));
+    this.declared.set(key, { spec, done });
+    done.catch(() => this.declared.delete(key));
     return done;
   }
 
@@ -246,17 +250,13 @@ export class AmqpTransport implements Transport, SubscriptionHost {
     }
   }
 
-  /** Declares shared queues on a channel of their own: a refused declaration closes only that channel. */
+  /** Declares shared queues on the declaring channel: a refused declaration closes only that channel. */
   private async declareOn(connection: ChannelModel, specs: readonly SharedQueueSpec[]): Promise<void> {
     if (specs.length === 0) return;
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    try {
+    await this.channels.declare(connection, async (channel) => {
       await this.topology.declareExchange(channel);
       for (const spec of specs) await this.topology.declareShared(channel, spec);
-    } finally {
-      await channel.close().catch(() => undefined);
-    }
+    });
   }
 
   private connectionLost(connection: ChannelModel): void {

@@ -10,6 +10,8 @@ export interface BusInternals {
   readonly replies: ReplyWaiter;
   /** Seconds a call waits for its reply when neither the client nor the call says otherwise. */
   readonly defaultTimeoutSeconds: number;
+  /** Version caps by RPC topic (`[upgrade_levels]`): clients of the topic send no newer message. */
+  readonly upgradeLevels: Readonly<Record<string, string>>;
   /** Bound of the shared notification queues (oldest dropped past it). */
   readonly notificationQueueMaxLength: number;
   /** Throws ServiceUnavailableError (`BUS_CLOSED`) once the bus is closing. */

@@ -3,6 +3,7 @@ import { AmqpTransport } from './amqp-transport';
 import { timeoutMs } from './bus-internals';
 import { type BusLogger, stderrBusLogger } from './bus-logger';
 import { MemoryTransport } from './memory-transport';
+import { parseRpcVersion } from './rpc-version';
 import type { MessageBus } from './message-bus';
 import { TransportBus } from './transport-bus';
 
@@ -17,7 +18,11 @@ export interface BusOptions {
    * nobody reads must not grow without bound). Default 100,000 over AMQP, 1,000 in process.
    */
   notificationQueueMaxLength?: number;
-  /** AMQP: the topic exchange, and the prefix of every queue and exchange of this bus (oslo's `control_exchange`). Default `nimbus`. */
+  /**
+   * The topic exchange of RPC, and the prefix of every queue and exchange of this bus over AMQP
+   * (oslo's `control_exchange`); also the exchange notifiers and listeners use unless told
+   * otherwise. Default `nimbus`.
+   */
   exchange?: string;
   /**
    * AMQP: messages kept while disconnected (casts, calls, replies, notifications). When full,
@@ -34,6 +39,12 @@ export interface BusOptions {
   connectionName?: string;
   /** AMQP: time allowed to open the TCP connection. Default 10 s. */
   connectTimeoutSeconds?: number;
+  /**
+   * Version caps by RPC topic, oslo's `[upgrade_levels]` (`{ compute: '5.0' }`): during a rolling
+   * upgrade, clients of that topic refuse to send messages newer than the cap
+   * (RpcVersionCapError), so old servers never receive them. Default: no cap.
+   */
+  upgradeLevels?: Readonly<Record<string, string>>;
   /** Memory: copy bodies through JSON as AMQP would (slower; catches non-JSON payloads in tests). Default false. */
   copyMessages?: boolean;
 }
@@ -57,16 +68,24 @@ export async function createBus(
   const defaultTimeoutSeconds = options.defaultTimeoutSeconds ?? 60;
   timeoutMs(defaultTimeoutSeconds);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const upgradeLevels = Object.freeze({ ...options.upgradeLevels });
+  for (const version of Object.values(upgradeLevels)) parseRpcVersion(version);
   const settings = {
     logger,
     defaultTimeoutSeconds,
+    upgradeLevels,
     // In process the queue is memory, and every listener starts with the process anyway.
     notificationQueueMaxLength: options.notificationQueueMaxLength ?? (scheme === 'memory' ? 1000 : 100_000),
   };
 
   if (scheme === 'memory') {
     const brokerName = url.slice('memory:'.length).replace(/^\/\//, '').replace(/\/+$/, '') || 'default';
-    const transport = new MemoryTransport({ brokerName, logger, copyMessages: options.copyMessages });
+    const transport = new MemoryTransport({
+      brokerName,
+      exchange: options.exchange ?? 'nimbus',
+      logger,
+      copyMessages: options.copyMessages,
+    });
     return new TransportBus(transport, {
       ...settings,
       url: `memory://${brokerName === 'default' ? '' : brokerName}`,

@@ -151,20 +151,28 @@ export class MemoryBroker {
 
   constructor(readonly name: string) {}
 
-  /** Gets or creates a shared queue and binds it to `routingKeys`. */
-  declareShared(name: string, routingKeys: readonly string[], maxLength: number | undefined): MemoryQueue {
+  /** Gets or creates a shared queue and binds it to `routingKeys` on each of `exchanges`. */
+  declareShared(
+    name: string,
+    exchanges: readonly string[],
+    routingKeys: readonly string[],
+    maxLength: number | undefined,
+  ): MemoryQueue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new MemoryQueue(name, maxLength);
       this.queues.set(name, queue);
     }
-    for (const key of routingKeys) {
-      let bound = this.bindings.get(key);
-      if (!bound) {
-        bound = new Set();
-        this.bindings.set(key, bound);
+    for (const exchange of exchanges) {
+      for (const key of routingKeys) {
+        const binding = bindingKey(exchange, key);
+        let bound = this.bindings.get(binding);
+        if (!bound) {
+          bound = new Set();
+          this.bindings.set(binding, bound);
+        }
+        bound.add(queue);
       }
-      bound.add(queue);
     }
     return queue;
   }
@@ -176,13 +184,14 @@ export class MemoryBroker {
     return queue;
   }
 
-  /** Creates a private queue bound to the topic's fanout. */
-  declareFanout(topic: string): MemoryQueue {
+  /** Creates a private queue bound to the topic's fanout (of the bus's `exchange`). */
+  declareFanout(exchange: string, topic: string): MemoryQueue {
+    const key = bindingKey(exchange, topic);
     const queue = new MemoryQueue(`${topic}_fanout`, undefined);
-    let bound = this.fanouts.get(topic);
+    let bound = this.fanouts.get(key);
     if (!bound) {
       bound = new Set();
-      this.fanouts.set(topic, bound);
+      this.fanouts.set(key, bound);
     }
     bound.add(queue);
     return queue;
@@ -196,16 +205,19 @@ export class MemoryBroker {
     }
   }
 
-  /** Routes a message to its queues; unroutable messages are dropped, as RabbitMQ does. */
-  route(destination: Destination, message: OutgoingMessage): void {
+  /**
+   * Routes a message to its queues; unroutable messages are dropped, as RabbitMQ does.
+   * `exchange` is the topic exchange of a `topic` destination that names none.
+   */
+  route(destination: Destination, message: OutgoingMessage, exchange: string): void {
     switch (destination.kind) {
       case 'topic': {
-        const bound = this.bindings.get(destination.routingKey);
+        const bound = this.bindings.get(bindingKey(destination.exchange ?? exchange, destination.routingKey));
         if (bound) for (const q of bound) q.push(message, message.ttlMs);
         return;
       }
       case 'fanout': {
-        const bound = this.fanouts.get(destination.topic);
+        const bound = this.fanouts.get(bindingKey(exchange, destination.topic));
         if (bound) for (const q of bound) q.push(message, message.ttlMs);
         return;
       }
@@ -214,6 +226,11 @@ export class MemoryBroker {
         return;
     }
   }
+}
+
+/** Exchange names cannot hold blanks (`checkName`), so a space keeps the two parts apart. */
+function bindingKey(exchange: string, routingKey: string): string {
+  return `${exchange} ${routingKey}`;
 }
 
 const brokers = new Map<string, MemoryBroker>();

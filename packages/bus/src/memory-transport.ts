@@ -24,6 +24,8 @@ import type {
 export interface MemoryTransportOptions {
   /** Broker name: buses opened with the same name share queues (`memory://name`). */
   brokerName: string;
+  /** The bus's topic exchange: it names shared queues and routes topic messages, as over AMQP. */
+  exchange: string;
   logger: BusLogger;
   /**
    * Copy every body through JSON, as AMQP would (slower). Off by default: bodies are handed
@@ -59,14 +61,20 @@ export class MemoryTransport implements Transport {
         return Promise.reject(unserializable(err));
       }
     }
-    this.broker.route(destination, outgoing);
+    this.broker.route(destination, outgoing, this.options.exchange);
     return RESOLVED;
   }
 
   declare(queue: SharedQueueSpec): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
-    this.broker.declareShared(queue.name, queue.routingKeys, queue.maxLength);
+    this.declareShared(queue);
     return RESOLVED;
+  }
+
+  private declareShared(spec: SharedQueueSpec): MemoryQueue {
+    const { exchange } = this.options;
+    const name = spec.exactName ? spec.name : `${exchange}.${spec.name}`;
+    return this.broker.declareShared(name, spec.exchanges ?? [exchange], spec.routingKeys, spec.maxLength);
   }
 
   async subscribe(
@@ -79,12 +87,11 @@ export class MemoryTransport implements Transport {
     const owned: MemoryQueue[] = [];
     for (const spec of queues) {
       let queue: MemoryQueue;
-      if (spec.kind === 'shared')
-        queue = this.broker.declareShared(spec.name, spec.routingKeys, spec.maxLength);
+      if (spec.kind === 'shared') queue = this.declareShared(spec);
       else {
         queue =
           spec.kind === 'fanout'
-            ? this.broker.declareFanout(spec.topic)
+            ? this.broker.declareFanout(this.options.exchange, spec.topic)
             : this.broker.declarePrivate(spec.name);
         owned.push(queue);
       }

@@ -4,10 +4,11 @@ import {
   DEFAULT_NOTIFICATION_TOPIC,
   NOTIFICATION_PRIORITIES,
   type Notification,
-  type NotificationBody,
   type NotificationPriority,
   notificationQueue,
+  poolQueue,
 } from './notifier';
+import { decodeOsloNotification } from './oslo-notification';
 import type { RpcContext } from './rpc-context';
 import type { IncomingMessage } from './transport';
 
@@ -16,9 +17,15 @@ export interface NotificationListenerOptions {
   /** Topics to listen on. Default `['notifications']`. */
   topics?: string[];
   /**
+   * Control exchanges to listen on (`['keystone', 'glance']`): one queue gets the notifications
+   * of all of them, as a Ceilometer-style listener does. Default: the bus's exchange.
+   */
+  exchanges?: string[];
+  /**
    * Listeners of the same pool share the notifications (each goes to one of them); each pool,
    * and the default pool (no name), gets every notification. Pool queues are durable: a pool
-   * that restarts finds what was sent meanwhile.
+   * that restarts finds what was sent meanwhile. As in oslo, a pool's queue is named after the
+   * pool and the default pool's queues are `<topic>.<priority>`, shared with oslo listeners.
    */
   pool?: string;
   /**
@@ -64,23 +71,32 @@ export async function startNotificationListener(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InternalError(`Invalid listener concurrency ${concurrency}`, { code: 'BUS_INVALID_OPTION' });
   }
+  const exchanges = options.exchanges?.map((e) => checkName('exchange', e));
   const matches = eventTypeMatcher(options.eventTypes);
-  const queues = topics.flatMap((topic) =>
-    priorities.map((priority) =>
-      notificationQueue(topic, priority, pool, internals.notificationQueueMaxLength),
-    ),
-  );
+  const maxLength = internals.notificationQueueMaxLength;
+  const queues =
+    pool === undefined
+      ? topics.flatMap((topic) => priorities.map((p) => notificationQueue(topic, p, exchanges, maxLength)))
+      : [
+          poolQueue(
+            pool,
+            topics.flatMap((topic) => priorities.map((p) => `${topic}.${p}`)),
+            exchanges,
+            maxLength,
+          ),
+        ];
 
   const onMessage = async (message: IncomingMessage): Promise<void> => {
-    const body = message.body as Partial<NotificationBody> | null;
-    const notification = body?.message;
-    if (typeof notification?.event_type !== 'string') {
-      internals.logger.warn({ pool }, 'malformed notification dropped');
+    const decoded = decodeOsloNotification(message.body);
+    if (decoded === undefined) {
+      // Acknowledged and dropped: a bad message must not come back, nor block the queue.
+      internals.logger.warn({ pool, topics }, 'malformed notification dropped');
       return;
     }
+    const { context, notification } = decoded;
     if (!matches(notification.event_type)) return;
     try {
-      await handler(body?.context ?? {}, notification);
+      await handler(context, notification);
     } catch (err) {
       internals.logger.error(
         { err, pool, eventType: notification.event_type, messageId: notification.message_id },

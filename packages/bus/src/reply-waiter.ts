@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TimeoutError } from '@nimbus/errors';
 import type { BusLogger } from './bus-logger';
-import { deserializeError, isSerializedError } from './remote-error';
+import { deserializeError, isSerializedError, type RemoteErrorClasses } from './remote-error';
 import type { IncomingMessage, Subscription, Transport } from './transport';
 
 /** The body of an RPC reply: a result, or the failure the endpoint threw. */
@@ -11,6 +10,7 @@ interface PendingCall {
   resolve(value: unknown): void;
   reject(err: unknown): void;
   timer: NodeJS.Timeout;
+  classes: RemoteErrorClasses | undefined;
 }
 
 /**
@@ -43,21 +43,20 @@ export class ReplyWaiter {
 
   /**
    * Registers a call under a fresh correlation id. The promise settles with the reply's result,
-   * the rebuilt remote error, or a TimeoutError (`BUS_CALL_TIMEOUT`) after `timeoutMs`.
+   * the remote error (rebuilt with `classes`), or `timedOut(id)` after `timeoutMs`.
    */
-  expect(timeoutMs: number, describe: () => string): { id: string; reply: Promise<unknown> } {
+  expect(
+    timeoutMs: number,
+    timedOut: (id: string) => Error,
+    classes?: RemoteErrorClasses,
+  ): { id: string; reply: Promise<unknown> } {
     const id = randomUUID();
     const reply = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(
-          new TimeoutError(
-            `Timed out waiting for a reply to message ID ${id} (${describe()}) after ${timeoutMs / 1000} s`,
-            { code: 'BUS_CALL_TIMEOUT' },
-          ),
-        );
+        reject(timedOut(id));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, classes });
     });
     return { id, reply };
   }
@@ -122,6 +121,7 @@ export class ReplyWaiter {
           isSerializedError(body.failure)
             ? body.failure
             : { name: 'Error', message: 'malformed failure reply' },
+          call.classes,
         ),
       );
     } else {

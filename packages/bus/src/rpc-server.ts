@@ -4,6 +4,8 @@ import { serializeError } from './remote-error';
 import type { ReplyBody } from './reply-waiter';
 import type { RpcRequest } from './rpc-client';
 import type { RpcContext } from './rpc-context';
+import { RpcNoSuchMethodError, RpcUnsupportedVersionError } from './rpc-errors';
+import { parseRpcVersion, versionIsCompatible } from './rpc-version';
 import type { IncomingMessage, QueueSpec } from './transport';
 
 /** Where an RPC server listens: a topic, as one named server of it. */
@@ -30,6 +32,12 @@ export interface RpcServerOptions {
    * wait in the broker's queue, where other servers of the topic can take them.
    */
   concurrency?: number;
+  /**
+   * The interface version this server implements (oslo's endpoint `Target.version`). A request
+   * whose version is not compatible (another major version, or a newer minor one) is answered
+   * with RpcUnsupportedVersionError, never run. Default: no check.
+   */
+  version?: string;
 }
 
 /** A running RPC server. */
@@ -56,6 +64,8 @@ export async function startRpcServer(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InternalError(`Invalid RPC server concurrency ${concurrency}`, { code: 'BUS_INVALID_OPTION' });
   }
+  if (options.version !== undefined) parseRpcVersion(options.version);
+  const served = options.version;
   const queues: QueueSpec[] = [
     { kind: 'shared', name: topic, routingKeys: [topic] },
     { kind: 'shared', name: `${topic}.${server}`, routingKeys: [`${topic}.${server}`] },
@@ -64,7 +74,7 @@ export async function startRpcServer(
   const frozen = Object.freeze({ topic, server });
   const subscription = await internals.transport.subscribe(
     queues,
-    (message) => dispatch(internals, frozen, endpoints, message),
+    (message) => dispatch(internals, frozen, endpoints, served, message),
     { concurrency, ack: 'before' },
   );
   let stopping: Promise<void> | undefined;
@@ -86,6 +96,7 @@ async function dispatch(
   internals: BusInternals,
   target: RpcServerTarget,
   endpoints: RpcEndpoints,
+  served: string | undefined,
   message: IncomingMessage,
 ): Promise<void> {
   const request = (isObject(message.body) ? message.body : {}) as Partial<RpcRequest>;
@@ -95,12 +106,14 @@ async function dispatch(
     if (method === undefined) {
       throw new InternalError('Malformed RPC message: no method', { code: 'BUS_MALFORMED_MESSAGE' });
     }
-    const endpoint = Object.hasOwn(endpoints, method) ? endpoints[method] : undefined;
-    if (typeof endpoint !== 'function') {
-      throw new InternalError(`Endpoint does not support RPC method ${method}`, {
-        code: 'BUS_NO_SUCH_METHOD',
-      });
+    if (served !== undefined) {
+      const requested = typeof request.version === 'string' ? request.version : '1.0';
+      if (!isCompatible(served, requested)) {
+        throw new RpcUnsupportedVersionError(target.topic, requested, served);
+      }
     }
+    const endpoint = Object.hasOwn(endpoints, method) ? endpoints[method] : undefined;
+    if (typeof endpoint !== 'function') throw new RpcNoSuchMethodError(method);
     const ctx = (isObject(request.context) ? request.context : {}) as RpcContext;
     const args = isObject(request.args) ? request.args : {};
     reply = { result: await endpoint.call(endpoints, ctx, args) };
@@ -127,6 +140,14 @@ async function dispatch(
   }
 }
 
+/** Codes of requests the server refused without running them. */
+const REFUSALS = new Set([
+  'BUS_NO_SUCH_METHOD',
+  'BUS_MALFORMED_MESSAGE',
+  'BUS_UNSUPPORTED_VERSION',
+  'BUS_INVALID_ARGUMENTS',
+]);
+
 function logFailure(
   internals: BusInternals,
   target: RpcServerTarget,
@@ -141,16 +162,21 @@ function logFailure(
     method,
     kind: message.replyTo ? 'call' : 'cast',
   };
-  // Domain errors are answers, not faults of this server; a bad request is the caller's bug;
-  // anything else is a bug here, worth a stack.
-  if (isNimbusError(err) && err.category !== 'internal')
-    internals.logger.debug(fields, 'RPC endpoint raised');
-  else if (
-    isNimbusError(err) &&
-    (err.code === 'BUS_NO_SUCH_METHOD' || err.code === 'BUS_MALFORMED_MESSAGE')
-  ) {
+  // A refused request is the caller's bug (or a version skew) and says so; other domain errors
+  // are answers, not faults of this server; anything else is a bug here, worth a stack.
+  if (isNimbusError(err) && REFUSALS.has(err.code)) {
     internals.logger.warn({ ...fields, err: undefined, reason: err.message }, 'RPC request refused');
+  } else if (isNimbusError(err) && err.category !== 'internal') {
+    internals.logger.debug(fields, 'RPC endpoint raised');
   } else internals.logger.error(fields, 'RPC endpoint failed');
+}
+
+function isCompatible(served: string, requested: string): boolean {
+  try {
+    return versionIsCompatible(served, requested);
+  } catch {
+    return false;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -26,6 +26,7 @@ export interface TransportBusSettings {
   logger: BusLogger;
   defaultTimeoutSeconds: number;
   notificationQueueMaxLength: number;
+  upgradeLevels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,6 +50,7 @@ export class TransportBus implements MessageBus {
       logger: settings.logger,
       replies,
       defaultTimeoutSeconds: settings.defaultTimeoutSeconds,
+      upgradeLevels: settings.upgradeLevels,
       notificationQueueMaxLength: settings.notificationQueueMaxLength,
       checkOpen: (action) => {
         if (this.closing) throw closedError(action);

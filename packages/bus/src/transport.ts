@@ -14,8 +14,11 @@
 
 /** Where a message is published. */
 export type Destination =
-  /** The bus's topic exchange (RPC topic, `topic.server`, `notifications.info`...). */
-  | { readonly kind: 'topic'; readonly routingKey: string }
+  /**
+   * A topic exchange: the bus's own (RPC topic, `topic.server`) unless `exchange` names another
+   * (a service's control exchange for notifications, oslo's `keystone`, `glance`...).
+   */
+  | { readonly kind: 'topic'; readonly routingKey: string; readonly exchange?: string }
   /** Every fanout queue of an RPC topic. */
   | { readonly kind: 'fanout'; readonly topic: string }
   /** One queue by its logical name (reply queues). */
@@ -28,7 +31,16 @@ export interface SharedQueueSpec {
   readonly name: string;
   /** Routing keys of the topic exchange bound to it. */
   readonly routingKeys: readonly string[];
-  /** Oldest messages are dropped past this many (notification queues nobody reads). */
+  /** Topic exchanges the routing keys are bound on. Default: the bus's own. */
+  readonly exchanges?: readonly string[];
+  /**
+   * oslo.messaging's layout: the broker queue is named exactly `name` (no exchange prefix) and
+   * declared with no arguments (no length bound, no expiry), so oslo consumers that declare the
+   * same queue (notification listeners) agree with it. RabbitMQ refuses a re-declaration with
+   * other arguments, so bounds for such queues come from broker policies.
+   */
+  readonly exactName?: boolean;
+  /** Oldest messages are dropped past this many (notification queues nobody reads). Ignored by AMQP when `exactName`. */
   readonly maxLength?: number;
 }
 

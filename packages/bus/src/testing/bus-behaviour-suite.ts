@@ -4,13 +4,15 @@ import type { MessageBus } from '../message-bus';
 import { notificationAndCloseBehaviour } from './notification-behaviour';
 import { rpcBehaviour } from './rpc-behaviour';
 import type { BusOpener, SuiteHarness } from './suite-harness';
+import { typedRpcBehaviour } from './typed-rpc-behaviour';
 import { collectingLogger } from './wait-for';
 
 export type { BusOpener } from './suite-harness';
 
 /**
  * The behaviour every transport must show, as oslo.messaging defines it: RPC call, cast, fanout,
- * round-robin, direct servers, timeouts, remote errors, notifications with pools and filters,
+ * round-robin, direct servers, timeouts, remote errors, typed interfaces (schemas, version caps,
+ * typed errors, context), notifications with pools and filters,
  * and a clean close. `open` gives buses on one shared network; each test uses its own topics.
  */
 export function busBehaviourSuite(name: string, open: BusOpener): void {
@@ -33,6 +35,7 @@ export function busBehaviourSuite(name: string, open: BusOpener): void {
     });
 
     rpcBehaviour(harness);
+    typedRpcBehaviour(harness);
     notificationAndCloseBehaviour(harness);
   });
 }

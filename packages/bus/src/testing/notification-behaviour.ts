@@ -23,7 +23,7 @@ export function notificationAndCloseBehaviour(h: SuiteHarness): void {
       const listening = await bus();
       await listening.notificationListener({ topics: [topic] }, collect(all));
       await listening.notificationListener(
-        { topics: [topic], pool: 'errors', priorities: ['error'] },
+        { topics: [topic], pool: `${topic}-errors`, priorities: ['error'] },
         collect(errorsOnly),
       );
       const notifier = (await bus()).notifier('compute.node7', { topics: [topic] });
@@ -62,9 +62,9 @@ export function notificationAndCloseBehaviour(h: SuiteHarness): void {
       const a2: Got[] = [];
       const b: Got[] = [];
       const dflt: Got[] = [];
-      await (await bus()).notificationListener({ topics: [topic], pool: 'a' }, collect(a1));
-      await (await bus()).notificationListener({ topics: [topic], pool: 'a' }, collect(a2));
-      await (await bus()).notificationListener({ topics: [topic], pool: 'b' }, collect(b));
+      await (await bus()).notificationListener({ topics: [topic], pool: `${topic}-a` }, collect(a1));
+      await (await bus()).notificationListener({ topics: [topic], pool: `${topic}-a` }, collect(a2));
+      await (await bus()).notificationListener({ topics: [topic], pool: `${topic}-b` }, collect(b));
       await (await bus()).notificationListener({ topics: [topic] }, collect(dflt));
       const notifier = (await bus()).notifier('image.api', { topics: [topic] });
       for (let i = 0; i < 20; i++) await notifier.info(ctx, 'image.update', { i });

@@ -14,7 +14,8 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
 }
 
 /**
- * Deletes every exchange and queue of a bus (`exchange` and the names it prefixes), so test runs
+ * Deletes every exchange and queue of a bus (`exchange`, the names it prefixes, and the queues
+ * bound to it), so test runs
  * leave nothing on a shared broker. Durable exchanges would otherwise stay for good.
  */
 export async function deleteBusObjects(url: string, exchange: string): Promise<void> {
@@ -22,7 +23,30 @@ export async function deleteBusObjects(url: string, exchange: string): Promise<v
     (JSON.parse(await rabbitmqctl('-q', what, 'name', '--formatter', 'json')) as { name: string }[])
       .map((x) => x.name)
       .filter((n) => n === exchange || n.startsWith(`${exchange}.`));
-  const [exchanges, queues] = await Promise.all([names('list_exchanges'), names('list_queues')]);
+  // Notification queues carry oslo's names (`<topic>.<priority>`, a pool's name): find them by
+  // their bindings to the bus's exchange.
+  const bound = async () =>
+    (
+      JSON.parse(
+        await rabbitmqctl(
+          '-q',
+          'list_bindings',
+          'source_name',
+          'destination_name',
+          'destination_kind',
+          '--formatter',
+          'json',
+        ),
+      ) as { source_name: string; destination_name: string; destination_kind: string }[]
+    )
+      .filter((b) => b.source_name === exchange && b.destination_kind === 'queue')
+      .map((b) => b.destination_name);
+  const [exchanges, prefixed, notificationQueues] = await Promise.all([
+    names('list_exchanges'),
+    names('list_queues'),
+    bound(),
+  ]);
+  const queues = [...new Set([...prefixed, ...notificationQueues])];
   const connection = await connect(url);
   try {
     const channel = await connection.createChannel();
