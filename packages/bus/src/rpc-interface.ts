@@ -42,7 +42,7 @@ export interface RpcInterface<M extends RpcMethods = RpcMethods> {
 export type RpcArgs<S extends RpcMethodSpec> = Static<S['args']>;
 /** The result type of a method (`void` without a result schema). */
 // biome-ignore lint/suspicious/noConfusingVoidType: a method without a result schema returns nothing
-export type RpcResult<S extends RpcMethodSpec> = S extends { result: infer R } ? Static<R> : void;
+export type RpcResult<S extends RpcMethodSpec> = S extends { result: infer R extends TSchema } ? Static<R> : void;
 
 /**
  * Declares an RPC interface. Checks at once that names are valid, versions are `major.minor`,
