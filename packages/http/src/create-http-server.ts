@@ -6,9 +6,12 @@ import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ApiReply } from './api-request';
 import { HttpApiRequest } from './http-api-request';
 import type { Fault } from './fault-renderers';
+import { assertHeaderValues, InvalidHeaderValueError, isValidHeaderValue } from './header-value';
 import { DEFAULT_BODY_LIMIT_BYTES, type HttpServiceSpec } from './http-service-spec';
 import { httpDuration, metricsText } from './metrics';
 import { Microversion, microversionHeaders, negotiateMicroversion } from './microversion';
+import { answerFaultAndClose, refuseTunnels } from './raw-answer';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, RequestDeadlines } from './request-deadline';
 import type { HttpMethod, Route } from './route';
 import {
   compileBodySchema,
@@ -79,11 +82,43 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
       );
   };
   app.setErrorHandler((error, request, reply) => {
-    stamp(request, reply);
-    sendFault(reply, request, toFault(error, request.id, spec.logger, request.headers.accept));
+    const fault = toFault(error, request.id, spec.logger, request.headers.accept);
+    if (error instanceof InvalidHeaderValueError) dropInvalidHeaders(reply);
+    // The reply was taken over (hijacked) but never answered: nobody else will answer it.
+    if (reply.sent) answerRaw(request, reply, fault);
+    else {
+      stamp(request, reply);
+      sendFault(reply, request, fault);
+    }
     observe(request, reply, request.routeOptions.url ?? 'unmatched');
     return reply;
   });
+  const timeoutSeconds = spec.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
+  const deadlines = new RequestDeadlines(timeoutSeconds);
+  /** A request not answered in time gets a logged 503 (408 when its body stalled) and is closed. */
+  const deadline = (request: FastifyRequest, reply: FastifyReply, routeUrl: string) =>
+    deadlines.watch(request.raw, reply.raw, () => {
+      // A body that stopped arriving is the client's doing (upstream's 408); else the server's.
+      const stalled = !request.raw.complete;
+      spec.logger.error(
+        { req: request.id, method: request.method, url: request.url, timeoutSeconds, stalled },
+        'request not answered in time',
+      );
+      answerRaw(request, reply, {
+        status: stalled ? 408 : 503,
+        message: stalled
+          ? 'The server has waited too long for the request to be sent by the client.'
+          : `The server could not answer the request in time. (request id ${request.id})`,
+        requestId: request.id,
+      });
+      observe(request, reply, routeUrl);
+    });
+  /** Answers outside fastify, whatever the handler still does with the reply later. */
+  function answerRaw(request: FastifyRequest, reply: FastifyReply, fault: Fault): void {
+    if (!reply.sent) reply.hijack();
+    answerFaultAndClose(reply.raw, request.raw, spec.faults, idHeaders, fault);
+  }
+  refuseTunnels(app.server, spec.faults, idHeaders, spec.newRequestId ?? (() => `req-${randomUUID()}`));
   const allowedMethods = pathIndex(spec.routes);
   app.setNotFoundHandler((request, reply) => {
     stamp(request, reply);
@@ -145,6 +180,7 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
       url: path,
       handler: async (request, reply) => {
         stamp(request, reply);
+        deadline(request, reply, path);
         let version = minVersion;
         if (spec.microversions) {
           version = negotiateMicroversion(request.headers, spec.microversions);
@@ -176,7 +212,16 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
         }
         if (chosen.query) validateOrThrow(chosen.query, request.query ?? {}, format);
         if (chosen.body) validateOrThrow(chosen.body, request.body, format);
-        const result = await chosen.route.handler(new HttpApiRequest(request, reply, spec, version, creds));
+        let result: unknown;
+        try {
+          result = await chosen.route.handler(new HttpApiRequest(request, reply, spec, version, creds));
+        } catch (err) {
+          // fastify drops the errors of a hijacked reply (Swift's): answer them here.
+          if (!reply.sent) throw err;
+          answerRaw(request, reply, toFault(err, request.id, spec.logger, request.headers.accept));
+          observe(request, reply, path);
+          return undefined;
+        }
         // Handing the payload back to fastify (rather than sending it from inside the handler) lets
         // it write headers and body in one go: ~20 µs less a request on this machine.
         const payload = prepareResult(reply, result, opts.status);
@@ -195,6 +240,11 @@ function prepareResult(reply: FastifyReply, result: unknown, defaultStatus: numb
   if (result instanceof ApiReply) {
     reply.code(result.status);
     for (const [k, v] of Object.entries(result.headers)) reply.header(k, v);
+  }
+  // Every header set so far, whoever set it: a value Node would refuse fails here, as a logged
+  // 500 in the service's fault body, rather than in fastify's write.
+  assertHeaderValues(reply.getHeaders());
+  if (result instanceof ApiReply) {
     if (result.body === undefined) return reply.send();
     if (
       typeof result.body === 'object' &&
@@ -210,6 +260,14 @@ function prepareResult(reply: FastifyReply, result: unknown, defaultStatus: numb
   if (result === undefined) return reply.code(defaultStatus ?? 204).send();
   reply.code(defaultStatus ?? 200).header('content-type', 'application/json');
   return JSON.stringify(result);
+}
+
+/** Removes the headers a fault must not carry on: those whose value cannot be written. */
+function dropInvalidHeaders(reply: FastifyReply): void {
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'string' && !isValidHeaderValue(v))) reply.removeHeader(name);
+  }
 }
 
 function isStream(value: unknown): boolean {

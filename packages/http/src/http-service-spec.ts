@@ -22,6 +22,12 @@ export interface HttpServiceSpec<S = unknown> {
   microversions?: MicroversionSpec;
   /** Largest accepted request body; default 112 KiB as oslo's sizelimit middleware. */
   bodyLimitBytes?: number;
+  /**
+   * Seconds a request may go unanswered once its body stopped arriving (`[DEFAULT]
+   * request_timeout`): past it the client gets a logged 503 fault (408 when the body itself
+   * stalled) and the connection is closed. Covers hijacked replies too. Default 300; 0 disables.
+   */
+  requestTimeoutSeconds?: number;
   /** Headers that carry the request id in responses; default `x-openstack-request-id`. */
   requestIdHeaders?: readonly string[];
   /** How a URL that cannot be decoded (invalid UTF-8) is answered; default a 400 fault. */

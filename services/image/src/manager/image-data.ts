@@ -1,6 +1,6 @@
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { PayloadTooLargeError } from '@nimbus/errors';
-import type { HashStream, HashThreads } from '@nimbus/service';
+import { type HashStream, type HashThreads, streamPipeline } from '@nimbus/service';
 import type { ImageCache } from '../cache/image-cache';
 import {
   type ImageLocation,
@@ -49,32 +49,11 @@ class MeteringStream extends Transform {
 
 /**
  * The request body, failing (instead of hanging) when the client goes away before the end:
- * `pipe` does not carry a source's errors downstream, so a cut-off upload would never finish.
+ * `pipe` alone does not carry a source's errors or early close downstream, so a cut-off upload
+ * would never finish. The request itself is left alone, so the fault can still be answered on it.
  */
 export function cutOffAware(body: Readable): Readable {
-  const out = new PassThrough({ highWaterMark: DATA_CHUNK });
-  const cut = () => out.destroy(new Error('the upload was cut off before its end'));
-  body.on('error', (err) => out.destroy(err));
-  body.once('close', () => {
-    if (!body.readableEnded) cut();
-  });
-  if (body.destroyed && !body.readableEnded) cut();
-  return body.pipe(out);
-}
-
-/** Pipes streams one into the next; an error anywhere destroys the last, which the store reads. */
-function chain(first: Readable, ...rest: Transform[]): Readable {
-  let current: Readable = first;
-  const last = rest[rest.length - 1] ?? first;
-  for (const next of rest) {
-    current.on('error', (err) => last.destroy(err));
-    current = current.pipe(next);
-  }
-  // Data flows as soon as it is piped, and a store starts reading only after an await of its
-  // own: an error before then (an over-cap body) must not go unheard. It stays on the stream
-  // (`errored`), and the store's read fails with it when it starts.
-  last.on('error', () => {});
-  return last;
+  return streamPipeline(body, [new PassThrough({ highWaterMark: DATA_CHUNK })], { destroySource: false });
 }
 
 /** The copies of an image's data readers may use: every store's but the staging area's. */
@@ -198,7 +177,8 @@ export class ImageData {
     let stored: { location: string; size: number } | undefined;
     let digests: string[];
     try {
-      stored = await store.add(id, chain(body, meter, inspector));
+      // The body is only unpiped on a failure: the catch below drains it so the fault can be answered.
+      stored = await store.add(id, streamPipeline(body, [meter, inspector], { destroySource: false }));
       if (image.containerFormat === 'bare') {
         const problem = mismatch(image.diskFormat ?? '', inspector.result());
         if (problem) throw badRequest(`Image rejected by the format inspector: ${problem}.`);

@@ -17,7 +17,11 @@ const METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', '
  */
 async function swiftHandler(req: ApiRequest<unknown, ObjectStorageServices>): Promise<undefined> {
   req.reply.hijack();
-  await serveRequest(req.services.pipeline, req.raw.raw, req.reply.raw, req.services.log);
+  // One id for the request: the HTTP layer's faults (a deadline) and Swift's answer agree on it.
+  await serveRequest(req.services.pipeline, req.raw.raw, req.reply.raw, req.services.log, {
+    gatekeeper: true,
+    txId: req.requestId,
+  });
   return undefined;
 }
 

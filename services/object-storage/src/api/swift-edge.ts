@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { answerAndClose, assertHeaderValues } from '@nimbus/http';
 import type { Logger } from '@nimbus/logging';
 import {
   type Body,
@@ -77,10 +78,13 @@ export function toSwiftRequest(
   const path = decodePath(q < 0 ? url : url.slice(0, q));
   if (path === undefined) return errorResponse(412, 'Invalid UTF8 or contains NULL');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw.headers)) {
+  for (const [name, v] of Object.entries(raw.headers)) {
+    // WSGI folds `_` into `-` in header names (`X-Object-Meta-a_b` arrives as `x-object-meta-a-b`),
+    // before any filter sees them: the gatekeeper must judge the folded name, or
+    // `X-Object-Sysmeta_...` would slip past it and become sysmeta.
+    const k = name.replaceAll('_', '-');
     if (v === undefined || (options.gatekeeper && INTERNAL.test(k))) continue;
-    // WSGI folds `_` into `-` in header names (`X-Object-Meta-a_b` arrives as `x-object-meta-a-b`).
-    headers[k.replaceAll('_', '-')] = Array.isArray(v) ? v.join(', ') : v;
+    headers[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   let query: URLSearchParams;
   try {
@@ -115,9 +119,18 @@ function bodyLength(body: Body | undefined): number | undefined {
   return undefined;
 }
 
+/** Releases a body nobody will read (a file handle, a backend connection). */
+function dropBody(body: Body | undefined): void {
+  if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body))
+    (body as { destroy?: () => void }).destroy?.();
+}
+
 /**
  * Writes a pipeline response to the client: transaction id and date on every answer,
- * a content type and length where upstream sends them, internal headers removed.
+ * a content type and length where upstream sends them, internal headers removed (their names
+ * folded as on requests). A header value that cannot be written (raw Unicode, CR/LF) turns the
+ * answer into a logged 500 rather than a throw on the hijacked socket, which left clients
+ * waiting forever. Never rejects: a body that fails midway destroys the connection.
  */
 export async function writeResponse(
   req: SwiftRequest | undefined,
@@ -127,9 +140,25 @@ export async function writeResponse(
   log: Logger,
   options: EdgeOptions = CLIENT,
 ): Promise<void> {
+  if (out.headersSent) {
+    // Answered already, by the HTTP layer's deadline: this late answer has nowhere to go.
+    dropBody(res.body);
+    return;
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {
-    if ((!options.gatekeeper || !INTERNAL.test(k)) && v !== undefined) headers[k] = v;
+    if ((!options.gatekeeper || !INTERNAL.test(k.replaceAll('_', '-'))) && v !== undefined) headers[k] = v;
+  }
+  try {
+    assertHeaderValues(headers);
+  } catch (err) {
+    log.error(
+      { err, tx: txId, method: req?.method, path: req?.path },
+      'object storage response cannot be written',
+    );
+    dropBody(res.body);
+    await writeResponse(req, errorResponse(500), out, txId, log, options);
+    return;
   }
   headers['x-trans-id'] = txId;
   headers['x-openstack-request-id'] = txId;
@@ -145,11 +174,24 @@ export async function writeResponse(
     delete headers['content-length'];
     delete headers['transfer-encoding'];
   }
-  out.writeHead(res.status, headers);
   const body = res.body;
+  try {
+    out.writeHead(res.status, headers);
+  } catch (err) {
+    // A value Node still refuses (a header name): answer 500 rather than leave the client waiting.
+    log.error({ err, tx: txId, method: req?.method, path: req?.path }, 'object storage response not written');
+    dropBody(body);
+    const fault = errorResponse(500);
+    answerAndClose(
+      out,
+      500,
+      { ...fault.headers, 'x-trans-id': txId, 'x-openstack-request-id': txId },
+      head ? undefined : String(fault.body ?? ''),
+    );
+    return;
+  }
   if (head || body === undefined || res.status === 204 || res.status === 304) {
-    if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body))
-      (body as { destroy?: () => void }).destroy?.();
+    dropBody(body);
     out.end();
     return;
   }
@@ -164,34 +206,53 @@ export async function writeResponse(
     } else await pipeline(body instanceof Readable ? body : Readable.from(body), out);
   } catch (err) {
     log.debug({ err, tx: txId }, 'response stream ended early');
+    dropBody(body);
     out.destroy();
   }
 }
 
-/** Runs one client request through the pipeline and answers it. */
+/** How `serveRequest` runs for one caller. */
+export interface ServeOptions extends EdgeOptions {
+  /** The transaction id (the HTTP layer's request id); default a new one. */
+  txId?: string;
+}
+
+/**
+ * Runs one client request through the pipeline and answers it. Never rejects: a handler's throw
+ * is a logged 500, and anything failing after the answer started destroys the connection.
+ */
 export async function serveRequest(
   handler: Handler,
   raw: IncomingMessage,
   out: ServerResponse,
   log: Logger,
-  options: EdgeOptions = CLIENT,
+  options: ServeOptions = CLIENT,
 ): Promise<void> {
   const given = raw.headers['x-trans-id'];
-  const txId = !options.gatekeeper && typeof given === 'string' ? given : transactionId();
-  const parsed = toSwiftRequest(raw, options);
-  if (!('env' in parsed)) {
-    await writeResponse(undefined, parsed, out, txId, log, options);
-    return;
-  }
-  parsed.env.txId = txId;
-  let res: SwiftResponse;
+  const txId = options.txId ?? (!options.gatekeeper && typeof given === 'string' ? given : transactionId());
+  let parsed: SwiftRequest | undefined;
   try {
-    res = await handler(parsed);
+    const request = toSwiftRequest(raw, options);
+    if (!('env' in request)) {
+      await writeResponse(undefined, request, out, txId, log, options);
+      return;
+    }
+    parsed = request;
+    parsed.env.txId = txId;
+    let res: SwiftResponse;
+    try {
+      res = await handler(parsed);
+    } catch (err) {
+      log.error({ err, tx: txId, method: parsed.method, path: parsed.path }, 'object storage request failed');
+      res = errorResponse(500);
+    }
+    await writeResponse(parsed, res, out, txId, log, options);
+    if (res.status >= 500)
+      log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
   } catch (err) {
-    log.error({ err, tx: txId, method: parsed.method, path: parsed.path }, 'object storage request failed');
-    res = errorResponse(500);
+    log.error({ err, tx: txId, method: parsed?.method, path: parsed?.path }, 'object storage answer failed');
+    const fault = errorResponse(500);
+    const body = raw.method === 'HEAD' ? undefined : String(fault.body ?? '');
+    answerAndClose(out, 500, { ...fault.headers, 'x-trans-id': txId, 'x-openstack-request-id': txId }, body);
   }
-  await writeResponse(parsed, res, out, txId, log, options);
-  if (res.status >= 500)
-    log.warn({ tx: txId, method: parsed.method, path: parsed.path, status: res.status }, 'request failed');
 }

@@ -1,5 +1,7 @@
-import { Readable } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { type Duplex, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { StreamCutOffError, streamPipeline } from '@nimbus/service';
 import tar from 'tar-stream';
 import {
   discardBody,
@@ -7,29 +9,93 @@ import {
   type Handler,
   type Middleware,
   readBody,
+  reasonOf,
   response,
   type SwiftRequest,
   type SwiftResponse,
   subrequest,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
+import { swiftQuote } from './url-quote';
 
 /** `/info` entries of bulk. */
 export const bulkDeleteInfo = { max_deletes_per_request: 10_000, max_failed_deletes: 1000 };
 export const bulkUploadInfo = { max_containers_per_extraction: 10_000, max_failed_extractions: 1000 };
 
-/** Answers a bulk result as JSON, XML or text, as the Accept header asks. */
-function result(req: SwiftRequest, fields: Record<string, unknown>): SwiftResponse {
-  const accept = req.headers.accept ?? '';
-  if (accept.includes('application/json'))
-    return response(200, JSON.stringify(fields), { 'content-type': 'application/json; charset=utf-8' });
-  const text = Object.entries(fields)
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.map((e) => (Array.isArray(e) ? e.join(', ') : e)).join('\n') : v}`,
-    )
-    .join('\n');
-  return response(200, `${text}\n`, { 'content-type': 'text/plain; charset=utf-8' });
+/** Formats a bulk result may be written in, in upstream's order of preference. */
+const FORMATS = ['text/plain', 'application/json', 'application/xml', 'text/xml'];
+
+/** The best of `FORMATS` for an Accept header (first listed wins a tie; no header means any). */
+function bestFormat(accept: string | undefined): string | undefined {
+  if (!accept?.trim()) return FORMATS[0];
+  let best: string | undefined;
+  let bestQ = 0;
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+    const [type, sub] = range.split('/');
+    const match = FORMATS.find((f) => {
+      const [ft, fs] = f.split('/');
+      return (type === '*' || type === ft) && (sub === '*' || sub === fs);
+    });
+    if (match && q > bestQ) {
+      best = match;
+      bestQ = q;
+    }
+  }
+  return best;
+}
+
+/** Python's `json.dumps` spelling (`", "` and `": "` separators, non-ASCII escaped). */
+function pyJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyJson(k)}: ${pyJson(v)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Answers a bulk result as upstream writes it: always 200, the outcome in `Response Status`;
+ * JSON, XML (`root`) or plain text as the Accept header asks.
+ */
+function result(
+  req: SwiftRequest,
+  root: 'extract' | 'delete',
+  fields: Record<string, string | number>,
+  errors: [string, string][],
+): SwiftResponse {
+  const format = bestFormat(req.headers.accept);
+  if (format === 'application/json')
+    return response(200, pyJson({ ...fields, Errors: errors }), {
+      'content-type': 'application/json; charset=utf-8',
+    });
+  const keys = Object.keys(fields).sort();
+  if (format?.endsWith('/xml')) {
+    const tag = (k: string) => k.replace(/ /g, '_').toLowerCase();
+    const body = [
+      `<${root}>\n`,
+      ...keys.map((k) => `<${tag(k)}>${xmlEscape(String(fields[k]))}</${tag(k)}>\n`),
+      '<errors>\n',
+      ...errors.map(
+        ([n, s]) => `<object><name>${xmlEscape(n)}</name><status>${xmlEscape(s)}</status></object>\n`,
+      ),
+      `</errors>\n</${root}>\n`,
+    ].join('');
+    return response(200, body, { 'content-type': `${format}; charset=utf-8` });
+  }
+  const text = [
+    ...keys.map((k) => `${k}: ${fields[k]}\n`),
+    'Errors:\n',
+    ...errors.map(([n, s]) => `${n}, ${s}\n`),
+  ];
+  return response(200, text.join(''), { 'content-type': 'text/plain; charset=utf-8' });
 }
 
 /**
@@ -88,13 +154,17 @@ async function bulkDelete(req: SwiftRequest, root: Handler, base: string): Promi
         ? '409 Conflict'
         : '400 Bad Request'
     : '200 OK';
-  return result(req, {
-    'Number Deleted': deleted,
-    'Number Not Found': notFound,
-    'Response Body': '',
-    'Response Status': status,
-    Errors: errors,
-  });
+  return result(
+    req,
+    'delete',
+    {
+      'Response Status': status,
+      'Response Body': '',
+      'Number Deleted': deleted,
+      'Number Not Found': notFound,
+    },
+    errors,
+  );
 }
 
 async function extract(
@@ -110,8 +180,11 @@ async function extract(
     return errorResponse(400, 'Unsupported archive format');
   const extractor = tar.extract();
   const source = Readable.from(req.body ?? []);
-  (format === 'tar' ? source : source.pipe(createGunzip())).pipe(extractor);
+  // tar-stream's extractor is a streamx stream: Node's pipe and errors work with it, its types differ.
+  const stages = (format === 'tar' ? [extractor] : [createGunzip(), extractor]) as unknown as Duplex[];
+  streamPipeline(source, stages);
   let created = 0;
+  let serverError = false;
   const errors: [string, string][] = [];
   const made = new Set<string>();
   try {
@@ -124,9 +197,9 @@ async function extract(
       let name = h.name.replace(/^\.?\//, '');
       if (container) name = `${container}/${prefix ? `${prefix.replace(/\/?$/, '/')}` : ''}${name}`;
       const slash = name.indexOf('/');
+      // A file at the top of the archive has no container: upstream skips it.
       if (slash <= 0 || slash === name.length - 1) {
         entry.resume();
-        errors.push([`/${name}`, '400 Bad Request']);
         continue;
       }
       const cont = name.slice(0, slash);
@@ -142,7 +215,7 @@ async function extract(
           discardBody(put.body);
           if (put.status >= 300) {
             entry.resume();
-            errors.push([`/${cont}`, String(put.status)]);
+            errors.push([swiftQuote(`/${version}/${account}/${cont}`), statusLine(put.status)]);
             continue;
           }
         }
@@ -161,20 +234,42 @@ async function extract(
       );
       discardBody(put.body);
       if (put.status === 201) created++;
-      else errors.push([`/${name}`, String(put.status)]);
+      else {
+        if (put.status >= 500) serverError = true;
+        errors.push([swiftQuote(name), statusLine(put.status)]);
+      }
     }
-  } catch {
-    return result(req, {
-      'Number Files Created': created,
-      'Response Body': 'Invalid Tar File',
+  } catch (err) {
+    const fields = {
       'Response Status': '400 Bad Request',
-      Errors: errors,
-    });
+      'Response Body': `Invalid Tar File: ${archiveProblem(err)}`,
+    };
+    return result(req, 'extract', { ...fields, 'Number Files Created': created }, errors);
   }
-  return result(req, {
-    'Number Files Created': created,
-    'Response Body': '',
-    'Response Status': errors.length ? '400 Bad Request' : '201 Created',
-    Errors: errors,
-  });
+  let status = '201 Created';
+  let body = '';
+  if (errors.length) status = serverError ? '502 Bad Gateway' : '400 Bad Request';
+  else if (created === 0) [status, body] = ['400 Bad Request', 'Invalid Tar File: No Valid Files'];
+  return result(
+    req,
+    'extract',
+    { 'Response Status': status, 'Response Body': body, 'Number Files Created': created },
+    errors,
+  );
+}
+
+/** `404 Not Found`, as upstream lists a failed subrequest. */
+const statusLine = (status: number) =>
+  `${status} ${reasonOf(status) === 'Unknown' ? (STATUS_CODES[status] ?? 'Unknown') : reasonOf(status)}`;
+
+/** What was wrong with an archive, in the words of Python's tarfile (upstream's reader). */
+function archiveProblem(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'Z_DATA_ERROR' && e.message === 'incorrect header check') return 'not a gzip file';
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) return 'invalid compressed data';
+  if (e instanceof StreamCutOffError) return 'unexpected end of data';
+  const message = e.message ?? '';
+  if (/unexpected end/i.test(message)) return 'unexpected end of data';
+  if (/invalid tar header/i.test(message)) return 'bad checksum';
+  return message || 'invalid archive';
 }

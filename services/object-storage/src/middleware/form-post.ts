@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { streamPipeline } from '@nimbus/service';
 import Busboy from 'busboy';
 import {
   errorResponse,
@@ -126,7 +127,8 @@ async function handleForm(
       });
       bb.on('error', reject);
       bb.on('close', () => resolve());
-      Readable.from(req.body ?? []).pipe(bb);
+      // A body that fails midway (the client went away) fails the parser, never the process.
+      streamPipeline(Readable.from(req.body ?? []), [bb]);
     });
     await Promise.all(uploads);
   } catch {

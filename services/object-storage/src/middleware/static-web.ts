@@ -1,3 +1,4 @@
+import { urlQuote } from '@nimbus/http';
 import {
   discardBody,
   type Handler,
@@ -10,6 +11,10 @@ import {
 } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
+
+/** Upstream's `_redirect_with_slash`: a 301 to the path plus `/`, URL-quoted as a header needs. */
+const redirectWithSlash = (req: SwiftRequest) =>
+  response(301, undefined, { location: urlQuote(`${req.path}/`) });
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -39,13 +44,12 @@ export function staticWeb(info: InfoCache): Middleware {
       if (res.status === 404 && (index || listings)) {
         discardBody(res.body);
         const children = await listDir(req, root(), base, `${p.object}/`, 1);
-        if (children.length) return response(301, undefined, { location: `${req.path}/` });
+        if (children.length) return redirectWithSlash(req);
       }
       if (res.status >= 400 && error) return errorPage(req, root(), base, res, error);
       return res;
     }
-    if (p.object === undefined && !req.path.endsWith('/'))
-      return response(301, undefined, { location: `${req.path}/` });
+    if (p.object === undefined && !req.path.endsWith('/')) return redirectWithSlash(req);
     if (index) {
       const idx = await root()(subrequest(req, req.method, `${base}/${dir}${index}`, {}, undefined, 'SW'));
       if (idx.status === 200) return idx;

@@ -1,3 +1,4 @@
+import { contentDisposition } from '@nimbus/http';
 import { errorResponse, type Middleware } from '../common/swift-http';
 import type { InfoCache } from '../proxy/container-info';
 import { parseSwiftPath } from '../proxy/swift-path';
@@ -54,15 +55,20 @@ export function tempUrl(info: InfoCache): Middleware {
     req.env.source = 'TU';
     delete req.headers['x-timestamp'];
     const res = await next(req);
-    if (req.method === 'GET' && res.status >= 200 && res.status < 300) {
-      const filename = req.query.get('filename') ?? (p.object ?? '').split('/').pop() ?? '';
-      const safe = filename.replace(/"/g, '\\"');
+    if ((req.method === 'GET' || req.method === 'HEAD') && res.status >= 200 && res.status < 300) {
+      // Upstream's order: the query's `inline`/`filename`, else the object's own disposition,
+      // else the object's name. Quoted, so any name makes a valid header.
+      const filename = req.query.get('filename');
+      const existing = res.headers['content-disposition'];
+      const name = (p.object ?? '').replace(/\/+$/, '').split('/').pop() ?? '';
       res.headers['content-disposition'] =
         req.query.get('inline') !== null
-          ? req.query.get('filename') !== null
-            ? `inline; filename="${safe}"`
+          ? filename
+            ? contentDisposition('inline', filename)
             : 'inline'
-          : `attachment; filename="${safe}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+          : filename
+            ? contentDisposition('attachment', filename)
+            : (existing ?? contentDisposition('attachment', name));
       for (const k of Object.keys(res.headers))
         if (k.startsWith('x-object-meta-') && !k.startsWith('x-object-meta-public-')) delete res.headers[k];
     }
