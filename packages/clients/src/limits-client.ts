@@ -1,4 +1,4 @@
-import { type EndpointSource, RestClient } from './rest-client';
+import { type EndpointSource, RestClient, type RestClientOptions } from './rest-client';
 
 interface LimitRow {
   resource_name: string;
@@ -15,8 +15,8 @@ interface LimitRow {
 export class LimitsClient {
   private readonly rest: RestClient;
 
-  constructor(source: EndpointSource) {
-    this.rest = new RestClient('identity', source);
+  constructor(source: EndpointSource, options: RestClientOptions = {}) {
+    this.rest = new RestClient('identity', source, options);
   }
 
   /** The limit of each resource for a project of a service (optionally in one region). */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type EndpointSource, RestClient } from './rest-client';
+import { type EndpointSource, RestClient, type RestClientOptions } from './rest-client';
 
 /** One object of a container listing. */
 export interface ObjectEntry {
@@ -19,8 +19,8 @@ const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')
 export class ObjectStoreClient {
   private readonly rest: RestClient;
 
-  constructor(source: EndpointSource) {
-    this.rest = new RestClient('object-store', source);
+  constructor(source: EndpointSource, options: RestClientOptions = {}) {
+    this.rest = new RestClient('object-store', source, options);
   }
 
   /** Creates a container (a no-op when it exists). */

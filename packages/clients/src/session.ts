@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '@nimbus/auth';
 import { UnauthorizedError } from '@nimbus/errors';
-import { faultMessage } from './http-error';
+import { EndpointNotFound, faultMessage } from './http-error';
 import type { EndpointSource } from './rest-client';
 
 /** How a session authenticates against identity v3. */
@@ -17,14 +17,25 @@ export type SessionAuth =
   | { kind: 'system'; username: string; password: string; userDomainName: string }
   | { kind: 'token'; token: string; projectId?: string };
 
+/** A catalog interface. */
+export type EndpointInterface = 'public' | 'internal' | 'admin';
+
+/** Which endpoint of a service type to use: the first interface listed that the region has. */
+export interface EndpointFilter {
+  /** Interfaces in order of preference (keystoneauth's `valid_interfaces`); default `public`. */
+  interface?: EndpointInterface | readonly EndpointInterface[];
+  /** Region id or name; default any. */
+  region?: string;
+}
+
 /** Where and how a session finds endpoints. */
-export interface SessionOptions {
+export interface SessionOptions extends EndpointFilter {
   authUrl: string;
   auth: SessionAuth;
-  region?: string;
-  interface?: 'public' | 'internal' | 'admin';
   /** Re-authenticate this long before the token expires. */
   refreshSeconds?: number;
+  /** Seconds to wait for identity's answer to an authentication (default 30). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -45,18 +56,20 @@ export class Session {
     this.current = undefined;
   }
 
-  /** The URL of a service's endpoint in the catalog. */
-  async endpoint(type: string): Promise<string> {
+  /** The URL of a service's endpoint in the catalog (the session's filter, or `filter` where it says otherwise). */
+  async endpoint(type: string, filter: EndpointFilter = {}): Promise<string> {
     const { catalog } = await this.auth();
-    const iface = this.options.interface ?? 'public';
+    const wanted = filter.interface ?? this.options.interface ?? 'public';
+    const interfaces: readonly EndpointInterface[] = typeof wanted === 'string' ? [wanted] : wanted;
+    const region = filter.region ?? this.options.region;
     const entry = catalog.find((c) => c.type === type);
-    const ep = entry?.endpoints.find(
-      (e) =>
-        e.interface === iface &&
-        (!this.options.region || e.region_id === this.options.region || e.region === this.options.region),
-    );
-    if (!ep) throw new UnauthorizedError(`No ${iface} endpoint for service type ${type} in the catalog`);
-    return ep.url;
+    for (const iface of interfaces) {
+      const ep = entry?.endpoints.find(
+        (e) => e.interface === iface && (!region || e.region_id === region || e.region === region),
+      );
+      if (ep) return ep.url;
+    }
+    throw new EndpointNotFound(type, interfaces, region);
   }
 
   /** The id of a service in the catalog (unified limits are registered against it). */
@@ -68,9 +81,9 @@ export class Session {
   }
 
   /** An EndpointSource for one service type. */
-  endpointSource(type: string): EndpointSource {
+  endpointSource(type: string, filter: EndpointFilter = {}): EndpointSource {
     return {
-      endpoint: () => this.endpoint(type),
+      endpoint: () => this.endpoint(type, filter),
       token: () => this.token(),
       invalidate: () => this.invalidate(),
     };
@@ -122,6 +135,7 @@ export class Session {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout((this.options.timeoutSeconds ?? 30) * 1000),
     });
     const text = await res.text();
     if (res.status !== 201)

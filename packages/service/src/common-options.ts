@@ -1,4 +1,5 @@
 import { defineOptions, opt } from '@nimbus/config';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '@nimbus/http';
 
 /** Options every Nimbus process reads (`[DEFAULT]`). */
 export const defaultOptions = defineOptions('DEFAULT', 'Options every Nimbus process reads.', {
@@ -38,6 +39,11 @@ export const defaultOptions = defineOptions('DEFAULT', 'Options every Nimbus pro
     min: 1024,
     help: 'Largest JSON request body accepted, in bytes (413 above).',
   }),
+  request_timeout: opt.int({
+    default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    min: 0,
+    help: 'Seconds an API request may go unanswered once its body stopped arriving (an upload is never cut while its bytes keep coming); past it the client gets a logged 503 (408 when its body stalled) and the connection is closed. A backstop against a handler that never answers; 0 disables.',
+  }),
 });
 
 /** Where each service keeps its tables. */
@@ -56,12 +62,27 @@ export const serviceUserOptions = defineOptions(
     auth_url: opt.string({ default: 'http://127.0.0.1:5000/v3', help: 'Identity v3 endpoint.' }),
     username: opt.string({
       default: '',
-      help: 'Service user name (one per service is created at bootstrap).',
+      help: "Service user name; empty means the user identity's bootstrap created for each service, with the password it wrote to data_dir (all-in-one).",
     }),
     password: opt.string({ default: '', secret: true, help: 'Service user password.' }),
     project_name: opt.string({ default: 'service', help: 'Project of the service users.' }),
     user_domain_name: opt.string({ default: 'Default', help: 'Domain of the service user.' }),
     project_domain_name: opt.string({ default: 'Default', help: 'Domain of the service project.' }),
+    interface: opt.enum({
+      choices: ['internal', 'public', 'admin'],
+      default: 'internal',
+      help: 'Catalog interface of the endpoints a service calls the others at; public is tried when the region lists none.',
+    }),
+    region_name: opt.string({
+      default: '',
+      help: 'Region of the endpoints a service calls; empty means any.',
+    }),
+    timeout_seconds: opt.int({
+      default: 60,
+      min: 1,
+      max: 3600,
+      help: "Seconds a call to another service waits for the answer's headers (streamed uploads wait as long as they take).",
+    }),
     token_cache_seconds: opt.int({
       default: 5,
       min: 0,

@@ -4,6 +4,7 @@ export * from './hash-threads';
 export * from './periodic-task';
 export * from './role-heartbeats';
 export * from './role-runner';
+export * from './service-clients-factory';
 export * from './service-definition';
 export * from './service-roles';
 export * from './start-cloud';

@@ -1,5 +1,6 @@
 import type { TokenValidator } from '@nimbus/auth';
 import type { MessageBus, NotificationHandler, NotificationPriority, RpcEndpoints } from '@nimbus/bus';
+import type { ServiceClients } from '@nimbus/clients';
 import type { Config, OptionGroup } from '@nimbus/config';
 import type { Database, Migration } from '@nimbus/db';
 import type { HttpServiceSpec } from '@nimbus/http';
@@ -30,6 +31,11 @@ export interface ServiceContext {
   roles: readonly string[];
   /** Validates tokens: the identity service's own, or a remote one with a short cache. */
   tokenValidator(): TokenValidator;
+  /**
+   * The clients of the other services, authenticated as this service's user and found in the
+   * catalog: the one way a service reaches another (never its own sessions or `fetch`).
+   */
+  clients: ServiceClients;
 }
 
 /** What one role instance gets: the service context, what `setup` built, and its host. */

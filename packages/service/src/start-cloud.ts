@@ -9,6 +9,7 @@ import {
   notificationOptions,
   upgradeLevelOptions,
 } from '@nimbus/bus';
+import type { ServiceClients } from '@nimbus/clients';
 import { Config, type OptionGroup } from '@nimbus/config';
 import { type Database, migrate, openDatabase } from '@nimbus/db';
 import { UnauthorizedError } from '@nimbus/errors';
@@ -19,6 +20,7 @@ import { databaseOptions, defaultOptions, serviceUserOptions } from './common-op
 import { databaseUrl } from './database-url';
 import { startRoleHeartbeats } from './role-heartbeats';
 import { type RoleInstanceInfo, type RunningRoleInstance, startRoleInstance } from './role-runner';
+import { createServiceClients } from './service-clients-factory';
 import type { CloudEndpoint, RoleDefinition, ServiceContext, ServiceDefinition } from './service-definition';
 import { expandHosts, listRoles, type ServiceRole, selectRoles, serviceId } from './service-roles';
 
@@ -37,8 +39,8 @@ export interface StartCloudInput {
   /** Listen on ephemeral ports instead of the upstream defaults (tests). */
   ephemeralPorts?: boolean;
   logger?: Logger;
-  /** Used when no service in this process validates tokens (split-out roles). */
-  remoteTokenValidator?: (config: Config) => TokenValidator;
+  /** Used when no service in this process validates tokens (split-out roles); `clients` are the asking service's. */
+  remoteTokenValidator?: (config: Config, clients: ServiceClients) => TokenValidator;
 }
 
 /** A running set of roles. */
@@ -106,10 +108,10 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
   const endpoints: CloudEndpoint[] = [];
   const instances: RunningRoleInstance[] = [];
   let validator: TokenValidator | undefined;
-  const tokenValidator = (): TokenValidator => {
+  const tokenValidator = (clients: ServiceClients): TokenValidator => {
     if (validator) return validator;
     if (input.remoteTokenValidator) {
-      validator = input.remoteTokenValidator(config);
+      validator = input.remoteTokenValidator(config, clients);
       return validator;
     }
     return {
@@ -139,6 +141,7 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
       role: RoleDefinition,
       instance: RunningRoleInstance,
       log: Logger,
+      clients: ServiceClients,
     ) => {
       const http = instance.started.http;
       if (!role.http || !http) return;
@@ -147,7 +150,8 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
         name: role.http.catalogType ?? def.type,
         logger: log,
         bodyLimitBytes: http.bodyLimitBytes ?? defaults.max_request_body_size,
-        tokenValidator: http.tokenValidator ?? { validate: (t, o) => tokenValidator().validate(t, o) },
+        requestTimeoutSeconds: http.requestTimeoutSeconds ?? defaults.request_timeout,
+        tokenValidator: http.tokenValidator ?? { validate: (t, o) => tokenValidator(clients).validate(t, o) },
       });
       cleanups.push(async () => server.close());
       const port = input.ephemeralPorts ? 0 : role.http.port;
@@ -178,6 +182,12 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
       });
       cleanups.push(async () => db.close());
       await migrate(db, def.migrations);
+      const clients = createServiceClients({
+        config,
+        dataDir,
+        serviceName: def.name,
+        localIdentityUrl: () => endpoints.find((e) => e.type === 'identity')?.catalogUrl,
+      });
       const ctx: ServiceContext = {
         config,
         logger: log,
@@ -185,7 +195,8 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
         bus,
         dataDir,
         roles: roles.map((r) => r.role.name),
-        tokenValidator,
+        tokenValidator: () => tokenValidator(clients),
+        clients,
       };
       const shared = await def.setup?.(ctx);
       if (def.teardown) cleanups.push(async () => def.teardown!(shared));
@@ -204,7 +215,7 @@ export async function startCloud(input: StartCloudInput): Promise<RunningCloud> 
           instances.push(instance);
           cleanups.push(() => instance.stop());
           if (instance.started.tokenValidator) validator = instance.started.tokenValidator;
-          await serve(def, role, instance, roleLog);
+          await serve(def, role, instance, roleLog, clients);
         }
       }
     }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { LimitsClient, ObjectStoreClient } from '@nimbus/clients';
 import { webobFaults } from '@nimbus/http';
 import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
 import { defineService, HashThreads, type RoleContext, type StartedRole } from '@nimbus/service';
@@ -35,7 +34,7 @@ import { MetadefManager } from './manager/metadef-manager';
 import { PropertyProtections } from './manager/property-protections';
 import { RemoteImageSource } from './manager/remote-image';
 import { TaskManager } from './manager/task-manager';
-import { ServiceSessions } from './service-sessions';
+import { swiftStoreClients } from './swift-store-clients';
 
 /** The JSON-patch media types of image updates. */
 const PATCH_TYPES = [
@@ -46,7 +45,6 @@ const PATCH_TYPES = [
 /** What the roles of the image service share in one process. */
 interface ImageShared {
   images: ImageRepository;
-  sessions: ServiceSessions;
   stores: ReturnType<typeof buildStores>;
 }
 
@@ -71,17 +69,9 @@ export const imageService = defineService<ImageShared>({
   migrations: imageMigrations,
   async setup(ctx) {
     const o = ctx.config.group(imageOptions);
-    const sessions = new ServiceSessions(
-      ctx.dataDir,
-      o.swift_store_user,
-      o.swift_store_key,
-      o.swift_store_auth_address,
-    );
-    const objectStore = new ObjectStoreClient(
-      sessions.endpointSource('object-store', () => sessions.project()),
-    );
+    const objectStore = swiftStoreClients(ctx.clients, o, ctx.dataDir).objectStore;
     const stores = buildStores(o, ctx.dataDir, STAGING_STORE, () => objectStore);
-    return { images: new ImageRepository(ctx.db), sessions, stores };
+    return { images: new ImageRepository(ctx.db), stores };
   },
   roles: [
     {
@@ -129,15 +119,15 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     disallowedHosts: filtering.disallowed_hosts,
     allowPrivateNetworks: filtering.allow_private_networks,
   };
-  const { images, sessions, stores } = ctx.shared;
+  const { images, stores } = ctx.shared;
+  const { clients } = ctx;
   const members = new MemberRepository(ctx.db);
   // Unified limits, read as the service from identity with a system-scoped token.
-  const limitsClient = new LimitsClient(sessions.endpointSource('identity', () => sessions.system()));
   const quotas = new ImageQuotas(
     images,
     o.use_keystone_limits
       ? async (projectId, resources) =>
-          limitsClient.limitsFor(projectId, await sessions.system().serviceId('image'), resources)
+          clients.identity.limitsFor(projectId, await clients.serviceId('image'), resources)
       : undefined,
   );
   const tasks = new TaskRepository(ctx.db);
@@ -201,10 +191,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
           tasks,
           stores,
           data,
-          new RemoteImageSource(
-            () => sessions.identityUrl,
-            ctx.config.group(glanceDownloadOptions).extra_properties,
-          ),
+          new RemoteImageSource(clients, ctx.config.group(glanceDownloadOptions).extra_properties),
           ctx.logger,
           urlPolicy,
           o.task_time_to_live,
@@ -239,9 +226,6 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     periodic: {
       'task-purge': () => tasks.purgeExpired(),
       ...(prefetcher ? { 'cache-prefetcher': () => prefetcher.kick() } : {}),
-    },
-    async cloudReady(endpoints) {
-      sessions.identityUrl ??= endpoints.find((e) => e.type === 'identity')?.catalogUrl;
     },
     async stop() {
       await prefetcher?.stop();

@@ -1,5 +1,5 @@
 import { webobFaults } from '@nimbus/http';
-import { defineService, type RoleDefinition, serviceUserOptions } from '@nimbus/service';
+import { defineService, type RoleDefinition } from '@nimbus/service';
 import { objectStorageRoutes } from './api/routes';
 import { transactionId } from './api/swift-edge';
 import { type ObjectStorageShared, openObjectStorage } from './cluster/object-storage-shared';
@@ -16,16 +16,12 @@ const proxyRole: RoleDefinition<ObjectStorageShared> = {
   http: { port: 8080, catalogPath: '/v1/AUTH_$(project_id)s' },
   aliases: ['object-store-api'],
   async start(ctx) {
-    // Identity's URL: the configured one when split out, the running one once the cloud is up.
-    let identityUrl: string | undefined = ctx.config
-      .group(serviceUserOptions)
-      .auth_url.replace(/\/v3\/?$/, '');
     const middleware = buildMiddleware({
       ctx: ctx.shared.cluster.proxy,
       validator: ctx.tokenValidator(),
       auth: ctx.config.group(authOptions),
       log: ctx.logger,
-      identityUrl: () => identityUrl,
+      identity: ctx.clients.identity,
     });
     const pipeline = buildPipeline(middleware, proxyServer(ctx.shared.cluster.proxy));
     return {
@@ -37,10 +33,6 @@ const proxyRole: RoleDefinition<ObjectStorageShared> = {
         newRequestId: transactionId,
         badUrl: { status: 412, message: 'Invalid UTF8 or contains NULL' },
         services: { pipeline, log: ctx.logger },
-      },
-      async cloudReady(endpoints) {
-        const identity = endpoints.find((e) => e.type === 'identity');
-        if (identity) identityUrl = identity.url;
       },
     };
   },

@@ -259,7 +259,7 @@ export class ImageImport {
     let body: Readable;
     if (method === 'web-download') body = await openUri(url!, this.urlPolicy);
     else {
-      const remote = await this.remote.open(caller.token, caller.projectId, req.method as RemoteImageRef);
+      const remote = await this.remote.open(caller.token, req.method as RemoteImageRef);
       const image = await this.images.get(id);
       if (!image) throw conflict(`Image ${id} is gone`);
       await this.images.update(id, {

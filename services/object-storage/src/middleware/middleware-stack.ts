@@ -16,7 +16,7 @@ import { serverSideCopy } from './server-side-copy';
 import { sloInfo, staticLargeObject } from './static-large-object';
 import { staticWeb } from './static-web';
 import { tempAuth } from './temp-auth';
-import { s3Api } from './s3api/s3-api';
+import { type S3TokenIssuer, s3Api } from './s3api/s3-api';
 import { symlink, symlinkInfo } from './symlink';
 import { tempUrl, tempUrlInfo } from './temp-url';
 import { versionedWrites } from './versioned-writes';
@@ -25,8 +25,8 @@ export interface MiddlewareInput {
   ctx: ProxyContext;
   validator: TokenValidator;
   auth: GroupValues<typeof authOptions>;
-  /** Identity's base URL, for S3 signature checks (known once the cloud is up). */
-  identityUrl: () => string | undefined;
+  /** Identity's client, for S3 signature checks (s3tokens). */
+  identity: S3TokenIssuer;
   log: Logger;
 }
 
@@ -62,7 +62,7 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     ...(auth.tempauth_users.length
       ? [tempAuth(auth.tempauth_users, auth.reseller_prefix, auth.tempauth_token_life, log)]
       : []),
-    s3Api(input.identityUrl, input.validator, log),
+    s3Api(input.identity, input.validator, log),
     keystoneAuth(
       input.validator,
       {

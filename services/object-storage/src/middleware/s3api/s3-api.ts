@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Credentials, TokenValidator } from '@nimbus/auth';
+import { type IdentityClient, RemoteServiceError, ServiceUnreachable } from '@nimbus/clients';
 import type { Logger } from '@nimbus/logging';
 import { type Handler, type Middleware, type SwiftRequest, type SwiftResponse, discardBody, readBody, response, subrequest } from '../../common/swift-http';
 import { fromSwiftStatus, s3Error } from './s3-errors';
@@ -10,8 +11,8 @@ import { type S3Entry, completeUploadXml, initiateUploadXml, listBucketsXml, lis
 const SKEW_MS = 15 * 60 * 1000;
 const S3_ETAG = 'x-object-sysmeta-s3api-etag';
 
-/** Where identity checks S3 signatures (`POST /v3/s3tokens`); known once the cloud is up. */
-export type IdentityUrl = () => string | undefined;
+/** Where identity checks S3 signatures (`POST /v3/s3tokens`): the proxy's identity client. */
+export type S3TokenIssuer = Pick<IdentityClient, 's3Token'>;
 
 /**
  * The S3 API (upstream's s3api with s3token): path-style `/<bucket>/<key>` requests signed with
@@ -19,7 +20,7 @@ export type IdentityUrl = () => string | undefined;
  * credential's project account: buckets are containers, keys are objects, multipart uploads are
  * parts in `<bucket>+segments` joined by a static large object. Answers are S3's XML.
  */
-export function s3Api(identityUrl: IdentityUrl, validator: TokenValidator, log: Logger): Middleware {
+export function s3Api(identity: S3TokenIssuer, validator: TokenValidator, log: Logger): Middleware {
   return (next) => async (req) => {
     if (!isS3Request(req)) return next(req);
     const requestId = randomBytes(8).toString('hex').toUpperCase();
@@ -31,7 +32,7 @@ export function s3Api(identityUrl: IdentityUrl, validator: TokenValidator, log: 
     if (signed.expires !== undefined) {
       if (!Number.isFinite(signed.expires) || now > signed.date.getTime() + signed.expires * 1000) return s3Error('AccessDenied', resource, requestId);
     } else if (Math.abs(now - signed.date.getTime()) > SKEW_MS) return s3Error('RequestTimeTooSkewed', resource, requestId);
-    const creds = await authenticate(identityUrl(), validator, signed, log);
+    const creds = await authenticate(identity, validator, signed, log);
     if (typeof creds === 'string') return s3Error(creds, resource, requestId);
     req.env.credentials = creds;
     const account = `AUTH_${creds.projectId}`;
@@ -60,23 +61,19 @@ interface S3Context {
   owner: string;
 }
 
-async function authenticate(url: string | undefined, validator: TokenValidator, s: S3Signed, log: Logger): Promise<Credentials | string> {
-  if (!url) return 'ServiceUnavailable';
-  let res: Response;
+async function authenticate(identity: S3TokenIssuer, validator: TokenValidator, s: S3Signed, log: Logger): Promise<Credentials | string> {
+  let token: string;
   try {
-    res = await fetch(`${url.replace(/\/$/, '')}/v3/s3tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credentials: { access: s.access, token: Buffer.from(s.stringToSign).toString('base64'), signature: s.signature } }),
-    });
+    ({ token } = await identity.s3Token({ access: s.access, token: Buffer.from(s.stringToSign).toString('base64'), signature: s.signature }));
   } catch (err) {
-    log.warn({ err }, 'identity unreachable for an S3 signature');
-    return 'ServiceUnavailable';
+    if (err instanceof ServiceUnreachable || !(err instanceof RemoteServiceError)) {
+      log.warn({ err }, 'identity unreachable for an S3 signature');
+      return 'ServiceUnavailable';
+    }
+    const status = err.httpStatus;
+    if (status === 401 || status === 403 || status === 404) return err.message.includes('ccess') && err.message.includes('key') ? 'InvalidAccessKeyId' : 'SignatureDoesNotMatch';
+    return 'SignatureDoesNotMatch';
   }
-  const body = await res.text();
-  if (res.status === 401 || res.status === 403 || res.status === 404) return body.includes('ccess') && body.includes('key') ? 'InvalidAccessKeyId' : 'SignatureDoesNotMatch';
-  const token = res.headers.get('x-subject-token');
-  if (!res.ok || !token) return 'SignatureDoesNotMatch';
   try {
     return await validator.validate(token);
   } catch {
