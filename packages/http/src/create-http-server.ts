@@ -10,6 +10,7 @@ import { assertHeaderValues, InvalidHeaderValueError, isValidHeaderValue } from 
 import { DEFAULT_BODY_LIMIT_BYTES, type HttpServiceSpec } from './http-service-spec';
 import { httpDuration, metricsText } from './metrics';
 import { Microversion, microversionHeaders, negotiateMicroversion } from './microversion';
+import { spelledWriteHead } from './header-spelling';
 import { answerFaultAndClose, refuseTunnels } from './raw-answer';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, RequestDeadlines } from './request-deadline';
 import type { HttpMethod, Route } from './route';
@@ -38,6 +39,7 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
       const status =
         error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.status : (error.statusCode ?? 400);
       const message = error.code === 'FST_ERR_BAD_URL' && spec.badUrl ? spec.badUrl.message : error.message;
+      if (spec.headerSpelling) reply.raw.writeHead = spelledWriteHead(spec.headerSpelling);
       for (const h of spec.requestIdHeaders ?? ['x-openstack-request-id']) reply.header(h, request.id);
       const rendered = spec.faults({
         status,
@@ -59,7 +61,9 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
 
   const debugEnabled = spec.logger.isLevelEnabled('debug');
   /** Request ids and metrics are stamped inline rather than in hooks: hooks cost ~10 µs a request. */
+  const writeHead = spec.headerSpelling ? spelledWriteHead(spec.headerSpelling) : undefined;
   const stamp = (request: FastifyRequest, reply: FastifyReply) => {
+    if (writeHead) reply.raw.writeHead = writeHead;
     for (const h of idHeaders) reply.header(h, request.id);
   };
   const observe = (request: FastifyRequest, reply: FastifyReply, routeUrl: string) => {

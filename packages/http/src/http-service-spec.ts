@@ -1,6 +1,7 @@
 import type { Credentials, TokenValidator } from '@nimbus/auth';
 import type { Logger } from '@nimbus/logging';
 import type { FaultRenderer } from './fault-renderers';
+import type { HeaderSpelling } from './header-spelling';
 import type { MicroversionSpec } from './microversion';
 import type { Route } from './route';
 import type { ValidationMessageFormatter } from './validation';
@@ -28,6 +29,12 @@ export interface HttpServiceSpec<S = unknown> {
    * stalled) and the connection is closed. Covers hijacked replies too. Default 300; 0 disables.
    */
   requestTimeoutSeconds?: number;
+  /**
+   * How response header names are written on the wire: upstream's spellings, declared once per
+   * service (`titleCaseSpelling()` for Swift, a `tableSpelling([...])` for the others). Default:
+   * as handlers write them (lower case).
+   */
+  headerSpelling?: HeaderSpelling;
   /** Headers that carry the request id in responses; default `x-openstack-request-id`. */
   requestIdHeaders?: readonly string[];
   /** How a URL that cannot be decoded (invalid UTF-8) is answered; default a 400 fault. */

@@ -1,6 +1,7 @@
 export * from './api-request';
 export * from './create-http-server';
 export * from './fault-renderers';
+export * from './header-spelling';
 export * from './header-value';
 export * from './http-service-spec';
 export * from './metrics';

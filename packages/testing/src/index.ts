@@ -1,2 +1,3 @@
 export * from './start-test-cloud';
 export * from './cloud-tokens';
+export * from './raw-header-names';

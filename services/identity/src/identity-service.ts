@@ -2,6 +2,7 @@ import { keystoneFaults } from '@nimbus/http';
 import { defaultOptions, defineService } from '@nimbus/service';
 import { invalidatingWrites } from './api/invalidating-writes';
 import { identityRoutes } from './api/routes';
+import { keystoneHeaderSpelling } from './api/keystone-header-spelling';
 import { identityPolicyCheck } from './api/policy/identity-policy-check';
 import { identityOptionGroups, identityOptions, tokenOptions } from './conf/options';
 import { extensionMigrations } from './db/ext/extension-migrations';
@@ -48,6 +49,7 @@ export const identityService = defineService({
           http: {
             routes: invalidatingWrites(identityRoutes, () => core.revocations.invalidateCaches()),
             faults: keystoneFaults,
+            headerSpelling: keystoneHeaderSpelling,
             policy: identityPolicyCheck(core.enforcer),
             services: core.services,
             tokenValidator: core.validator,

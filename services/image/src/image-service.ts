@@ -5,6 +5,7 @@ import { defineService, HashThreads, type RoleContext, type StartedRole } from '
 import { imagePolicies } from './api/image-policies';
 import { ListCache } from './api/images/list-cache';
 import { imageApiRoutes } from './api/routes';
+import { glanceHeaderSpelling } from './api/glance-header-spelling';
 import { CachePrefetcher } from './cache/cache-prefetcher';
 import { ImageCache } from './cache/image-cache';
 import {
@@ -179,6 +180,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     http: {
       routes: imageApiRoutes,
       faults: webobFaults,
+      headerSpelling: glanceHeaderSpelling,
       policy: policyCheck(enforcer),
       jsonContentTypes: PATCH_TYPES,
       streamContentTypes: ['application/octet-stream'],

@@ -1,6 +1,7 @@
 import { webobFaults } from '@nimbus/http';
 import { defineService, type RoleDefinition } from '@nimbus/service';
 import { objectStorageRoutes } from './api/routes';
+import { swiftHeaderSpelling } from './api/swift-header-spelling';
 import { transactionId } from './api/swift-edge';
 import { type ObjectStorageShared, openObjectStorage } from './cluster/object-storage-shared';
 import { storageServerRole } from './cluster/storage-server-role';
@@ -28,6 +29,7 @@ const proxyRole: RoleDefinition<ObjectStorageShared> = {
       http: {
         routes: objectStorageRoutes,
         faults: webobFaults,
+        headerSpelling: swiftHeaderSpelling,
         streamContentTypes: '*',
         requestIdHeaders: ['x-openstack-request-id', 'x-trans-id'],
         newRequestId: transactionId,

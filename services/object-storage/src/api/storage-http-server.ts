@@ -1,6 +1,12 @@
 import http from 'node:http';
 import type { Logger } from '@nimbus/logging';
-import { answerAndClose, DEFAULT_REQUEST_TIMEOUT_SECONDS, RequestDeadlines } from '@nimbus/http';
+import {
+  answerAndClose,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  RequestDeadlines,
+  spelledWriteHead,
+} from '@nimbus/http';
+import { swiftHeaderSpelling } from './swift-header-spelling';
 import { errorResponse, type Handler } from '../common/swift-http';
 import { serveRequest, transactionId } from './swift-edge';
 
@@ -17,7 +23,9 @@ export async function listenStorageServer(
   requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS,
 ): Promise<http.Server> {
   const deadlines = new RequestDeadlines(requestTimeoutSeconds);
+  const writeHead = spelledWriteHead(swiftHeaderSpelling);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    res.writeHead = writeHead;
     const given = req.headers['x-trans-id'];
     const txId = typeof given === 'string' ? given : transactionId();
     // A storage server that never answers would hold its proxy until the proxy's own timeout.
