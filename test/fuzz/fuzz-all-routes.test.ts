@@ -7,7 +7,9 @@ import { formatFigures, formatFindings } from './fuzz-report';
 const options = optionsFromEnv({
   seed: 19,
   requests: 100_000,
-  seconds: 110,
+  // 100,000 requests take ~70 s on an idle 2-core machine; the budget leaves room for a CI
+  // run whose other test files share the cores.
+  seconds: 200,
   concurrency: 24,
   maxRestarts: 5,
 });
@@ -23,7 +25,7 @@ describe('fuzzing every route of every service', () => {
       console.log(formatFigures(report));
       const findings = formatFindings(report);
       if (findings) console.log(findings);
-      expect(report.requests, 'requests sent').toBeGreaterThan(0);
+      expect(report.requests, 'requests sent within the time budget').toBeGreaterThanOrEqual(options.requests);
       expect(report.routes, 'routes reached').toBeGreaterThan(250);
       expect(findings, 'crashes, hangs, 5xx and dropped connections').toBe('');
       expect(sameProcess, 'the cloud process survived').toBe(true);
