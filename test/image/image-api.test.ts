@@ -207,7 +207,7 @@ describe('image API', () => {
         await call('POST', `${ns}/objects`, {
           name: 'cpu',
           description: 'CPU',
-          properties: { cores: { type: 'integer' } },
+          properties: { cores: { title: 'Cores', type: 'integer' } },
         })
       ).status,
     ).toBe(201);

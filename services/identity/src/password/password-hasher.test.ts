@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PasswordHasher, PasswordTooLong } from './password-hasher';
+import bcrypt from 'bcrypt';
+import { PasswordHasher, PasswordVerificationError } from './password-hasher';
 
 const hasher = new PasswordHasher({ rounds: 4, maxLength: 4096 });
 
@@ -12,8 +13,28 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify('s3cret', hash)).toBe(false);
   });
 
-  it('refuses overlong passwords and answers false for missing or unknown hashes', async () => {
-    await expect(hasher.hash('x'.repeat(4097))).rejects.toBeInstanceOf(PasswordTooLong);
+  it('cuts passwords to 72 UTF-8 bytes by default, as Keystone with bcrypt', async () => {
+    const long = 'é'.repeat(2100);
+    const hash = await hasher.hash(long);
+    expect(await hasher.verify(long, hash)).toBe(true);
+    expect(await hasher.verify('é'.repeat(36), hash)).toBe(true);
+    expect(await hasher.verify('é'.repeat(35), hash)).toBe(false);
+    // A hash of the whole string (what was stored before) still verifies.
+    expect(await hasher.verify(long, await bcrypt.hash(long, 4))).toBe(true);
+  });
+
+  it('refuses passwords over the limit under strict_password_check, counting bytes', async () => {
+    const strict = new PasswordHasher({ rounds: 4, maxLength: 4096, strict: true });
+    await expect(strict.hash('x'.repeat(73))).rejects.toBeInstanceOf(PasswordVerificationError);
+    await expect(strict.hash('é'.repeat(37))).rejects.toMatchObject({ status: 403, maxBytes: 72 });
+    const hash = await strict.hash('é'.repeat(36));
+    await expect(strict.verify('é'.repeat(37), hash)).rejects.toBeInstanceOf(PasswordVerificationError);
+    expect(await strict.verify('x'.repeat(5000), null)).toBe(false);
+    const short = new PasswordHasher({ rounds: 4, maxLength: 8, strict: true });
+    await expect(short.hash('123456789')).rejects.toMatchObject({ maxBytes: 8 });
+  });
+
+  it('answers false for missing or unknown hashes', async () => {
     expect(await hasher.verify('x', null)).toBe(false);
     expect(await hasher.verify('x', 'plaintext')).toBe(false);
   });

@@ -1,5 +1,6 @@
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { pbkdf2, randomUUID, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ForbiddenError } from '@nimbus/errors';
 import bcrypt from 'bcrypt';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -8,12 +9,27 @@ const pbkdf2Async = promisify(pbkdf2);
 export interface PasswordHasherOptions {
   /** bcrypt cost; Keystone's default is 12. */
   rounds: number;
-  /** Longest password accepted ([identity] max_password_length, default 4096). */
+  /** Longest password in UTF-8 bytes ([identity] max_password_length, default 4096). */
   maxLength: number;
+  /**
+   * [DEFAULT] strict_password_check: refuse a longer password (403) instead of truncating it
+   * (Keystone's default).
+   */
+  strict?: boolean;
 }
 
-/** A password longer than allowed (Keystone answers 400 PasswordValidationError). */
-export class PasswordTooLong extends Error {}
+/** bcrypt reads no more than 72 bytes; Keystone lowers max_password_length to that for bcrypt. */
+const BCRYPT_MAX_BYTES = 72;
+
+/** A password over the length limit under strict_password_check (Keystone's PasswordVerificationError). */
+export class PasswordVerificationError extends ForbiddenError {
+  constructor(readonly maxBytes: number) {
+    super(
+      `The password length must be less than or equal to ${maxBytes}. The server could not comply with the request because the password is invalid.`,
+      { code: 'IDENTITY_PASSWORD_VERIFICATION' },
+    );
+  }
+}
 
 // A real bcrypt hash of a random secret, verified against when the user does not exist, so a
 // wrong user name costs the same time as a wrong password.
@@ -22,37 +38,60 @@ const DUMMY_HASH = '$2b$12$C6UzMDM.H6dfI/f/IKxGhuJWf8b8TdfI1/ffn/eW5.9P9f.1yOQK6
 /**
  * Hashes and verifies passwords as Keystone stores them: bcrypt (`$2b$`) by default, and
  * passlib's `$pbkdf2-sha512$` form for hashes imported from a Keystone configured with it.
- * Like Keystone, bcrypt only reads the first 72 bytes of a password.
+ *
+ * Length is counted as Keystone counts it, in UTF-8 bytes, against max_password_length lowered
+ * to bcrypt's 72 bytes: a longer password is cut to the limit, or refused with
+ * PasswordVerificationError (403) under strict_password_check, both when hashing and verifying.
  */
 export class PasswordHasher {
-  constructor(private readonly options: PasswordHasherOptions = { rounds: 12, maxLength: 4096 }) {}
+  private readonly maxBytes: number;
+  private ownDummy: Promise<string> | undefined;
 
-  async hash(password: string): Promise<string> {
-    this.checkLength(password);
-    return bcrypt.hash(password, this.options.rounds);
+  constructor(private readonly options: PasswordHasherOptions = { rounds: 12, maxLength: 4096 }) {
+    this.maxBytes = Math.min(options.maxLength, BCRYPT_MAX_BYTES);
   }
 
-  /** True when `password` matches `hash`; a missing hash still spends the time of a bcrypt check. */
+  /** Hashes with bcrypt; throws PasswordVerificationError for a long password when strict. */
+  async hash(password: string): Promise<string> {
+    return bcrypt.hash(this.limited(password), this.options.rounds);
+  }
+
+  /**
+   * True when `password` matches `hash`; a missing hash still spends the time of a bcrypt check.
+   * Throws PasswordVerificationError for a long password when strict, as Keystone does.
+   */
   async verify(password: string, hash: string | null | undefined): Promise<boolean> {
-    if (password.length > this.options.maxLength) return false;
     if (!hash) {
-      await bcrypt.compare(password, DUMMY_HASH);
+      await this.spendVerifyTime(password);
       return false;
     }
-    if (hash.startsWith('$2')) return bcrypt.compare(password, hash);
-    if (hash.startsWith('$pbkdf2-sha512$')) return verifyPbkdf2(password, hash);
-    await bcrypt.compare(password, DUMMY_HASH);
+    const bytes = this.limited(password);
+    if (hash.startsWith('$2')) return bcrypt.compare(bytes, hash);
+    if (hash.startsWith('$pbkdf2-sha512$')) return verifyPbkdf2(bytes, hash);
+    await bcrypt.compare(bytes, DUMMY_HASH);
     return false;
   }
 
-  private checkLength(password: string): void {
-    if (password.length > this.options.maxLength)
-      throw new PasswordTooLong(`Password is longer than ${this.options.maxLength} characters.`);
+  /**
+   * Spends the time of one failed verification at the configured cost, whatever the password's
+   * length (never throws): for unknown users and locked accounts.
+   */
+  async spendVerifyTime(password: string): Promise<void> {
+    this.ownDummy ??= bcrypt.hash(randomUUID(), this.options.rounds);
+    await bcrypt.compare(Buffer.from(password, 'utf8').subarray(0, this.maxBytes), await this.ownDummy);
+  }
+
+  /** The password's UTF-8 bytes within the limit: cut to it, or refused when strict. */
+  private limited(password: string): Buffer {
+    const bytes = Buffer.from(password, 'utf8');
+    if (bytes.length <= this.maxBytes) return bytes;
+    if (this.options.strict) throw new PasswordVerificationError(this.maxBytes);
+    return bytes.subarray(0, this.maxBytes);
   }
 }
 
 /** passlib's `$pbkdf2-sha512$<rounds>$<salt ab64>$<hash ab64>` ('.' instead of '+', no padding). */
-async function verifyPbkdf2(password: string, hash: string): Promise<boolean> {
+async function verifyPbkdf2(password: Buffer, hash: string): Promise<boolean> {
   const [, , roundsText, saltText, digestText] = hash.split('$');
   if (!roundsText || !saltText || !digestText) return false;
   const ab64 = (s: string) => Buffer.from(s.replaceAll('.', '+'), 'base64');

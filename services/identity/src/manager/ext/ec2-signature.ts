@@ -10,12 +10,20 @@ export interface Ec2SignedRequest {
   body_hash?: string;
 }
 
-/** AWS query-string escaping: everything but unreserved characters is percent-encoded. */
+const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+
+/**
+ * AWS query-string escaping: every UTF-8 byte but the unreserved characters is percent-encoded.
+ * Works on bytes, so a lone surrogate (which encodeURIComponent throws on) is read as U+FFFD, as
+ * Node encodes it everywhere, and the signature is checked like any other.
+ */
 function awsQuote(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += byte < 0x80 && UNRESERVED.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 function canonicalQuery(params: Record<string, string>, skip: readonly string[] = []): string {

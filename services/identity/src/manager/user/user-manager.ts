@@ -53,8 +53,6 @@ export function userNotFound(id: string): NotFoundError {
  * 401 whatever went wrong, after the same bcrypt work, so nothing tells whether an account exists.
  */
 export class UserManager {
-  private dummyHash: Promise<string> | undefined;
-
   constructor(
     private readonly users: UserRepository,
     private readonly projects: ProjectRepository,
@@ -179,7 +177,7 @@ export class UserManager {
   async authenticate(ref: UserRef, password: string): Promise<UserView> {
     const user = await this.resolve(ref);
     if (!user) {
-      await this.hasher.verify(password, await this.dummy());
+      await this.hasher.spendVerifyTime(password);
       throw authFailed();
     }
     const now = this.now();
@@ -193,7 +191,7 @@ export class UserManager {
         now,
       )
     ) {
-      await this.hasher.verify(password, await this.dummy());
+      await this.hasher.spendVerifyTime(password);
       throw authFailed();
     }
     const [current] = await this.users.passwords(user.id);
@@ -261,11 +259,6 @@ export class UserManager {
     const d = await this.projects.get(id);
     if (!d?.isDomain)
       throw new NotFoundError(`Could not find domain: ${id}.`, { code: 'IDENTITY_DOMAIN_NOT_FOUND' });
-  }
-
-  private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(randomUUID());
-    return this.dummyHash;
   }
 }
 

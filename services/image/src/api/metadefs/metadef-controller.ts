@@ -8,6 +8,7 @@ import type {
 import type { MetadefKind, MetadefManager } from '../../manager/metadef-manager';
 import { glanceTime } from '../images/image-view';
 import { callerOf, type ImageRequest } from '../image-request';
+import { checkMetadefBody } from './metadef-body';
 import { METADEF_SCHEMAS } from './metadef-schemas';
 
 /** What the metadefs controller reads of `req.services`. */
@@ -15,6 +16,7 @@ export interface MetadefServices {
   metadefs: MetadefManager;
 }
 
+type AssociationBody = { name: string; prefix?: string; properties_target?: string };
 type Req<B = any> = ImageRequest<B> & { services: MetadefServices };
 const m = (req: Req) => req.services.metadefs;
 const base = (ns: string) => `/v2/metadefs/namespaces/${ns}`;
@@ -73,42 +75,13 @@ async function namespaceView(req: Req, n: NamespaceRecord, full: boolean) {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
 
-const nsBody = {
-  type: 'object',
-  required: ['namespace'],
-  properties: {
-    namespace: { type: 'string', minLength: 1, maxLength: 80 },
-    display_name: { type: 'string', maxLength: 80 },
-    description: { type: 'string', maxLength: 500 },
-    visibility: { type: 'string', enum: ['public', 'private'] },
-    protected: { type: 'boolean' },
-    owner: { type: 'string', maxLength: 255 },
-    resource_type_associations: {
-      type: 'array',
-      items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
-    },
-    objects: { type: 'array' },
-    properties: { type: 'object' },
-    tags: { type: 'array' },
-  },
-};
-const named = {
-  type: 'object',
-  required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 255 } },
-};
-const tagsBody = {
-  type: 'object',
-  required: ['tags'],
-  properties: { tags: { type: 'array', items: named } },
-};
-
 function itemRoutes(
   kind: Exclude<MetadefKind, 'tags'>,
   view: (ns: string, i: MetadefItem) => Record<string, unknown>,
 ): Route[] {
   const path = `/v2/metadefs/namespaces/:namespace/${kind}`;
   const single = kind === 'objects' ? 'object' : 'property';
+  const nestedProperties = kind === 'objects';
   return [
     route('GET', path, async (req: Req) => {
       const n = await m(req).get(callerOf(req), req.params.namespace!);
@@ -116,46 +89,29 @@ function itemRoutes(
         return { properties: Object.fromEntries(n.properties.map((p) => [p.name, p.body])) };
       return { objects: n.objects.map((o) => view(n.namespace, o)), schema: '/v2/schemas/metadefs/objects' };
     }),
-    route(
-      'POST',
-      path,
-      async (req: Req<Record<string, unknown>>) => {
-        const { name, ...body } = req.body;
-        return respond(
-          201,
-          view(
-            req.params.namespace!,
-            await m(req).addItem(callerOf(req), req.params.namespace!, kind, String(name), body),
-          ),
-        );
-      },
-      { body: named },
-    ),
+    route('POST', path, async (req: Req) => {
+      const { name, ...body } = checkMetadefBody<{ name: string }>(single, req.body, { nestedProperties });
+      return respond(
+        201,
+        view(
+          req.params.namespace!,
+          await m(req).addItem(callerOf(req), req.params.namespace!, kind, name, body),
+        ),
+      );
+    }),
     route('GET', `${path}/:${single}`, async (req: Req) =>
       view(
         req.params.namespace!,
         await m(req).item(callerOf(req), req.params.namespace!, kind, req.params[single]!),
       ),
     ),
-    route(
-      'PUT',
-      `${path}/:${single}`,
-      async (req: Req<Record<string, unknown>>) => {
-        const { name, ...body } = req.body;
-        return view(
-          req.params.namespace!,
-          await m(req).updateItem(
-            callerOf(req),
-            req.params.namespace!,
-            kind,
-            req.params[single]!,
-            String(name),
-            body,
-          ),
-        );
-      },
-      { body: named },
-    ),
+    route('PUT', `${path}/:${single}`, async (req: Req) => {
+      const { name, ...body } = checkMetadefBody<{ name: string }>(single, req.body);
+      return view(
+        req.params.namespace!,
+        await m(req).updateItem(callerOf(req), req.params.namespace!, kind, req.params[single]!, name, body),
+      );
+    }),
     route('DELETE', `${path}/:${single}`, async (req: Req) => {
       await m(req).deleteItem(callerOf(req), req.params.namespace!, kind, req.params[single]!);
     }),
@@ -165,7 +121,9 @@ function itemRoutes(
 /** `/v2/metadefs/...` and `/v2/schemas/metadefs/...`. */
 export const metadefRoutes: Route[] = [
   route('GET', '/v2/schemas/metadefs/:kind', (req: Req) => {
-    const doc = METADEF_SCHEMAS[req.params.kind!];
+    const doc = Object.hasOwn(METADEF_SCHEMAS, req.params.kind!)
+      ? METADEF_SCHEMAS[req.params.kind!]
+      : undefined;
     if (!doc) throw new NotFoundError(`No schema named ${req.params.kind}.`);
     return doc;
   }),
@@ -181,23 +139,17 @@ export const metadefRoutes: Route[] = [
       schema: '/v2/schemas/metadefs/namespaces',
     };
   }),
-  route(
-    'POST',
-    '/v2/metadefs/namespaces',
-    async (req: Req<Record<string, unknown>>) =>
-      respond(201, await namespaceView(req, await m(req).create(callerOf(req), req.body), true)),
-    { body: nsBody },
-  ),
+  route('POST', '/v2/metadefs/namespaces', async (req: Req) => {
+    const body = checkMetadefBody('namespace', req.body);
+    return respond(201, await namespaceView(req, await m(req).create(callerOf(req), body), true));
+  }),
   route('GET', '/v2/metadefs/namespaces/:namespace', async (req: Req) =>
     namespaceView(req, await m(req).get(callerOf(req), req.params.namespace!), true),
   ),
-  route(
-    'PUT',
-    '/v2/metadefs/namespaces/:namespace',
-    async (req: Req<Record<string, unknown>>) =>
-      namespaceView(req, await m(req).update(callerOf(req), req.params.namespace!, req.body), true),
-    { body: nsBody },
-  ),
+  route('PUT', '/v2/metadefs/namespaces/:namespace', async (req: Req) => {
+    const body = checkMetadefBody('namespace', req.body);
+    return namespaceView(req, await m(req).update(callerOf(req), req.params.namespace!, body), true);
+  }),
   route('DELETE', '/v2/metadefs/namespaces/:namespace', async (req: Req) => {
     await m(req).delete(callerOf(req), req.params.namespace!);
   }),
@@ -206,24 +158,16 @@ export const metadefRoutes: Route[] = [
   route('GET', '/v2/metadefs/namespaces/:namespace/tags', async (req: Req) => ({
     tags: (await m(req).get(callerOf(req), req.params.namespace!)).tags.map(tagView),
   })),
-  route(
-    'POST',
-    '/v2/metadefs/namespaces/:namespace/tags',
-    async (req: Req<{ tags: { name: string }[] }>) => {
-      const append = String(req.headers['x-openstack-append'] ?? '').toLowerCase() === 'true';
-      return respond(201, {
-        tags: (
-          await m(req).setTags(
-            callerOf(req),
-            req.params.namespace!,
-            req.body.tags.map((t) => t.name),
-            append,
-          )
-        ).map((t) => ({ name: t.name })),
-      });
-    },
-    { body: tagsBody },
-  ),
+  route('POST', '/v2/metadefs/namespaces/:namespace/tags', async (req: Req) => {
+    const { tags } = checkMetadefBody<{ tags: { name: string }[] }>('tags', req.body);
+    const append = String(req.headers['x-openstack-append'] ?? '').toLowerCase() === 'true';
+    const names = tags.map((t) => t.name);
+    return respond(201, {
+      tags: (await m(req).setTags(callerOf(req), req.params.namespace!, names, append)).map((t) => ({
+        name: t.name,
+      })),
+    });
+  }),
   route('DELETE', '/v2/metadefs/namespaces/:namespace/tags', async (req: Req) => {
     await m(req).setTags(callerOf(req), req.params.namespace!, [], false);
   }),
@@ -236,22 +180,12 @@ export const metadefRoutes: Route[] = [
       tagView(await m(req).addItem(callerOf(req), req.params.namespace!, 'tags', req.params.tag!, {})),
     ),
   ),
-  route(
-    'PUT',
-    '/v2/metadefs/namespaces/:namespace/tags/:tag',
-    async (req: Req<{ name: string }>) =>
-      tagView(
-        await m(req).updateItem(
-          callerOf(req),
-          req.params.namespace!,
-          'tags',
-          req.params.tag!,
-          req.body.name,
-          {},
-        ),
-      ),
-    { body: named },
-  ),
+  route('PUT', '/v2/metadefs/namespaces/:namespace/tags/:tag', async (req: Req) => {
+    const { name } = checkMetadefBody<{ name: string }>('tag', req.body);
+    return tagView(
+      await m(req).updateItem(callerOf(req), req.params.namespace!, 'tags', req.params.tag!, name, {}),
+    );
+  }),
   route('DELETE', '/v2/metadefs/namespaces/:namespace/tags/:tag', async (req: Req) => {
     await m(req).deleteItem(callerOf(req), req.params.namespace!, 'tags', req.params.tag!);
   }),
@@ -263,13 +197,10 @@ export const metadefRoutes: Route[] = [
       associationView,
     ),
   })),
-  route(
-    'POST',
-    '/v2/metadefs/namespaces/:namespace/resource_types',
-    async (req: Req<{ name: string; prefix?: string; properties_target?: string }>) =>
-      respond(201, associationView(await m(req).associate(callerOf(req), req.params.namespace!, req.body))),
-    { body: named },
-  ),
+  route('POST', '/v2/metadefs/namespaces/:namespace/resource_types', async (req: Req) => {
+    const body = checkMetadefBody<AssociationBody>('resource_type_association', req.body);
+    return respond(201, associationView(await m(req).associate(callerOf(req), req.params.namespace!, body)));
+  }),
   route('DELETE', '/v2/metadefs/namespaces/:namespace/resource_types/:resource_type', async (req: Req) => {
     await m(req).dissociate(callerOf(req), req.params.namespace!, req.params.resource_type!);
   }),
