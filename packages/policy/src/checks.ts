@@ -53,6 +53,40 @@ export function literal(text: string): string | undefined {
   return undefined;
 }
 
+/** Reads a dotted path whose parts were split once, at compile time. */
+function pathReader(path: string): (obj: Record<string, unknown>) => unknown {
+  const parts = path.split('.');
+  if (parts.length === 1) return (obj) => obj[path];
+  return (obj) => {
+    if (path in obj) return obj[path];
+    let cur: unknown = obj;
+    for (const part of parts) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur;
+  };
+}
+
+/**
+ * Compiles the right side of a check: a literal, one `%(key)s` read straight from the target, or
+ * a template substituted in full. Undefined when a key is missing.
+ */
+function compileValue(text: string): (target: Record<string, unknown>) => string | undefined {
+  const constant = literal(text);
+  if (constant !== undefined) return () => constant;
+  if (!text.includes('%(')) return () => text;
+  const single = /^%\(([^)]+)\)s$/.exec(text);
+  if (single) {
+    const read = pathReader(single[1]!);
+    return (target) => {
+      const v = read(target);
+      return v === undefined ? undefined : pyStr(v);
+    };
+  }
+  return (target) => substitute(text, target);
+}
+
 /** Builds the check for one `kind:match` token. */
 export function compileAtom(token: string): Check {
   if (token === '@') return () => true;
@@ -75,21 +109,29 @@ export function compileAtom(token: string): Check {
     };
   }
   if (kind === 'role') {
+    const fixed = match.includes('%(') ? undefined : match.toLowerCase();
+    const wantedOf = compileValue(match);
     return ({ target, creds }) => {
-      const wanted = match.includes('%(') ? substitute(match, target) : match;
+      const wanted = fixed ?? wantedOf(target)?.toLowerCase();
       if (wanted === undefined) return false;
-      const roles = Array.isArray(creds.roles) ? (creds.roles as unknown[]) : [];
-      return roles.some((r) => String(r).toLowerCase() === wanted.toLowerCase());
+      const roles = creds.roles;
+      if (!Array.isArray(roles)) return false;
+      for (const r of roles) {
+        if (r === wanted || String(r).toLowerCase() === wanted) return true;
+      }
+      return false;
     };
   }
   if (kind === 'http' || kind === 'https') return () => false;
   // Generic check: the left side is a creds path, or a literal compared with the right side.
   const leftLiteral = literal(kind);
+  const rightOf = compileValue(match);
+  const read = pathReader(kind);
   return ({ target, creds }) => {
-    const right = literal(match) ?? substitute(match, target);
+    const right = rightOf(target);
     if (right === undefined) return false;
     if (leftLiteral !== undefined) return leftLiteral === right;
-    const value = lookupPath(creds, kind);
+    const value = read(creds);
     if (value === undefined) return false;
     if (Array.isArray(value)) return value.map(pyStr).includes(right);
     return pyStr(value) === right;

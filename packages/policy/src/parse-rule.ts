@@ -29,6 +29,14 @@ function tokenize(rule: string): Token[] {
   return tokens;
 }
 
+/** The rule names a check string refers to with `rule:name`, in order of appearance. */
+export function ruleReferences(rule: string): string[] {
+  const names: string[] = [];
+  for (const t of tokenize(rule))
+    if (t.kind === 'atom' && t.value.startsWith('rule:')) names.push(t.value.slice(5));
+  return names;
+}
+
 /**
  * Compiles an oslo.policy rule string (`role:admin or (role:reader and project_id:%(project_id)s)`)
  * into a check. Precedence as oslo: `not` binds tightest, then `and`, then `or`. An empty rule
@@ -79,7 +87,8 @@ export function parseRule(rule: string): Check {
     }
     if (t.kind === 'op') throw new PolicySyntaxError(`unexpected '${t.value}' in rule: ${rule}`);
     pos++;
-    if (!t.value.includes(':') && t.value !== '@' && t.value !== '!') throw new PolicySyntaxError(`'${t.value}' is not a check in rule: ${rule}`);
+    if (!t.value.includes(':') && t.value !== '@' && t.value !== '!')
+      throw new PolicySyntaxError(`'${t.value}' is not a check in rule: ${rule}`);
     return compileAtom(t.value);
   };
   const check = parseOr();

@@ -4,12 +4,30 @@ import { join } from 'node:path';
 import { ForbiddenError } from '@nimbus/errors';
 import { describe, expect, it } from 'vitest';
 import { PolicySyntaxError, parseRule } from './parse-rule';
-import { InvalidScopeError, PolicyEnforcer, PolicyNotRegistered } from './policy-enforcer';
+import { PolicyEnforcer } from './policy-enforcer';
+import { InvalidScopeError, PolicyNotRegistered } from './policy-errors';
 import { generateSampleYaml } from './sample';
 
-const creds = (over: Record<string, unknown> = {}) => ({ user_id: 'u1', project_id: 'p1', roles: ['Member', 'reader'], is_admin: false, system_scope: null, ...over });
-const run = (rule: string, target: Record<string, unknown> = {}, c = creds(), rules: Record<string, string> = {}) =>
-  parseRule(rule)({ target, creds: c, rule: (n) => (n in rules ? parseRule(rules[n]!) : undefined), stack: [] });
+const creds = (over: Record<string, unknown> = {}) => ({
+  user_id: 'u1',
+  project_id: 'p1',
+  roles: ['Member', 'reader'],
+  is_admin: false,
+  system_scope: null,
+  ...over,
+});
+const run = (
+  rule: string,
+  target: Record<string, unknown> = {},
+  c = creds(),
+  rules: Record<string, string> = {},
+) =>
+  parseRule(rule)({
+    target,
+    creds: c,
+    rule: (n) => (n in rules ? parseRule(rules[n]!) : undefined),
+    stack: [],
+  });
 
 describe('rule grammar', () => {
   it('handles always, never and empty rules', () => {
@@ -60,7 +78,15 @@ describe('rule grammar', () => {
   });
 
   it('rejects malformed rules', () => {
-    for (const bad of ['role:admin and', '(role:admin', 'role:admin)', 'or role:admin', 'admin', 'role:a role:b', 'not']) {
+    for (const bad of [
+      'role:admin and',
+      '(role:admin',
+      'role:admin)',
+      'or role:admin',
+      'admin',
+      'role:a role:b',
+      'not',
+    ]) {
       expect(() => parseRule(bad), bad).toThrow(PolicySyntaxError);
     }
   });
@@ -69,7 +95,12 @@ describe('rule grammar', () => {
 describe('PolicyEnforcer', () => {
   const defaults = [
     { name: 'admin_required', checkStr: 'role:admin', description: 'admin' },
-    { name: 'identity:get_user', checkStr: 'rule:admin_required or user_id:%(target.user.id)s', description: 'Show a user.', scopeTypes: ['system', 'project'] as const },
+    {
+      name: 'identity:get_user',
+      checkStr: 'rule:admin_required or user_id:%(target.user.id)s',
+      description: 'Show a user.',
+      scopeTypes: ['system', 'project'] as const,
+    },
     {
       name: 'identity:list_users',
       checkStr: 'role:admin and system_scope:all',
@@ -85,19 +116,29 @@ describe('PolicyEnforcer', () => {
     expect(denied.allowed).toBe(false);
     expect(denied.reason).toContain('identity:get_user');
     expect(() => e.authorize('identity:list_users', {}, creds())).toThrow(ForbiddenError);
-    expect(() => e.authorize('identity:list_users', {}, creds())).toThrow("Policy doesn't allow identity:list_users to be performed.");
+    expect(() => e.authorize('identity:list_users', {}, creds())).toThrow(
+      "Policy doesn't allow identity:list_users to be performed.",
+    );
     expect(() => e.enforce('nope', {}, creds())).toThrow(PolicyNotRegistered);
   });
 
   it('ORs deprecated rules in until new defaults are enforced', () => {
-    expect(new PolicyEnforcer({ defaults, enforceNewDefaults: false }).enforce('identity:list_users', {}, creds()).allowed).toBe(true);
-    expect(new PolicyEnforcer({ defaults, enforceNewDefaults: true }).enforce('identity:list_users', {}, creds()).allowed).toBe(false);
+    expect(
+      new PolicyEnforcer({ defaults, enforceNewDefaults: false }).enforce('identity:list_users', {}, creds())
+        .allowed,
+    ).toBe(true);
+    expect(
+      new PolicyEnforcer({ defaults, enforceNewDefaults: true }).enforce('identity:list_users', {}, creds())
+        .allowed,
+    ).toBe(false);
   });
 
   it('enforces scope types when asked', () => {
     const e = new PolicyEnforcer({ defaults, enforceScope: true, enforceNewDefaults: true });
     expect(() => e.enforce('identity:get_user', {}, creds(), 'domain')).toThrow(InvalidScopeError);
-    expect(e.enforce('identity:get_user', { target: { user: { id: 'u1' } } }, creds(), 'project').allowed).toBe(true);
+    expect(
+      e.enforce('identity:get_user', { target: { user: { id: 'u1' } } }, creds(), 'project').allowed,
+    ).toBe(true);
   });
 
   it('loads overrides from policy.yaml, and a broken override denies instead of crashing', () => {

@@ -1,17 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '@nimbus/config';
 import type { Database } from '@nimbus/db';
 import type { Logger } from '@nimbus/logging';
-import { PolicyEnforcer } from '@nimbus/policy';
-import { parse } from 'yaml';
+import { loadServicePolicy } from '@nimbus/policy';
 import { identityPolicies } from './api/policy/identity-policies';
+import { identityPolicyCredentials } from './api/policy/identity-policy-credentials';
 import { keyRepositoryPath } from './cli/fernet-commands';
 import {
   authOptions,
   extensionOptions,
   fernetOptions,
   identityOptions,
+  passwordCheckOptions,
   policyOptions,
   resourceOptions,
   securityComplianceOptions,
@@ -55,6 +55,8 @@ export interface IdentityCoreInput {
   db: Database;
   dataDir: string;
   logger: Logger;
+  /** Reload the policy file when it changes (default true; one-shot commands pass false). */
+  watchPolicy?: boolean;
 }
 
 /** A function whose answer is reused for `ms` milliseconds, or until `generation()` moves. */
@@ -70,13 +72,6 @@ function shortLived<T>(fn: () => Promise<T>, generation: () => number, ms = 1000
     }
     return value;
   };
-}
-
-/** Loads `policy.yaml` overrides (rule name → check string), when the file exists. */
-function policyOverrides(path: string): Record<string, string> | undefined {
-  if (!existsSync(path)) return undefined;
-  const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
-  return Object.fromEntries(Object.entries(doc ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
 /**
@@ -102,6 +97,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const hasher = new PasswordHasher({
     rounds: identity.password_hash_rounds,
     maxLength: identity.max_password_length,
+    strict: config.group(passwordCheckOptions).strict_password_check,
   });
   const events = lateBoundEvents();
 
@@ -228,12 +224,16 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     },
   );
   const validator = new LocalTokenValidator(tokens, renderer, revocations);
-  const enforcer = new PolicyEnforcer({
+  // <policy_dir>/identity.yaml, over the single policy_file of earlier releases.
+  const policy = loadServicePolicy({
+    serviceType: 'identity',
     defaults: identityPolicies,
-    overrides: policyOverrides(resolve(dataDir, pol.policy_file)),
-    enforceScope: pol.enforce_scope,
-    enforceNewDefaults: pol.enforce_new_defaults,
+    config,
+    dataDir,
     logger: input.logger,
+    credentials: identityPolicyCredentials,
+    legacyFile: pol.policy_file ? resolve(dataDir, pol.policy_file) : undefined,
+    watch: input.watchPolicy ?? true,
   });
   return {
     services: {
@@ -250,7 +250,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
     },
     revocations,
     validator,
-    enforcer,
+    policy,
     refreshSeconds: token.revocation_refresh_seconds,
   };
 }

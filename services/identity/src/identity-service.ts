@@ -1,15 +1,45 @@
+import { messagingDefaultOptions, notificationOptions, notifierOptionsFromConfig } from '@nimbus/bus';
 import { keystoneFaults } from '@nimbus/http';
-import { defaultOptions, defineService } from '@nimbus/service';
+import { defaultOptions, defineService, type RoleContext } from '@nimbus/service';
+import { auditedWrites } from './api/audited-writes';
 import { invalidatingWrites } from './api/invalidating-writes';
 import { identityRoutes } from './api/routes';
 import { keystoneHeaderSpelling } from './api/keystone-header-spelling';
-import { identityPolicyCheck } from './api/policy/identity-policy-check';
+import { notificationFormatOptions } from './conf/notification-options';
 import { identityOptionGroups, identityOptions, tokenOptions } from './conf/options';
 import { extensionMigrations } from './db/ext/extension-migrations';
 import { identityMigrations } from './db/migrations/index';
-import { buildIdentityCore } from './identity-core';
+import { buildIdentityCore, type IdentityCore } from './identity-core';
 import { bootstrapCloud } from './manager/bootstrap/cloud-bootstrap';
 import { managerBootstrapPort } from './manager/bootstrap/manager-bootstrap-port';
+import { IdentityNotifier, type NotificationFormat } from './manager/notification/identity-notifier';
+
+/**
+ * Keystone's notifier: publisher `identity.<host>` on the `keystone` control exchange (or
+ * `[DEFAULT] control_exchange`), in `[DEFAULT] notification_format`.
+ */
+function identityNotifier(ctx: RoleContext, core: IdentityCore): IdentityNotifier {
+  const o = ctx.config.group(notificationFormatOptions);
+  const notifier = ctx.bus.notifier(
+    `identity.${ctx.host}`,
+    notifierOptionsFromConfig(
+      ctx.config.group(notificationOptions),
+      ctx.config.group(messagingDefaultOptions).control_exchange,
+      'keystone',
+    ),
+  );
+  const { users, catalog } = core.services;
+  return new IdentityNotifier(
+    notifier,
+    // The option's choices are exactly NotificationFormat's members.
+    { format: o.notification_format as NotificationFormat, optOut: o.notification_opt_out },
+    {
+      userName: async (id) => (await users.find(id))?.name,
+      identityServiceId: async () => (await catalog.listServices({ type: 'identity' }))[0]?.id,
+    },
+    ctx.logger,
+  );
+}
 
 /**
  * Identity (Keystone v3): tokens, resources, assignments, the catalog and the extensions. It
@@ -20,7 +50,7 @@ export const identityService = defineService({
   id: 'identity',
   type: 'identity',
   name: 'keystone',
-  options: identityOptionGroups,
+  options: [...identityOptionGroups, notificationFormatOptions],
   migrations: [...identityMigrations, ...extensionMigrations],
   roles: [
     {
@@ -45,12 +75,15 @@ export const identityService = defineService({
           logger: ctx.logger,
         });
         await core.revocations.refresh();
+        const notifications = identityNotifier(ctx, core);
         return {
           http: {
-            routes: invalidatingWrites(identityRoutes, () => core.revocations.invalidateCaches()),
+            routes: invalidatingWrites(auditedWrites(identityRoutes, notifications), () =>
+              core.revocations.invalidateCaches(),
+            ),
             faults: keystoneFaults,
             headerSpelling: keystoneHeaderSpelling,
-            policy: identityPolicyCheck(core.enforcer),
+            policy: core.policy,
             services: core.services,
             tokenValidator: core.validator,
           },
@@ -58,6 +91,9 @@ export const identityService = defineService({
           periodic: {
             'revocation-refresh': () => core.revocations.refresh(),
             'revocation-prune': () => core.revocations.prune(),
+          },
+          async stop() {
+            core.policy.close();
           },
           async cloudReady(endpoints) {
             const usage = await bootstrapCloud(managerBootstrapPort(core.services), {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
+import { messagingDefaultOptions, notificationOptions, notifierOptionsFromConfig } from '@nimbus/bus';
 import { webobFaults } from '@nimbus/http';
-import { PolicyEnforcer, policyCheck } from '@nimbus/policy';
+import { loadServicePolicy, osloPolicyOptions } from '@nimbus/policy';
 import { defineService, HashThreads, type RoleContext, type StartedRole } from '@nimbus/service';
 import { imagePolicies } from './api/image-policies';
 import { ListCache } from './api/images/list-cache';
@@ -17,6 +18,7 @@ import {
   importPluginOptions,
   injectMetadataOptions,
 } from './conf/options';
+import { imageNotificationOptions } from './conf/notification-options';
 import { imageMigrations } from './db/migrations/index';
 import { ImageRepository, STAGING_STORE } from './db/repositories/image-repository';
 import { MemberRepository } from './db/repositories/member-repository';
@@ -26,6 +28,7 @@ import { buildStores } from './drivers/store/build-stores';
 import { ImageData } from './manager/image-data';
 import { ImageImport } from './manager/image-import';
 import { ImageManager } from './manager/image-manager';
+import { ImageNotifier } from './manager/image-notifier';
 import { ImageQuotas } from './manager/image-quotas';
 import { ImageScrubber } from './manager/image-scrubber';
 import { importPlugins } from './manager/import-plugins/plugin-registry';
@@ -66,6 +69,8 @@ export const imageService = defineService<ImageShared>({
     imageConversionOptions,
     injectMetadataOptions,
     imageFormatOptions,
+    imageNotificationOptions,
+    osloPolicyOptions,
   ],
   migrations: imageMigrations,
   async setup(ctx) {
@@ -110,6 +115,20 @@ export const imageService = defineService<ImageShared>({
   ],
 });
 
+/** Glance's notifier: `[image] default_publisher_id` on the `glance` control exchange. */
+function imageNotifier(ctx: RoleContext<ImageShared>): ImageNotifier {
+  const o = ctx.config.group(imageNotificationOptions);
+  const notifier = ctx.bus.notifier(
+    o.default_publisher_id,
+    notifierOptionsFromConfig(
+      ctx.config.group(notificationOptions),
+      ctx.config.group(messagingDefaultOptions).control_exchange,
+      'glance',
+    ),
+  );
+  return new ImageNotifier(notifier, o.disabled_notifications, ctx.logger);
+}
+
 /** The image API role: the manager, data path, imports, cache and their routes. */
 async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole> {
   const o = ctx.config.group(imageOptions);
@@ -139,7 +158,13 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
       })
     : undefined;
   await cache?.init();
-  const enforcer = new PolicyEnforcer({ defaults: imagePolicies, logger: ctx.logger });
+  const enforcer = loadServicePolicy({
+    serviceType: 'image',
+    defaults: imagePolicies,
+    config: ctx.config,
+    dataDir: ctx.dataDir,
+    logger: ctx.logger,
+  });
   const protections = o.property_protection_file
     ? PropertyProtections.load(
         resolve(ctx.dataDir, o.property_protection_file),
@@ -148,6 +173,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
           enforcer.evaluate(`rule:${rule}`, {}, { roles: caller.roles ?? [], project_id: caller.projectId }),
       )
     : undefined;
+  const notifier = imageNotifier(ctx);
   const manager = new ImageManager(
     images,
     members,
@@ -160,6 +186,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     cache,
     protections,
     quotas,
+    notifier,
   );
   const hasher = new HashThreads();
   const data = new ImageData(
@@ -174,6 +201,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     hasher,
     cache,
     quotas,
+    notifier,
   );
   const prefetcher = cache && new CachePrefetcher(cache, (id) => data.cacheImage(id), ctx.logger);
   return {
@@ -181,7 +209,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
       routes: imageApiRoutes,
       faults: webobFaults,
       headerSpelling: glanceHeaderSpelling,
-      policy: policyCheck(enforcer),
+      policy: enforcer,
       jsonContentTypes: PATCH_TYPES,
       streamContentTypes: ['application/octet-stream'],
       services: {
@@ -218,7 +246,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
         tasks: new TaskManager(tasks, manager, { default: o.limit_param_default, max: o.api_limit_max }),
         stores,
         ...(cache && prefetcher ? { cache: { cache, prefetcher } } : {}),
-        members: new MemberManager(members, manager, o.image_member_quota),
+        members: new MemberManager(members, manager, o.image_member_quota, notifier),
         metadefs: new MetadefManager(new MetadefRepository(ctx.db)),
         listLimits: { default: o.limit_param_default, max: o.api_limit_max },
         quotas,
@@ -230,6 +258,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
       ...(prefetcher ? { 'cache-prefetcher': () => prefetcher.kick() } : {}),
     },
     async stop() {
+      enforcer.close();
       await prefetcher?.stop();
       await hasher.close();
     },

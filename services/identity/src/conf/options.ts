@@ -1,4 +1,5 @@
 import { defineOptions, opt } from '@nimbus/config';
+import { osloPolicyOptions } from '@nimbus/policy';
 
 /** Keystone's `[token]`. */
 export const tokenOptions = defineOptions('token', 'Token lifetime and rescoping.', {
@@ -122,21 +123,20 @@ export const extensionOptions = defineOptions(
   },
 );
 
-/** oslo.policy's `[oslo_policy]`. */
-export const policyOptions = defineOptions('oslo_policy', 'Policy enforcement.', {
-  policy_file: opt.string({
-    default: 'policy.yaml',
-    help: 'Rule overrides (YAML), relative to the data directory; absent means the defaults.',
-  }),
-  enforce_scope: opt.bool({ default: false, help: 'Refuse tokens whose scope the rule does not allow.' }),
-  enforce_new_defaults: opt.bool({
+/** oslo.policy's `[oslo_policy]`, shared by every service (declared in @nimbus/policy). */
+export const policyOptions = osloPolicyOptions;
+
+/** Keystone's password length rule, in `[DEFAULT]` as upstream. */
+export const passwordCheckOptions = defineOptions('DEFAULT', 'Options every Nimbus process reads.', {
+  strict_password_check: opt.bool({
     default: false,
-    help: 'Use only the secure-RBAC defaults, not the deprecated rules.',
+    help: 'Refuse a password longer than max_password_length (403) instead of truncating it.',
   }),
 });
 
 /** Every option group identity reads. */
 export const identityOptionGroups = [
+  passwordCheckOptions,
   tokenOptions,
   fernetOptions,
   identityOptions,

@@ -14,6 +14,7 @@ import { InspectingStream, mismatch } from '../format/format-inspector';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';
+import { type ImageNotifier, importProperties } from './image-notifier';
 import type { ImageQuotas } from './image-quotas';
 
 /** Upload limits (Glance's `image_size_cap` and `user_storage_quota`). */
@@ -78,6 +79,8 @@ export class ImageData {
     private readonly hasher: HashThreads,
     private readonly cache?: ImageCache,
     private readonly quotas?: ImageQuotas,
+    /** Announces the data path as Glance does (`image.prepare`, `image.upload`, `image.activate`). */
+    private readonly notifier?: ImageNotifier,
   ) {}
 
   /** Stores the data of a queued image; `body` must come from `cutOffAware` so a cut-off upload fails. */
@@ -100,11 +103,15 @@ export class ImageData {
     await this.quotas?.enforce(image.owner, { image_size_total: 0, image_count_uploading: 1 });
     if (!(await this.images.transition(id, ['queued'], 'saving')))
       throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    // Glance saves the image as saving before the data comes: that save is an update.
+    await this.manager.announce('image.update', id);
     // Over a size limit: back to queued for another try, as upstream. Refused by the inspector,
     // or cut off midway: killed, and no byte of it kept.
     await this.ingest(image, body, 'saving', max, store, (err) =>
       err instanceof PayloadTooLargeError ? 'queued' : 'killed',
     );
+    // ...and again once its data is in.
+    await this.manager.announce('image.update', id);
   }
 
   /**
@@ -171,6 +178,7 @@ export class ImageData {
     to = 'active',
   ): Promise<void> {
     const id = image.id;
+    await this.notifier?.image('image.prepare', { ...image, status: from }, importProperties(image));
     const hashing = this.hasher.open(['md5', this.limits.hashAlgorithm]);
     const meter = new MeteringStream(hashing, max);
     const inspector = new InspectingStream(DATA_CHUNK);
@@ -190,6 +198,11 @@ export class ImageData {
       if (stored) await store.delete(stored.location);
       const status = failedStatus(err);
       if (status) await this.images.transition(id, [from], status);
+      await this.notifier?.send(
+        'error',
+        'image.upload',
+        `Failed to upload image data for image ${id}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       throw err;
     }
     const found = inspector.result();
@@ -208,7 +221,15 @@ export class ImageData {
       { store: store.id, url: stored.location },
     );
     // The image was deleted (or otherwise moved on) while its data was arriving: keep nothing.
-    if (!done) await store.delete(stored.location);
+    if (!done) {
+      await store.delete(stored.location);
+      return;
+    }
+    const now = this.notifier && (await this.images.get(id));
+    if (now) {
+      await this.notifier!.image('image.upload', now, importProperties(now));
+      if (to === 'active' && image.status !== 'active') await this.notifier!.image('image.activate', now);
+    }
   }
 
   /** The data (or a range of it) of an active image; undefined when it has none (204 upstream). */

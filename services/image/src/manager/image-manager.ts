@@ -9,6 +9,7 @@ import { BASE_FIELDS, CONTAINER_FORMATS, DISK_FORMATS, READ_ONLY, RESERVED_PREFI
 import type { ImageQuery } from './image-query';
 import type { PropertyOperation, PropertyProtections } from './property-protections';
 import type { ImageQuotas } from './image-quotas';
+import type { ImageNotifier } from './image-notifier';
 
 /** Quotas of images (Glance's `[DEFAULT]` limits). */
 export interface ImageLimits {
@@ -42,7 +43,15 @@ export class ImageManager {
     private readonly cache?: ImageCache,
     private readonly protections?: PropertyProtections,
     private readonly quotas?: ImageQuotas,
+    /** Announces changes as Glance does (`image.create`, `image.update`, `image.delete`). */
+    private readonly notifier?: ImageNotifier,
   ) {}
+
+  /** Announces an image's current state (e.g. `image.update`); a gone image is not announced. */
+  async announce(eventType: string, id: string): Promise<void> {
+    const image = this.notifier && (await this.images.get(id));
+    if (image) await this.notifier!.image(eventType, image);
+  }
 
   /** An image the caller may see, or 404. */
   async get(caller: ImageCaller, id: string): Promise<ImageRecord> {
@@ -85,7 +94,7 @@ export class ImageManager {
       throw tooLarge(`Maximum number of tags exceeded by ${new Set(tags).size - this.limits.tags}`);
     this.checkPropertyCount(props);
     await this.quotas?.enforce(owner, { image_count_total: 0 });
-    return this.images.create({
+    const created = await this.images.create({
       id,
       name: (base.name as string | null | undefined) ?? null,
       status: 'queued',
@@ -105,6 +114,8 @@ export class ImageManager {
       properties: props,
       tags: [...new Set(tags)],
     });
+    await this.notifier?.image('image.create', created);
+    return created;
   }
 
   /** `GET /v2/images`: one page and whether more follow. */
@@ -146,7 +157,9 @@ export class ImageManager {
       properties: next.properties,
       tags: next.tags,
     });
-    return (await this.images.get(id))!;
+    const updated = (await this.images.get(id))!;
+    await this.notifier?.image('image.update', updated);
+    return updated;
   }
 
   async delete(caller: ImageCaller, id: string): Promise<void> {
@@ -154,8 +167,14 @@ export class ImageManager {
     if (image.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);
     // An upload still in flight finds the image gone when it ends and discards its data.
     await this.cache?.delete(id).catch(() => false);
-    if (this.limits.delayedDelete) return this.images.markDeleted(id, true);
+    const deleted = { deleted: true, deleted_at: `${new Date().toISOString().slice(0, 19)}Z` };
+    if (this.limits.delayedDelete) {
+      await this.images.markDeleted(id, true);
+      await this.notifier?.image('image.delete', { ...image, status: 'pending_delete' }, deleted);
+      return;
+    }
     await this.images.markDeleted(id);
+    await this.notifier?.image('image.delete', { ...image, status: 'deleted' }, deleted);
     // Data a store fails to delete (or a store no longer configured) stays behind as an orphan;
     // the image is gone either way, as upstream's delete behaves.
     for (const l of image.locations) {
@@ -174,12 +193,14 @@ export class ImageManager {
     if (this.limits.tags >= 0 && image.tags.length + 1 > this.limits.tags)
       throw tooLarge(`Maximum number of tags exceeded by 1`);
     await this.images.update(id, { tags: [...image.tags, tag] });
+    await this.announce('image.update', id);
   }
 
   async removeTag(caller: ImageCaller, id: string, tag: string): Promise<void> {
     const image = await this.getOwned(caller, id);
     if (!image.tags.includes(tag)) throw tagNotFound(tag);
     await this.images.update(id, { tags: image.tags.filter((t) => t !== tag) });
+    await this.announce('image.update', id);
   }
 
   /** Deactivate or reactivate an image (admins and owners; only active and deactivated images). */
@@ -191,6 +212,7 @@ export class ImageManager {
       );
     }
     await this.images.transition(id, ['active', 'deactivated'], active ? 'active' : 'deactivated');
+    await this.announce('image.update', id);
   }
 
   private patchBase(caller: ImageCaller, image: ImageRecord, path: string, op: PatchOp): void {

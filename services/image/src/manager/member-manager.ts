@@ -3,6 +3,7 @@ import type { MemberRecord, MemberRepository } from '../db/repositories/member-r
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';
+import type { ImageNotifier } from './image-notifier';
 
 const memberNotFound = (imageId: string, member: string) =>
   new NotFoundError(`${member} not found in the member list of the image ${imageId}.`, {
@@ -18,6 +19,8 @@ export class MemberManager {
     private readonly members: MemberRepository,
     private readonly images: ImageManager,
     private readonly quota: number,
+    /** Announces `image.member.create|update|delete`, as Glance does. */
+    private readonly notifier?: ImageNotifier,
   ) {}
 
   async add(caller: ImageCaller, imageId: string, member: string): Promise<MemberRecord> {
@@ -27,7 +30,9 @@ export class MemberManager {
       throw conflict(`${member} already associated with image ${imageId}.`);
     if (this.quota >= 0 && (await this.members.list({ imageId })).length + 1 > this.quota)
       throw tooLarge(`Maximum number of image members exceeded by 1`);
-    return this.members.create(imageId, member);
+    const created = await this.members.create(imageId, member);
+    await this.notifier?.member('image.member.create', created);
+    return created;
   }
 
   /** Members of an image: all of them for its owner, the caller's own membership for a member. */
@@ -61,12 +66,19 @@ export class MemberManager {
     if (!['pending', 'accepted', 'rejected'].includes(status))
       throw badRequest(`Status must be "pending", "accepted" or "rejected".`);
     await this.members.setStatus(imageId, member, status as MemberRecord['status']);
-    return (await this.members.get(imageId, member))!;
+    const updated = (await this.members.get(imageId, member))!;
+    await this.notifier?.member('image.member.update', updated);
+    return updated;
   }
 
   async remove(caller: ImageCaller, imageId: string, member: string): Promise<void> {
     await this.images.getOwned(caller, imageId, 'delete members of');
-    if (!(await this.members.get(imageId, member))) throw memberNotFound(imageId, member);
+    const existing = await this.members.get(imageId, member);
+    if (!existing) throw memberNotFound(imageId, member);
     await this.members.delete(imageId, member);
+    await this.notifier?.member('image.member.delete', existing, {
+      deleted: true,
+      deleted_at: `${new Date().toISOString().slice(0, 19)}Z`,
+    });
   }
 }

@@ -2,10 +2,10 @@ import type { Credentials, TokenValidator } from '@nimbus/auth';
 import { UnauthorizedError } from '@nimbus/errors';
 import { createHttpServer, keystoneFaults, type Route } from '@nimbus/http';
 import { silentLogger } from '@nimbus/logging';
-import { PolicyEnforcer, type RuleDefault } from '@nimbus/policy';
+import { PolicyEnforcer, policyCheck, type RuleDefault } from '@nimbus/policy';
 import type { FastifyInstance } from 'fastify';
 import { basePolicies } from '../policy/base-policies';
-import { identityPolicyCheck } from '../policy/identity-policy-check';
+import { identityPolicyCredentials } from '../policy/identity-policy-credentials';
 
 /** Who a test token speaks for: a persona with roles by name and one scope. */
 export interface TestCaller {
@@ -50,7 +50,7 @@ export function startIdentityTestServer<S>(input: {
     routes: input.routes,
     faults: keystoneFaults,
     tokenValidator: validator,
-    policy: identityPolicyCheck(enforcer),
+    policy: policyCheck(enforcer, { credentials: identityPolicyCredentials }),
     services: input.services,
     logger: silentLogger(),
   });
