@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
+import { urlQuote } from '@nimbus/http';
 import { streamPipeline } from '@nimbus/service';
 import Busboy from 'busboy';
 import {
@@ -28,18 +30,32 @@ interface FormFields {
 }
 
 /** Answers a FormPost: a 303 to `redirect` with status and message, or a small page. */
+/** Characters a redirect URL keeps as they are; anything else (Unicode, spaces, controls) is %-quoted. */
+const URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~";
+
+/** Python's `str.title()`, which FormPost applies to its messages. */
+function pyTitle(text: string): string {
+  return text.replace(/[A-Za-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+}
+
+/**
+ * FormPost's answer as Swift writes it: without a `redirect`, a plain-text body of the status line
+ * and, when there is one, `FormPost: <Message Title-Cased>`; with one, a 303 to it carrying the
+ * status and message in its query.
+ */
 function answer(fields: Partial<FormFields>, status: number, message: string): SwiftResponse {
   if (fields.redirect) {
-    const sep = fields.redirect.includes('?') ? '&' : '?';
-    const location = `${fields.redirect}${sep}status=${status}&message=${encodeURIComponent(message)}`;
+    const base = urlQuote(fields.redirect, URL_SAFE);
+    const sep = base.includes('?') ? '&' : '?';
+    const location = `${base}${sep}status=${status}&message=${urlQuote(message)}`;
     return response(303, `<html><body><p><a href="${location}">Click to continue...</a></p></body></html>`, {
       location,
       'content-type': 'text/html; charset=UTF-8',
     });
   }
-  const code = status === 201 ? 201 : status;
-  return response(code, `<h1>${code} ${code === 201 ? 'Created' : 'Error'}</h1><p>FormPost: ${message}</p>`, {
-    'content-type': 'text/html; charset=UTF-8',
+  const line = `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+  return response(status, message ? `${line}\r\nFormPost: ${pyTitle(message)}` : line, {
+    'content-type': 'text/plain',
   });
 }
 
@@ -121,7 +137,8 @@ async function handleForm(
           put.env.preAuthorized = true;
           const res = await root(put);
           await readBody(res.body).catch(() => undefined);
-          if (res.status !== 201) failure = [res.status, `upload failed with ${res.status}`];
+          // Swift answers with the failed upload's own status and no message.
+          if (res.status !== 201) failure = [res.status, ''];
         })();
         uploads.push(job);
       });
@@ -134,7 +151,8 @@ async function handleForm(
   } catch {
     return errorResponse(400, 'FormPost: invalid multipart body');
   }
-  if (!failure && count === 0) failure = (await verify()) ?? undefined;
+  // A form whose file parts all lack a filename uploads nothing: Swift's 'no files to process'.
+  if (!failure && count === 0) failure = (await verify()) ?? [400, 'no files to process'];
   if (
     failure &&
     (failure[0] === 401 || failure[0] === 400) &&

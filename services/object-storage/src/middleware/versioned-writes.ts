@@ -61,7 +61,12 @@ export function versionedWrites(info: InfoCache): Middleware {
         `${base}/${archive}`,
         p.object,
       );
-      if (archived && archived.status >= 400 && archived.status !== 404) return archived;
+      if (archived && (archived.status < 200 || archived.status >= 300)) {
+        discardBody(archived.body);
+        // As Swift: a version that cannot be kept (archive container missing, not writable,
+        // or failing) refuses the write instead of losing the version: 412, or 503 on a fault.
+        return errorResponse(archived.status < 500 ? 412 : 503);
+      }
       return next(req);
     }
     // Stack mode DELETE: restore the newest archived version, if any.
@@ -80,6 +85,7 @@ export function versionedWrites(info: InfoCache): Middleware {
     if (rows.length === 0) return next(req);
     const versionPath = `${base}/${archive}/${rows[0]!.name}`;
     const restored = await copyObject(req, root(), versionPath, `${base}/${p.container}/${p.object}`);
+    if (!restored) return next(req);
     if (restored.status !== 201) return restored.status === 404 ? next(req) : restored;
     const del = await root()(subrequest(req, 'DELETE', versionPath, {}, undefined, 'VW'));
     discardBody(del.body);
@@ -101,16 +107,23 @@ async function archiveCurrent(
   return copyObject(req, root, current, `${archiveBase}/${versionsPrefix(object)}${ts}`);
 }
 
-/** Copies an object (data and metadata) through the pipeline, as the caller. */
+/**
+ * Copies an object (data and metadata) through the pipeline, as the caller. Undefined when the
+ * source is gone (nothing to copy); otherwise the copy's answer.
+ */
 async function copyObject(
   req: SwiftRequest,
   root: Handler,
   from: string,
   to: string,
-): Promise<SwiftResponse> {
+): Promise<SwiftResponse | undefined> {
   const get = subrequest(req, 'GET', from, {}, undefined, 'VW');
   get.query.set('multipart-manifest', 'get');
   const src = await root(get);
+  if (src.status === 404) {
+    discardBody(src.body);
+    return undefined;
+  }
   if (src.status !== 200) {
     discardBody(src.body);
     return { status: src.status, headers: {} };
