@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { urlQuote } from '@nimbus/http';
 import { StreamCutOffError, streamPipeline } from '@nimbus/service';
 import tar from 'tar-stream';
 import {
@@ -16,7 +17,6 @@ import {
   subrequest,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
-import { swiftQuote } from './url-quote';
 
 /** `/info` entries of bulk. */
 export const bulkDeleteInfo = { max_deletes_per_request: 10_000, max_failed_deletes: 1000 };
@@ -215,7 +215,7 @@ async function extract(
           discardBody(put.body);
           if (put.status >= 300) {
             entry.resume();
-            errors.push([swiftQuote(`/${version}/${account}/${cont}`), statusLine(put.status)]);
+            errors.push([urlQuote(`/${version}/${account}/${cont}`), statusLine(put.status)]);
             continue;
           }
         }
@@ -236,7 +236,7 @@ async function extract(
       if (put.status === 201) created++;
       else {
         if (put.status >= 500) serverError = true;
-        errors.push([swiftQuote(name), statusLine(put.status)]);
+        errors.push([urlQuote(name), statusLine(put.status)]);
       }
     }
   } catch (err) {

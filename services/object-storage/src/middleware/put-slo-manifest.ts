@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { urlQuote } from '@nimbus/http';
 import {
   discardBody,
   errorResponse,
@@ -12,7 +13,6 @@ import {
 } from '../common/swift-http';
 import { isoDate } from '../common/timestamp';
 import { parseSegmentRange, type StoredSegment, sloInfo } from './slo-manifest';
-import { swiftQuote } from './url-quote';
 
 /** A manifest entry as a client sends it, once its shape was checked. */
 interface ClientSegment {
@@ -154,7 +154,7 @@ export async function putSloManifest(
       discardBody(head.body);
       heads.set(path, head);
     }
-    const name = swiftQuote(item.path);
+    const name = urlQuote(item.path);
     if (head.status < 200 || head.status >= 300) {
       problems.push([name, `${head.status} ${reasonOf(head.status)}`]);
       continue;

@@ -1,3 +1,4 @@
+import { urlQuote } from '@nimbus/http';
 import {
   chunksOf,
   discardBody,
@@ -9,7 +10,7 @@ import {
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
 import { checkAccount } from './symlink';
-import { swiftQuote, swiftUnquote } from './url-quote';
+import { swiftUnquote } from './url-quote';
 
 /** Splits `container/object` (a leading slash allowed); undefined when either part is missing. */
 function splitTarget(value: string): [string, string] | undefined {
@@ -64,8 +65,8 @@ export function serverSideCopy(): Middleware {
         return errorResponse(412, 'Destination header must be of the form <container name>/<object name>');
       const headers: Record<string, string> = {
         ...req.headers,
-        'x-copy-from': swiftQuote(`/${p.container}/${p.object}`),
-        'x-copy-from-account': swiftQuote(p.account),
+        'x-copy-from': urlQuote(`/${p.container}/${p.object}`),
+        'x-copy-from-account': urlQuote(p.account),
         'content-length': '0',
       };
       delete headers.destination;
@@ -137,9 +138,9 @@ async function copy(
     ...res,
     headers: {
       ...res.headers,
-      'x-copied-from': swiftQuote(`${source[0]}/${source[1]}`),
+      'x-copied-from': urlQuote(`${source[0]}/${source[1]}`),
       'x-copied-from-last-modified': src.headers['last-modified'] ?? '',
-      ...(srcAccount !== p.account ? { 'x-copied-from-account': swiftQuote(srcAccount) } : {}),
+      ...(srcAccount !== p.account ? { 'x-copied-from-account': urlQuote(srcAccount) } : {}),
       ...Object.fromEntries(
         Object.entries(headers).filter(([k]) => k.startsWith('x-object-meta-') || k === 'content-type'),
       ),

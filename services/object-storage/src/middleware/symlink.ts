@@ -1,3 +1,4 @@
+import { urlQuote } from '@nimbus/http';
 import {
   discardBody,
   errorResponse,
@@ -8,7 +9,7 @@ import {
   subrequest,
 } from '../common/swift-http';
 import { parseSwiftPath } from '../proxy/swift-path';
-import { isQuoted, swiftQuote, swiftUnquote } from './url-quote';
+import { isQuoted, swiftUnquote } from './url-quote';
 
 const TARGET = 'x-object-sysmeta-symlink-target';
 const TARGET_ACCOUNT = 'x-object-sysmeta-symlink-target-account';
@@ -41,7 +42,7 @@ export function checkAccount(value: string): string | SwiftResponse {
  * decoded name; those are quoted here so no raw character ever reaches a header.
  */
 function quoted(stored: string): string {
-  return isQuoted(stored) ? stored : swiftQuote(stored);
+  return isQuoted(stored) ? stored : urlQuote(stored);
 }
 
 /**
@@ -80,7 +81,7 @@ export function symlink(): Middleware {
       discardBody(res.body);
       const account = head.headers[TARGET_ACCOUNT]
         ? quoted(head.headers[TARGET_ACCOUNT])
-        : swiftQuote(p.account);
+        : urlQuote(p.account);
       const headers: Record<string, string> = { location: `/${p.version}/${account}/${quoted(t)}` };
       if (head.headers[TARGET_ETAG]) headers['x-symlink-target-etag'] = head.headers[TARGET_ETAG];
       return errorResponse(
@@ -112,10 +113,10 @@ async function putLink(req: SwiftRequest, next: Handler, root: Handler): Promise
   if (etag && /[;"\\]/.test(etag)) return errorResponse(400, 'Bad X-Symlink-Target-Etag format');
   const headers: Record<string, string> = {
     ...req.headers,
-    [TARGET]: swiftQuote(`${t[0]}/${t[1]}`),
+    [TARGET]: urlQuote(`${t[0]}/${t[1]}`),
     'content-length': '0',
   };
-  if (req.headers['x-symlink-target-account'] !== undefined) headers[TARGET_ACCOUNT] = swiftQuote(account);
+  if (req.headers['x-symlink-target-account'] !== undefined) headers[TARGET_ACCOUNT] = urlQuote(account);
   headers['content-type'] = req.headers['content-type'] ?? 'application/symlink';
   delete headers['x-symlink-target'];
   delete headers['x-symlink-target-account'];
@@ -123,7 +124,7 @@ async function putLink(req: SwiftRequest, next: Handler, root: Handler): Promise
   delete headers['transfer-encoding'];
   if (etag) {
     const target = `/${p.version}/${account}/${t[0]}/${t[1]}`;
-    const location = `/${p.version}/${swiftQuote(account)}/${swiftQuote(`${t[0]}/${t[1]}`)}`;
+    const location = `/${p.version}/${urlQuote(account)}/${urlQuote(`${t[0]}/${t[1]}`)}`;
     const head = await root(subrequest(req, 'HEAD', target, {}, undefined, 'SYM'));
     discardBody(head.body);
     if (head.status === 404)
@@ -164,7 +165,7 @@ async function follow(
   const p = parseSwiftPath(req.path)!;
   const account = res.headers[TARGET_ACCOUNT] ? swiftUnquote(res.headers[TARGET_ACCOUNT]) : p.account;
   const path = `/${p.version}/${account}/${swiftUnquote(t)}`;
-  const quotedPath = `/${p.version}/${swiftQuote(account)}/${quoted(t)}`;
+  const quotedPath = `/${p.version}/${urlQuote(account)}/${quoted(t)}`;
   const sub = subrequest(req, req.method, path, { ...req.headers }, undefined, 'SYM');
   sub.query = new URLSearchParams(req.query);
   const target = await next(sub);

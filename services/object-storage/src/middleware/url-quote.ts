@@ -1,22 +1,6 @@
+/** The decoding side of `urlQuote` (@nimbus/http), and a check for text already quoted. */
 /** Bytes Python's `urllib.parse.quote` never escapes. */
 const ALWAYS_SAFE = /^[A-Za-z0-9_.\-~]$/;
-
-/**
- * Percent-encodes a value as upstream's `wsgi_quote` does (Python's `quote` over the UTF-8
- * bytes): letters, digits, `_.-~` and the `safe` characters stay, every other byte becomes `%XX`.
- * The result is plain ASCII, so it can always travel in a header.
- */
-export function swiftQuote(value: string, safe = '/'): string {
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    out +=
-      byte < 0x80 && (ALWAYS_SAFE.test(c) || safe.includes(c))
-        ? c
-        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
 
 /**
  * Decodes `%XX` escapes as Python's `unquote`: a `%` not followed by two hex digits stays as it is
@@ -35,7 +19,7 @@ export function swiftUnquote(value: string): string {
   }
 }
 
-/** Whether a value is already in quoted form (nothing in it that `swiftQuote` would escape but `%`). */
+/** Whether a value is already in quoted form (nothing in it that `urlQuote` from @nimbus/http would escape but `%`). */
 export function isQuoted(value: string, safe = '/'): boolean {
   for (const c of value) if (c !== '%' && !ALWAYS_SAFE.test(c) && !safe.includes(c)) return false;
   return true;
