@@ -3,7 +3,7 @@
  * (Keystone's whitelisted `[identity]` and `[ldap]` options and their defaults), and the options
  * kept secret (stored, never shown).
  */
-export const DOMAIN_CONFIG_DEFAULTS: Record<string, Record<string, unknown>> = {
+export const DOMAIN_CONFIG_DEFAULTS: Record<string, Record<string, unknown>> = lookupTable({
   identity: { driver: 'sql', list_limit: null },
   ldap: {
     url: 'ldap://localhost',
@@ -56,7 +56,24 @@ export const DOMAIN_CONFIG_DEFAULTS: Record<string, Record<string, unknown>> = {
     auth_pool_size: 100,
     auth_pool_connection_lifetime: 60,
   },
-};
+});
 
 /** Options stored but never returned. */
-export const DOMAIN_CONFIG_SENSITIVE: Record<string, string[]> = { identity: [], ldap: ['password'] };
+export const DOMAIN_CONFIG_SENSITIVE: Record<string, string[]> = lookupTable({
+  identity: [],
+  ldap: ['password'],
+});
+
+/**
+ * A table whose lookups see only its own keys: group and option names come from the URL, and
+ * `constructor` or `__proto__` must not find Object's own properties (that was a 500).
+ */
+function lookupTable<T>(entries: Record<string, T>): Record<string, T> {
+  const table = Object.create(null) as Record<string, T>;
+  for (const [k, v] of Object.entries(entries))
+    table[k] =
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? (lookupTable(v as Record<string, unknown>) as T)
+        : v;
+  return table;
+}
