@@ -24,6 +24,8 @@ fi
 
 echo "== conformance (Tempest against the all-in-one cloud)"
 bash test/conformance/run.sh || status=1
+echo "== conformance (upstream Placement's gabbi suite)"
+bash test/conformance/placement-gabbi.sh || status=1
 
 echo "== summary"
 awk '{ printf "  %-28s %d passed, %d failed, %d skipped\n", $1, $2, $3, $4; p+=$2; f+=$3; s+=$4 }

@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is present. Needs root (apt-get).
 set -eu
 pkgs="python3-openstackclient python3-openstacksdk python3-swiftclient tempest
-keystone-tempest-plugin glance-tempest-plugin python3-subunit python3-boto3 python3-oslo.messaging"
+keystone-tempest-plugin glance-tempest-plugin python3-subunit python3-boto3 python3-oslo.messaging python3-gabbi python3-osc-placement"
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 [ -z "$missing" ] && exit 0

@@ -1,0 +1,5 @@
+import type { Migration } from '@nimbus/db';
+import { initialMigration } from './0001-initial';
+
+/** The placement service's migrations, in apply order. */
+export const placementMigrations: Migration[] = [initialMigration];

@@ -1,0 +1,2 @@
+export * from './placement-service';
+export { noauthCredentials } from './api/placement-request';
