@@ -42,6 +42,11 @@ export function s3Api(identity: S3TokenIssuer, validator: TokenValidator, log: L
     try {
       const res = await route(ctx);
       res.headers['x-amz-request-id'] = requestId;
+      // AWS spells it `ETag` (Swift's s3api too: some SDKs read only that spelling).
+      if (res.headers.etag !== undefined) {
+        res.headers.ETag = res.headers.etag;
+        delete res.headers.etag;
+      }
       return res;
     } catch (err) {
       log.warn({ err }, 's3 request failed');
