@@ -1,0 +1,24 @@
+import type { PolicyCheck } from '@nimbus/http';
+import type { QuotaManager } from '../manager/quota-manager';
+import type { ResourceHandlers } from './resource-definition';
+
+/** What the network API's controllers reach through `req.services`. */
+export interface NetworkServices {
+  policy: PolicyCheck;
+  /** Names of every registered rule, to find attribute policies (`get_port:binding:vif_type`). */
+  policyNames: ReadonlySet<string>;
+  /** The handlers of each resource, by singular name. */
+  resources: Record<string, ResourceHandlers>;
+  quotas: QuotaManager;
+  /** Extension aliases `GET /v2.0/extensions` lists. */
+  extensions: readonly ExtensionDescriptor[];
+  options: { filterValidation: boolean; maxLimit: number };
+}
+
+/** One extension as `GET /v2.0/extensions` shows it. */
+export interface ExtensionDescriptor {
+  alias: string;
+  name: string;
+  description: string;
+  updated: string;
+}

@@ -1,0 +1,81 @@
+import {
+  filterAs,
+  isListOf,
+  isNonNegative,
+  isString,
+  isStringOrNone,
+  standardAttributes,
+  toBoolean,
+  toIntOrNone,
+} from '../attribute-spec';
+import type { ResourceDefinition } from '../resource-definition';
+
+const bool = (dflt: boolean | undefined, extra: { put?: boolean; enforcePolicy?: boolean } = {}) => ({
+  post: true,
+  put: extra.put ?? true,
+  ...(dflt === undefined ? {} : { default: dflt }),
+  convert: toBoolean,
+  filter: true,
+  sort: true,
+  convertFilter: filterAs.boolean,
+  ...(extra.enforcePolicy ? { enforcePolicy: true } : {}),
+});
+
+/** Networks: the core attributes with provider, external, MTU, port security, AZ and L2 adjacency extensions. */
+export const networkDefinition: ResourceDefinition = {
+  resource: 'network',
+  collection: 'networks',
+  path: '/networks',
+  attributes: {
+    ...standardAttributes(),
+    admin_state_up: bool(true, { enforcePolicy: false }),
+    status: { post: false, put: false, filter: true, sort: true },
+    subnets: { post: false, put: false, default: [], filter: true },
+    shared: bool(false, { enforcePolicy: true }),
+    'router:external': bool(false, { enforcePolicy: true }),
+    mtu: {
+      post: true,
+      put: true,
+      default: 0,
+      convert: toIntOrNone,
+      validate: isNonNegative,
+      filter: true,
+      sort: true,
+      convertFilter: filterAs.int,
+    },
+    port_security_enabled: bool(true, { enforcePolicy: true }),
+    'provider:network_type': {
+      post: true,
+      put: true,
+      default: null,
+      validate: isStringOrNone(255),
+      filter: true,
+      sort: true,
+      enforcePolicy: true,
+    },
+    'provider:physical_network': {
+      post: true,
+      put: true,
+      default: null,
+      validate: isStringOrNone(64),
+      filter: true,
+      sort: true,
+      enforcePolicy: true,
+    },
+    'provider:segmentation_id': {
+      post: true,
+      put: true,
+      default: null,
+      convert: toIntOrNone,
+      filter: true,
+      sort: true,
+      convertFilter: filterAs.int,
+      enforcePolicy: true,
+    },
+    availability_zone_hints: { post: true, put: false, default: [], validate: isListOf(isString(255)) },
+    availability_zones: { post: false, put: false },
+    l2_adjacency: { post: false, put: false },
+    ipv4_address_scope: { post: false, put: false },
+    ipv6_address_scope: { post: false, put: false },
+  },
+};

@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { identityService } from '@nimbus/identity';
+import { networkService } from '@nimbus/network';
+import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+// The real `openstack` CLI against identity and network in one test cloud.
+describe('openstack CLI against network', () => {
+  let cloud: TestCloud;
+  let env: Record<string, string>;
+  const os = async (...args: string[]): Promise<any> => {
+    const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
+    return stdout.trim().startsWith('{') || stdout.trim().startsWith('[') ? JSON.parse(stdout) : stdout;
+  };
+
+  beforeAll(async () => {
+    cloud = await startTestCloud([identityService, networkService], {
+      identity: { password_hash_rounds: 4 },
+    });
+    env = {
+      ...process.env,
+      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
+      OS_CLOUD: 'nimbus',
+    } as Record<string, string>;
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('builds networks, subnets, ports, security groups, a router and a floating IP', async () => {
+    const net = await os('network', 'create', 'cli-net', '-f', 'json');
+    expect(net).toMatchObject({ name: 'cli-net', status: 'ACTIVE', admin_state_up: true });
+    const v4 = await os(
+      'subnet',
+      'create',
+      '--network',
+      'cli-net',
+      '--subnet-range',
+      '10.40.0.0/24',
+      'cli-v4',
+      '-f',
+      'json',
+    );
+    expect(v4).toMatchObject({ cidr: '10.40.0.0/24', gateway_ip: '10.40.0.1', ip_version: 4 });
+    const v6 = await os(
+      'subnet',
+      'create',
+      '--network',
+      'cli-net',
+      '--ip-version',
+      '6',
+      '--subnet-range',
+      '2001:db8:40::/64',
+      '--ipv6-ra-mode',
+      'slaac',
+      '--ipv6-address-mode',
+      'slaac',
+      'cli-v6',
+      '-f',
+      'json',
+    );
+    expect(v6).toMatchObject({ ip_version: 6, ipv6_address_mode: 'slaac' });
+    const port = await os(
+      'port',
+      'create',
+      '--network',
+      'cli-net',
+      '--fixed-ip',
+      'subnet=cli-v4,ip-address=10.40.0.50',
+      'cli-port',
+      '-f',
+      'json',
+    );
+    const ips = JSON.stringify(port.fixed_ips);
+    expect(ips).toContain('10.40.0.50');
+    expect(ips).toContain('2001:db8:40:0:');
+    const listed = await os('port', 'list', '--network', 'cli-net', '-f', 'json');
+    expect(listed.map((p: any) => p.Name)).toContain('cli-port');
+
+    const sg = await os('security', 'group', 'create', 'cli-sg', '-f', 'json');
+    expect(sg.name).toBe('cli-sg');
+    const rule = await os(
+      'security',
+      'group',
+      'rule',
+      'create',
+      '--protocol',
+      'tcp',
+      '--dst-port',
+      '22',
+      '--remote-ip',
+      '0.0.0.0/0',
+      'cli-sg',
+      '-f',
+      'json',
+    );
+    expect(rule).toMatchObject({
+      protocol: 'tcp',
+      port_range_min: 22,
+      port_range_max: 22,
+      direction: 'ingress',
+    });
+    const rules = await os('security', 'group', 'rule', 'list', 'cli-sg', '-f', 'json');
+    expect(rules).toHaveLength(3);
+
+    await os('network', 'create', '--external', 'cli-public', '-f', 'json');
+    await os(
+      'subnet',
+      'create',
+      '--network',
+      'cli-public',
+      '--subnet-range',
+      '198.51.100.0/24',
+      '--no-dhcp',
+      'cli-public-v4',
+      '-f',
+      'json',
+    );
+    await os('router', 'create', 'cli-router', '-f', 'json');
+    await os('router', 'set', '--external-gateway', 'cli-public', 'cli-router');
+    await os('router', 'add', 'subnet', 'cli-router', 'cli-v4');
+    const router = await os('router', 'show', 'cli-router', '-f', 'json');
+    expect(JSON.stringify(router.external_gateway_info)).toContain('198.51.100.');
+    const fip = await os('floating', 'ip', 'create', '--port', 'cli-port', 'cli-public', '-f', 'json');
+    expect(fip.floating_ip_address).toMatch(/^198\.51\.100\./);
+    expect(fip.fixed_ip_address).toBe('10.40.0.50');
+    const ext = await os('extension', 'list', '--network', '-f', 'json');
+    expect(ext.map((e: any) => e.Alias)).toContain('router');
+  }, 300_000);
+});
