@@ -9,4 +9,10 @@ import type { ServiceDefinition } from '@nimbus/service';
  * Every service this executable can run, in start order. A service joins the cloud by being
  * listed here; `nimbus up` runs every role of them all, `nimbus serve <service>-<role>` some roles.
  */
-export const serviceRegistry: readonly ServiceDefinition[] = [identityService, imageService, objectStorageService, placementService, networkService];
+export const serviceRegistry: readonly ServiceDefinition[] = [
+  identityService,
+  imageService,
+  objectStorageService,
+  placementService,
+  networkService,
+];
