@@ -1,5 +1,8 @@
+import type { Route } from '@nimbus/http';
 import { identityRoutes } from '@nimbus/identity';
 import { imageApiRoutes } from '@nimbus/image';
+import { networkRoutes } from '@nimbus/network';
+import { placementRoutes, placementRouteTable } from '@nimbus/placement';
 import { baselineChanges, makeBaseline } from './baseline';
 import { api } from './cloud-api';
 import { FuzzCloud } from './fuzz-cloud';
@@ -17,6 +20,18 @@ export interface FuzzRunResult {
   unresponsive: string[];
   /** Whether the process that ended the run is the one that started it. */
   sameProcess: boolean;
+}
+
+/**
+ * Placement's declared routes and two of its catch-alls: its table also answers every other
+ * method of each path with a 405, which would otherwise take most of its share of requests.
+ */
+export function placementFuzzRoutes(): Route[] {
+  return placementRoutes.filter(
+    (r) =>
+      r.method in (placementRouteTable[r.path] ?? {}) ||
+      (r.path === '/*' && (r.method === 'GET' || r.method === 'POST')),
+  );
 }
 
 /** Options from the environment (NIMBUS_FUZZ_REQUESTS, NIMBUS_FUZZ_SECONDS, NIMBUS_FUZZ_SEED, NIMBUS_FUZZ_CONCURRENCY). */
@@ -48,7 +63,13 @@ export async function fuzzAllRoutes(options: FuzzOptions): Promise<FuzzRunResult
     const targets = await makeFuzzTargets(cloud, session);
     const { refs, baseline } = await makeBaseline(cloud, session);
     const arb = requestArbitrary(
-      { identity: identityRoutes, image: imageApiRoutes, 'object-store': [] },
+      {
+        identity: identityRoutes,
+        image: imageApiRoutes,
+        'object-store': [],
+        placement: placementFuzzRoutes(),
+        network: networkRoutes,
+      },
       targets,
     );
     const report = await runFuzz(cloud, session, arb, options);
@@ -59,6 +80,8 @@ export async function fuzzAllRoutes(options: FuzzOptions): Promise<FuzzRunResult
       ['identity', '/v3'],
       ['image', '/versions'],
       ['object-store', '/info'],
+      ['placement', '/'],
+      ['network', '/'],
     ] as const) {
       const started = performance.now();
       const ok = await api(cloud, service, 'GET', path)

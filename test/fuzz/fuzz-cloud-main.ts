@@ -3,7 +3,9 @@
 // Prints `Nimbus is up` and one `  <type> <url>` line per endpoint, as `nimbus up` does.
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
+import { networkService } from '@nimbus/network';
 import { objectStorageService } from '@nimbus/object-storage';
+import { placementService } from '@nimbus/placement';
 import { startCloud } from '@nimbus/service';
 
 const flag = (name: string) => {
@@ -13,7 +15,7 @@ const flag = (name: string) => {
 
 async function main() {
   const cloud = await startCloud({
-    services: [identityService, imageService, objectStorageService],
+    services: [identityService, imageService, objectStorageService, placementService, networkService],
     ephemeralPorts: true,
     env: {},
     overrides: {

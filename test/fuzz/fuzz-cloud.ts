@@ -17,9 +17,9 @@ export interface CloudExit {
 }
 
 /**
- * The all-in-one cloud (identity, image, object storage) in a child process with a scratch data
- * directory. When it dies the exit is recorded and `restart()` brings it back on the same data,
- * on new ports. Nothing is left running after `stop()`.
+ * The all-in-one cloud (identity, image, object storage, placement, network) in a child process
+ * with a scratch data directory. When it dies the exit is recorded and `restart()` brings it back
+ * on the same data, on new ports. Nothing is left running after `stop()`.
  */
 export class FuzzCloud {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'nimbus-fuzz-'));

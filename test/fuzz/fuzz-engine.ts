@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Route } from '@nimbus/http';
 import fc from 'fast-check';
 import type { CloudExit, FuzzCloud } from './fuzz-cloud';
-import type { FuzzOutcome, FuzzRequest, FuzzService } from './fuzz-request';
 import type { FailureKind, FuzzCrash, FuzzFailure, FuzzReport } from './fuzz-report';
+import type { FuzzOutcome, FuzzRequest, FuzzService } from './fuzz-request';
 import type { FuzzSession } from './fuzz-session';
 import type { FuzzTargets } from './fuzz-targets';
 import { HttpSender } from './http-sender';
@@ -32,7 +32,13 @@ export type RouteTables = Partial<Record<FuzzService, readonly Route[]>>;
 /** The one request generator of a run: every route of every service, weighted by service. */
 export function requestArbitrary(tables: RouteTables, targets: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   const weighted: fc.WeightedArbitrary<FuzzRequest>[] = [];
-  const weights: Record<FuzzService, number> = { identity: 400, image: 250, 'object-store': 330 };
+  const weights: Record<FuzzService, number> = {
+    identity: 400,
+    image: 250,
+    'object-store': 330,
+    placement: 150,
+    network: 150,
+  };
   for (const [service, routes] of Object.entries(tables) as [FuzzService, Route[]][]) {
     if (service === 'object-store' || !routes.length) continue;
     weighted.push({
@@ -45,8 +51,12 @@ export function requestArbitrary(tables: RouteTables, targets: FuzzTargets): fc.
     identity: ['/v3/users', '/v3/auth/tokens', '/v3/projects/x'],
     image: ['/v2/images', '/v2/images/x/file', '/v2/metadefs/namespaces'],
     'object-store': [`${targets.accountPath}/fz0/o`, `${targets.accountPath}/fz0`, '/info'],
+    placement: ['/', '/resource_providers', '/allocations/x', '/reshaper'],
+    network: ['/', '/v2.0/networks', '/v2.0/ports/x', '/v2.0/quotas/x'],
   };
+  // A service left out of this run (no route table) gets no raw requests either.
   for (const service of Object.keys(rawPaths) as FuzzService[]) {
+    if (service !== 'object-store' && !tables[service]?.length) continue;
     weighted.push({ arbitrary: rawArbitrary(service, rawPaths[service]), weight: 7 });
   }
   return fc.oneof(...weighted);

@@ -4,6 +4,8 @@ import { api, must } from './cloud-api';
 import type { FuzzCloud } from './fuzz-cloud';
 import { type FuzzSession, MEMBER } from './fuzz-session';
 import type { FuzzTargets } from './fuzz-targets';
+import { makeNetworkTargets } from './network-fixtures';
+import { makePlacementTargets } from './placement-fixtures';
 
 /** A tar archive of the given members, in memory. */
 async function tarOf(members: [string, string][]): Promise<Buffer> {
@@ -17,7 +19,8 @@ async function tarOf(members: [string, string][]): Promise<Buffer> {
 
 /**
  * Makes the scratch resources the fuzzer aims at (a domain, projects, users, roles, catalog
- * entries, federation and OAuth objects, images, a metadef namespace, containers and objects)
+ * entries, federation and OAuth objects, images, a metadef namespace, resource providers,
+ * networks and their ports and routers, containers and objects)
  * and the member of another project. Returns their ids by path parameter name. A resource that
  * cannot be made is left out rather than failing the run.
  */
@@ -201,6 +204,8 @@ export async function makeFuzzTargets(cloud: FuzzCloud, s: FuzzSession): Promise
     'resource_type',
     'resource_types',
   );
+  await makePlacementTargets(cloud, s, add);
+  await makeNetworkTargets(cloud, s, add);
   // Object storage.
   const account = `/v1/AUTH_${s.adminProjectId}`;
   const swift = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>

@@ -1,5 +1,5 @@
 /** The services the fuzzer reaches, by catalog type. */
-export type FuzzService = 'identity' | 'image' | 'object-store';
+export type FuzzService = 'identity' | 'image' | 'object-store' | 'placement' | 'network';
 
 /** One request as generated: everything needed to send it again by hand. */
 export interface FuzzRequest {

@@ -4,6 +4,8 @@ import { bodyArbitrary } from './body-mutations';
 import type { FuzzRequest, FuzzService } from './fuzz-request';
 import { type FuzzTargets, TOKENS } from './fuzz-targets';
 import { hostileJson, hostileString } from './hostile-values';
+import { networkBodyHints } from './network-generators';
+import { placementBodyHints, placementQuery, placementVersion } from './placement-generators';
 import { authHeaders, contentType, extraHeaders, methodFor, pathParam, queryString } from './request-parts';
 import { schemaArbitrary } from './schema-arbitrary';
 
@@ -135,25 +137,45 @@ const imageData = fc.oneof(
 
 const SUBJECT_ROUTES = new Set(['GET /v3/auth/tokens', 'HEAD /v3/auth/tokens', 'DELETE /v3/auth/tokens']);
 
-/** The paths' `:params` filled from the targets' ids, random ids or hostile segments. */
+/**
+ * The paths' `:params` filled from the targets' ids (by `<previous segment>/:param`, else by
+ * `param`), random ids or hostile segments.
+ */
 function pathArbitrary(path: string, targets: FuzzTargets): fc.Arbitrary<string> {
-  const parts = path
-    .split('/')
-    .map((seg) => (seg.startsWith(':') ? pathParam(targets.ids[seg.slice(1)]) : fc.constant(seg)));
+  const segs = path.split('/');
+  const parts = segs.map((seg, i) =>
+    seg.startsWith(':')
+      ? pathParam(targets.ids[`${segs[i - 1]}/${seg}`] ?? targets.ids[seg.slice(1)])
+      : fc.constant(seg),
+  );
   return fc.tuple(...parts).map((segs) => segs.join('/'));
 }
+
+/** Headers every request of a service carries (before the hostile extras): Placement's microversion. */
+const serviceHeaders: Partial<Record<FuzzService, fc.Arbitrary<Record<string, string>>>> = {
+  placement: placementVersion,
+};
+
+/** Body hints of the services whose generators need the targets' ids. */
+const serviceBodyHints: Partial<
+  Record<FuzzService, (targets: FuzzTargets) => Record<string, fc.Arbitrary<unknown>>>
+> = {
+  placement: placementBodyHints,
+  network: networkBodyHints,
+};
 
 /** Requests for one declared route, driven by its body and query schemas. */
 export function routeArbitrary(
   service: FuzzService,
   r: Route,
   targets: FuzzTargets,
+  hints: Record<string, fc.Arbitrary<unknown>> = bodyHints,
 ): fc.Arbitrary<FuzzRequest> {
   const label = `${r.method} ${r.path}`;
   const schemaKeys = Object.keys(
     ((r.options.query as { properties?: object } | undefined)?.properties ?? {}) as object,
   );
-  const hint = bodyHints[label];
+  const hint = hints[label] ?? bodyHints[label];
   const valid = hint ?? (r.options.body ? schemaArbitrary(r.options.body) : undefined);
   const isData = r.options.stream && r.method === 'PUT';
   const wantsBody = !!valid || isData || r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
@@ -185,15 +207,19 @@ export function routeArbitrary(
     .record({
       method: methodFor(r.method),
       path: pathArbitrary(r.path, targets),
-      query: queryString(schemaKeys, r.method === 'GET' ? 2 : 10),
+      query:
+        service === 'placement' && r.method === 'GET'
+          ? fc.oneof(queryString(schemaKeys, 2), placementQuery(targets))
+          : queryString(schemaKeys, r.method === 'GET' ? 2 : 10),
       auth: r.options.public && label === 'POST /v3/auth/tokens' ? fc.constant({}) : authHeaders,
       subject,
       extra: extraHeaders,
       type: contentType(wanted),
       body,
+      version: serviceHeaders[service] ?? fc.constant({}),
     })
-    .map(({ method, path, query, auth, subject, extra, type, body }) => {
-      const headers: Record<string, string> = { ...extra, ...auth, ...subject };
+    .map(({ method, path, query, auth, subject, extra, type, body, version }) => {
+      const headers: Record<string, string> = { ...version, ...extra, ...auth, ...subject };
       // Revoking tokens the run depends on would only blind it: DELETE takes disposable subjects only.
       if (
         method === 'DELETE' &&
@@ -220,5 +246,6 @@ export function serviceArbitraries(
   routes: readonly Route[],
   targets: FuzzTargets,
 ): fc.Arbitrary<FuzzRequest>[] {
-  return routes.map((r) => routeArbitrary(service, r, targets));
+  const hints = serviceBodyHints[service]?.(targets) ?? bodyHints;
+  return routes.map((r) => routeArbitrary(service, r, targets, hints));
 }

@@ -151,7 +151,9 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     for (const [k, v] of Object.entries({ ...fault.headers, ...rendered.headers })) reply.header(k, v);
     // A streamed body the handler refused before reading stays on the connection: close it after
     // this answer rather than reuse it (the next request would wait behind the unread bytes).
-    if (!request.raw.complete && !request.raw.destroyed) reply.header('connection', 'close');
+    // Also when the handler gave up on the body midway (its reader destroyed the stream): the
+    // rest of it is still on the socket, and the next request would wait behind it forever.
+    if (!request.raw.complete) reply.header('connection', 'close');
     return reply.send(request.method === 'HEAD' ? undefined : rendered.body);
   }
 
@@ -228,6 +230,9 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
         }
         // Handing the payload back to fastify (rather than sending it from inside the handler) lets
         // it write headers and body in one go: ~20 µs less a request on this machine.
+        // A handler that answered before its body arrived whole (it refused it midway) leaves the
+        // rest on the socket: close after this answer rather than reuse the connection.
+        if (!reply.sent && !request.raw.complete) reply.header('connection', 'close');
         const payload = prepareResult(reply, result, opts.status);
         observe(request, reply, path);
         return payload;

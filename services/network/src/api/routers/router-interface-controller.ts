@@ -10,8 +10,17 @@ type Req = ApiRequest<unknown, NetworkServices>;
 
 function interfaceInfo(body: unknown): { subnet_id?: string; port_id?: string } {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const subnet = b.subnet_id as string | undefined;
-  const port = b.port_id as string | undefined;
+  for (const key of ['subnet_id', 'port_id'] as const) {
+    const v = b[key];
+    // Ids are strings; anything else was a 500 (the fuzzer found it) and is Neutron's 400.
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      throw badRequest(
+        'router',
+        `Invalid input for ${key}. Reason: '${JSON.stringify(v)}' is not a valid UUID.`,
+      );
+  }
+  const subnet = (b.subnet_id ?? undefined) as string | undefined;
+  const port = (b.port_id ?? undefined) as string | undefined;
   if (!subnet && !port) throw badRequest('router', 'Either subnet_id or port_id must be specified');
   if (subnet && port) throw badRequest('router', 'Cannot specify both subnet-id and port-id');
   return port ? { port_id: port } : { subnet_id: subnet! };
