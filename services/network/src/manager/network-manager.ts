@@ -75,7 +75,10 @@ export class NetworkManager implements ResourceHandlers {
    */
   policyTargetOf(ctx: CallContext, networkId: string): Promise<Record<string, unknown>> {
     let perRequest = this.targets.get(ctx);
-    if (!perRequest) this.targets.set(ctx, (perRequest = new Map()));
+    if (!perRequest) {
+      perRequest = new Map();
+      this.targets.set(ctx, perRequest);
+    }
     let target = perRequest.get(networkId);
     if (!target) {
       target = this.store
