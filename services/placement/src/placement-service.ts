@@ -2,6 +2,7 @@ import { loadServicePolicy, osloPolicyOptions } from '@nimbus/policy';
 import { defineService } from '@nimbus/service';
 import type { CorsPolicy } from './api/cors';
 import { placementFaults } from './api/placement-faults';
+import { placementHeaderSpelling } from './api/placement-header-spelling';
 import { noauthCredentials } from './api/placement-request';
 import { placementPolicies } from './api/placement-policies';
 import type { PlacementServices } from './api/placement-services';
@@ -84,6 +85,7 @@ export const placementService = defineService({
           http: {
             routes: placementRoutes,
             faults: placementFaults,
+            headerSpelling: placementHeaderSpelling,
             // Bodies are read and parsed by the Placement handlers, which word the errors as upstream.
             streamContentTypes: '*',
             services,
