@@ -40,7 +40,7 @@ describe('network API: quotas', () => {
       type: 'OverQuota',
       message: "Quota exceeded for resources: ['network'].",
     });
-    const details = (await member('GET', `/v2.0/quotas/${memberProject}/details`)).body.quota;
+    const details = (await member('GET', `/v2.0/quotas/${memberProject}/details.json`)).body.quota;
     expect(details.network).toEqual({ limit: 1, used: 1, reserved: 0 });
     const below = await admin('PUT', `/v2.0/quotas/${memberProject}`, {
       quota: { network: 0, check_limit: true },

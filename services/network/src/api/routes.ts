@@ -46,6 +46,8 @@ export const networkRoutes: Route[] = [
   route('GET', '/v2.0/quotas/:project_id', showQuota),
   route('GET', '/v2.0/quotas/:project_id/default', showDefaultQuota),
   route('GET', '/v2.0/quotas/:project_id/details', showQuotaDetails),
+  // The form Tempest and openstacksdk ask for (Neutron accepts a `.json` suffix).
+  route('GET', '/v2.0/quotas/:project_id/details.json', showQuotaDetails),
   route('PUT', '/v2.0/quotas/:project_id', updateQuota),
   route('DELETE', '/v2.0/quotas/:project_id', resetQuota),
   ...networkResources.flatMap(resourceRoutes),

@@ -81,18 +81,16 @@ export class NetworkManager implements ResourceHandlers {
     }
     let target = perRequest.get(networkId);
     if (!target) {
-      target = this.store
-        .get(this.db.kysely, networkId)
-        .then((net) =>
-          net
-            ? {
-                'network:tenant_id': net.project_id,
-                'network:project_id': net.project_id,
-                shared: net.shared,
-                'router:external': net['router:external'],
-              }
-            : {},
-        );
+      target = this.store.get(this.db.kysely, networkId).then((net) =>
+        net
+          ? {
+              'network:tenant_id': net.project_id,
+              'network:project_id': net.project_id,
+              shared: net.shared,
+              'router:external': net['router:external'],
+            }
+          : {},
+      );
       perRequest.set(networkId, target);
     }
     return target;
