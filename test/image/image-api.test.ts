@@ -162,7 +162,8 @@ describe('image API', () => {
       ).toBe(202);
       for (let i = 0; i < 100; i++) {
         const now = (await call('GET', `/v2/images/${image.id}`)).body;
-        if (now.status !== 'importing') return now;
+        // Finished once the task let go of the image (its lock goes last, after the staged data).
+        if (now.status !== 'importing' && !now.os_glance_import_task) return now;
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error('import did not finish');
