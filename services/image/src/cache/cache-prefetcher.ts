@@ -14,6 +14,7 @@ export class CachePrefetcher {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private soon: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cache: ImageCache,
@@ -38,9 +39,24 @@ export class CachePrefetcher {
     return this.running;
   }
 
+  /**
+   * Starts a pass a moment from now: an image just queued stays listed as queued for a client
+   * that queues and then lists (Glance's prefetcher only runs periodically; Tempest's cache test
+   * lists right after queueing), and is cached without waiting for the periodic pass.
+   */
+  kickSoon(delayMs = 1000): void {
+    if (this.stopped || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.kick();
+    }, delayMs);
+    this.soon.unref();
+  }
+
   /** Waits for the pass under way; later kicks do nothing. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.soon);
     await this.running;
   }
 

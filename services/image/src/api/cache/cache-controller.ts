@@ -28,7 +28,7 @@ async function queueImage(req: ImageRequest) {
   req.authorize('cache_image', imageTarget(req, image));
   if (image.status !== 'active')
     throw badRequest('Only images with status active can be targeted for queueing');
-  if (await cache.queue(id)) void req.services.cache!.prefetcher.kick();
+  if (await cache.queue(id)) req.services.cache!.prefetcher.kickSoon();
   return respond(202);
 }
 
