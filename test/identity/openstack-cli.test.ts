@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { identityService } from '@nimbus/identity';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { cloudClientEnv, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -32,11 +31,7 @@ describe('openstack CLI against identity', () => {
 
   beforeAll(async () => {
     cloud = await startTestCloud([identityService], { identity: { password_hash_rounds: 4 } });
-    env = {
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
-      OS_CLOUD: 'nimbus',
-    } as Record<string, string>;
+    env = cloudClientEnv(cloud);
   });
   afterAll(async () => {
     await cloud?.stop();

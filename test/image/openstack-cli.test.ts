@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { cloudClientEnv, openstack, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -14,18 +14,11 @@ const run = promisify(execFile);
 describe('openstack CLI against image', () => {
   let cloud: TestCloud;
   let env: Record<string, string>;
-  const os = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
-    return stdout.trim().startsWith('{') || stdout.trim().startsWith('[') ? JSON.parse(stdout) : stdout;
-  };
+  const os = (...args: string[]) => openstack(env, args);
 
   beforeAll(async () => {
     cloud = await startTestCloud([identityService, imageService], { identity: { password_hash_rounds: 4 } });
-    env = {
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
-      OS_CLOUD: 'nimbus',
-    } as Record<string, string>;
+    env = cloudClientEnv(cloud);
   });
   afterAll(async () => {
     await cloud?.stop();

@@ -1,31 +1,19 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { identityService } from '@nimbus/identity';
 import { networkService } from '@nimbus/network';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { cloudClientEnv, openstack, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
 
 // The real `openstack` CLI against identity and network in one test cloud.
 describe('openstack CLI against network', () => {
   let cloud: TestCloud;
   let env: Record<string, string>;
-  const os = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
-    return stdout.trim().startsWith('{') || stdout.trim().startsWith('[') ? JSON.parse(stdout) : stdout;
-  };
+  const os = (...args: string[]) => openstack(env, args);
 
   beforeAll(async () => {
     cloud = await startTestCloud([identityService, networkService], {
       identity: { password_hash_rounds: 4 },
     });
-    env = {
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
-      OS_CLOUD: 'nimbus',
-    } as Record<string, string>;
+    env = cloudClientEnv(cloud);
   });
   afterAll(async () => {
     await cloud?.stop();

@@ -1,36 +1,21 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { identityService } from '@nimbus/identity';
 import { placementService } from '@nimbus/placement';
-import { startTestCloud, type TestCloud } from '@nimbus/testing';
+import { cloudClientEnv, openstack, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
 
 // The real `openstack` CLI with Debian's python3-osc-placement against identity and placement.
 describe('openstack CLI against placement (osc-placement)', () => {
   let cloud: TestCloud;
   let env: Record<string, string>;
-  const os = async (version: string, ...args: string[]): Promise<any> => {
-    const { stdout } = await run('openstack', ['--os-placement-api-version', version, ...args], {
-      env,
-      timeout: 60_000,
-    });
-    const text = stdout.trim();
-    return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
-  };
+  const os = (version: string, ...args: string[]) =>
+    openstack(env, ['--os-placement-api-version', version, ...args]);
 
   beforeAll(async () => {
     cloud = await startTestCloud([identityService, placementService], {
       identity: { password_hash_rounds: 4 },
     });
-    env = {
-      ...process.env,
-      OS_CLIENT_CONFIG_FILE: join(cloud.dataDir, 'clouds.yaml'),
-      OS_CLOUD: 'nimbus',
-    } as Record<string, string>;
+    env = cloudClientEnv(cloud);
   });
   afterAll(async () => {
     await cloud?.stop();

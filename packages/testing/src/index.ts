@@ -1,3 +1,4 @@
-export * from './start-test-cloud';
 export * from './cloud-tokens';
+export * from './openstack-cli';
 export * from './raw-header-names';
+export * from './start-test-cloud';
