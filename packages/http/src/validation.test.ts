@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { pyRepr } from './validation';
+import { pyRepr } from './py-repr';
 
 describe('pyRepr', () => {
   it('renders JSON values as Python does', () => {
