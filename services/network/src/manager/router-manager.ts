@@ -272,16 +272,7 @@ export class RouterManager implements ResourceHandlers {
         .execute();
       await this.store.touch(trx, routerId);
     });
-    const subnetIds = (port.fixed_ips as { subnet_id: string }[]).map((f) => f.subnet_id);
-    return {
-      id: routerId,
-      tenant_id: port.project_id,
-      project_id: port.project_id,
-      port_id: port.id,
-      network_id: port.network_id,
-      subnet_id: subnetIds.at(-1),
-      subnet_ids: subnetIds,
-    };
+    return interfaceInfoOf(routerId, port);
   }
 
   /** A router cannot route two interfaces whose subnets overlap (400, as upstream). */
@@ -347,19 +338,24 @@ export class RouterManager implements ResourceHandlers {
     }
     await this.ports.deleteInternal(port);
     await inTransaction(this.db, (trx) => this.store.touch(trx, routerId));
-    const subnetIds = (port.fixed_ips as { subnet_id: string }[]).map((f) => f.subnet_id);
-    return {
-      id: routerId,
-      tenant_id: port.project_id,
-      project_id: port.project_id,
-      port_id: port.id,
-      network_id: port.network_id,
-      subnet_id: subnetIds.at(-1),
-      subnet_ids: subnetIds,
-    };
+    return interfaceInfoOf(routerId, port);
   }
 
   async setTags(_ctx: CallContext, current: Resource, tags: string[]): Promise<void> {
     await setTags(this.db, this.store, current.id as string, tags);
   }
+}
+
+/** What add/remove_router_interface answer: the router, the interface port and its subnets. */
+function interfaceInfoOf(routerId: string, port: Resource): Record<string, unknown> {
+  const subnetIds = (port.fixed_ips as { subnet_id: string }[]).map((f) => f.subnet_id);
+  return {
+    id: routerId,
+    tenant_id: port.project_id,
+    project_id: port.project_id,
+    port_id: port.id,
+    network_id: port.network_id,
+    subnet_id: subnetIds.at(-1),
+    subnet_ids: subnetIds,
+  };
 }

@@ -5,7 +5,7 @@ import {
   PlacementNotFound,
   placementCodes,
 } from '../manager/placement-errors';
-import { ResourceClassNotFound, type ResourceClasses } from '../manager/resource-classes';
+import { type ResourceClasses, ResourceClassNotFound } from '../manager/resource-classes';
 import type { PlacementTables } from './placement-tables';
 import { type ProviderRecord, ProviderRepository } from './provider-repository';
 import { type Tx, writeTransaction } from './write-transaction';
@@ -210,16 +210,7 @@ export class InventoryRepository {
   ): Promise<{ provider: ProviderRecord; inventory: InventoryRecord }> {
     return writeTransaction(this.db, async (trx) => {
       const provider = await this.lockedProvider(trx, uuid, generation);
-      const rcId = await this.classes.idOf(resourceClass, trx);
-      const row =
-        rcId === undefined
-          ? undefined
-          : await trx
-              .selectFrom('inventories')
-              .select('id')
-              .where('resource_provider_id', '=', provider.id)
-              .where('resource_class_id', '=', rcId)
-              .executeTakeFirst();
+      const { rcId, row } = await this.inventoryRow(trx, provider.id, resourceClass);
       if (!row || rcId === undefined) {
         throw new PlacementBadRequest(
           `No inventory record with resource class for resource provider ${uuid}: No inventory of class ${resourceClass} found.`,
@@ -240,16 +231,7 @@ export class InventoryRepository {
   async delete(uuid: string, resourceClass: string): Promise<void> {
     await writeTransaction(this.db, async (trx) => {
       const provider = await this.lockedProvider(trx, uuid, undefined);
-      const rcId = await this.classes.idOf(resourceClass, trx);
-      const row =
-        rcId === undefined
-          ? undefined
-          : await trx
-              .selectFrom('inventories')
-              .select('id')
-              .where('resource_provider_id', '=', provider.id)
-              .where('resource_class_id', '=', rcId)
-              .executeTakeFirst();
+      const { rcId, row } = await this.inventoryRow(trx, provider.id, resourceClass);
       if (!row || rcId === undefined) {
         throw new PlacementNotFound(
           `No inventory of class ${resourceClass} found for delete: No inventory of class ${resourceClass} found.`,
@@ -268,6 +250,25 @@ export class InventoryRepository {
       await trx.deleteFrom('inventories').where('id', '=', row.id).execute();
       await this.providers.bump(trx, provider.id, provider.generation, uuid);
     });
+  }
+
+  /** The inventory row of one class on one provider, with the class's id (either may be absent). */
+  private async inventoryRow(
+    trx: Tx,
+    providerId: number,
+    resourceClass: string,
+  ): Promise<{ rcId: number | undefined; row: { id: number } | undefined }> {
+    const rcId = await this.classes.idOf(resourceClass, trx);
+    const row =
+      rcId === undefined
+        ? undefined
+        : await trx
+            .selectFrom('inventories')
+            .select('id')
+            .where('resource_provider_id', '=', providerId)
+            .where('resource_class_id', '=', rcId)
+            .executeTakeFirst();
+    return { rcId, row };
   }
 
   private async lockedProvider(
