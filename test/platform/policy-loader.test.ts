@@ -16,6 +16,7 @@ import {
   type RuleDefault,
   type ServicePolicy,
 } from '@nimbus/policy';
+import { testCredentials } from '@nimbus/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // The one policy loader: defaults, the operator's <policy_dir>/<type>.yaml, validation that
@@ -51,21 +52,14 @@ const defaults: RuleDefault[] = [
   },
 ];
 
-const caller = (roles: string[], scope: Partial<Credentials> = { projectId: 'p1' }): Credentials => ({
-  token: 't',
-  userId: 'u1',
-  userName: 'u1',
-  userDomainId: 'default',
-  userDomainName: 'Default',
-  roles,
-  roleIds: [],
-  isAdminProject: false,
-  methods: ['password'],
-  auditIds: [],
-  issuedAt: new Date(),
-  expiresAt: new Date(Date.now() + 60_000),
-  ...scope,
-});
+const caller = (roles: string[], scope: Partial<Credentials> = { projectId: 'p1' }): Credentials =>
+  testCredentials({
+    userId: 'u1',
+    userName: 'u1',
+    roles,
+    expiresAt: new Date(Date.now() + 60_000),
+    ...scope,
+  });
 const member = caller(['member', 'reader']);
 const own = { project_id: 'p1' };
 

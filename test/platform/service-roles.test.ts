@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Credentials } from '@nimbus/auth';
 import { createBus } from '@nimbus/bus';
 import { NotFoundError } from '@nimbus/errors';
 import { keystoneFaults, route } from '@nimbus/http';
 import { silentLogger } from '@nimbus/logging';
 import { collectRoleStatus, defineService, type RunningCloud, startCloud } from '@nimbus/service';
+import { testCredentials } from '@nimbus/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../apps/nimbus/src/main';
 
@@ -47,20 +47,7 @@ describe('nimbus serve --list', () => {
 // host, each reached over RPC. Its roles run in two runners of one test process that share only
 // the bus, as two processes would.
 function tallyService(suffix: string) {
-  const creds: Credentials = {
-    token: 'good',
-    userId: 'u',
-    userName: 'u',
-    userDomainId: 'default',
-    userDomainName: 'Default',
-    roles: ['member'],
-    roleIds: [],
-    isAdminProject: false,
-    methods: ['password'],
-    auditIds: [],
-    issuedAt: new Date(),
-    expiresAt: new Date(Date.now() + 600_000),
-  };
+  const creds = testCredentials({ token: 'good' });
   const workerTopic = `tally-worker-${suffix}`;
   const agentTopic = `tally-agent-${suffix}`;
   return defineService({

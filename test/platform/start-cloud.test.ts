@@ -1,19 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Credentials } from '@nimbus/auth';
 import { defineOptions, opt } from '@nimbus/config';
 import type { Migration } from '@nimbus/db';
 import { NotFoundError } from '@nimbus/errors';
 import { keystoneFaults, route } from '@nimbus/http';
 import { silentLogger } from '@nimbus/logging';
 import { defineService, startCloud } from '@nimbus/service';
+import { testCredentials } from '@nimbus/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // A small but complete service: options, a migration, an RPC server on the bus, and routes that
 // read and write its own database. It proves the runner wires every part the same way in the
 // all-in-one mode (SQLite, in-process bus) and the scale-out mode (PostgreSQL / MariaDB, RabbitMQ).
-const noteOptions = defineOptions('notes', 'Notes service.', { greeting: opt.string({ default: 'hello', help: 'Greeting.' }) });
+const noteOptions = defineOptions('notes', 'Notes service.', {
+  greeting: opt.string({ default: 'hello', help: 'Greeting.' }),
+});
 const migrations: Migration[] = [
   {
     id: '0001-notes',
@@ -25,20 +27,7 @@ const migrations: Migration[] = [
         .execute(),
   },
 ];
-const creds: Credentials = {
-  token: 'good',
-  userId: 'u',
-  userName: 'u',
-  userDomainId: 'default',
-  userDomainName: 'Default',
-  roles: ['member'],
-  roleIds: [],
-  isAdminProject: false,
-  methods: ['password'],
-  auditIds: [],
-  issuedAt: new Date(),
-  expiresAt: new Date(Date.now() + 60_000),
-};
+const creds = testCredentials({ token: 'good', expiresAt: new Date(Date.now() + 60_000) });
 
 const notesService = defineService({
   type: 'notes',
@@ -49,11 +38,16 @@ const notesService = defineService({
   migrations,
   async start(ctx) {
     const topic = `notes-${process.pid}-${Date.now()}`;
-    const server = await ctx.bus.rpcServer({ topic, server: 'host1' }, { upper: async (_c, args) => String((args as { text: string }).text).toUpperCase() });
+    const server = await ctx.bus.rpcServer(
+      { topic, server: 'host1' },
+      { upper: async (_c, args) => String((args as { text: string }).text).toUpperCase() },
+    );
     const rpc = ctx.bus.rpcClient({ topic });
     const greeting = ctx.config.group(noteOptions).greeting;
     return {
-      tokenValidator: { validate: async (t) => (t === 'good' ? creds : Promise.reject(new NotFoundError('no'))) },
+      tokenValidator: {
+        validate: async (t) => (t === 'good' ? creds : Promise.reject(new NotFoundError('no'))),
+      },
       http: {
         faults: keystoneFaults,
         services: {},
@@ -62,14 +56,29 @@ const notesService = defineService({
             'POST',
             '/v1/notes',
             async (req) => {
-              const text = await rpc.call<string>({ request_id: req.requestId }, 'upper', { text: req.body.note.text });
-              await ctx.db.transaction((trx) => trx.insertInto('notes').values({ id: req.body.note.id, text }).execute());
+              const text = await rpc.call<string>({ request_id: req.requestId }, 'upper', {
+                text: req.body.note.text,
+              });
+              await ctx.db.transaction((trx) =>
+                trx.insertInto('notes').values({ id: req.body.note.id, text }).execute(),
+              );
               return { note: { id: req.body.note.id, text, greeting } };
             },
-            { status: 201, body: { type: 'object', required: ['note'], properties: { note: { type: 'object', required: ['id', 'text'] } } } },
+            {
+              status: 201,
+              body: {
+                type: 'object',
+                required: ['note'],
+                properties: { note: { type: 'object', required: ['id', 'text'] } },
+              },
+            },
           ),
           route('GET', '/v1/notes/:id', async (req) => {
-            const row = await ctx.db.kysely.selectFrom('notes').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+            const row = await ctx.db.kysely
+              .selectFrom('notes')
+              .selectAll()
+              .where('id', '=', req.params.id)
+              .executeTakeFirst();
             if (!row) throw new NotFoundError(`Could not find note: ${req.params.id}.`);
             return { note: row };
           }),
@@ -82,8 +91,16 @@ const notesService = defineService({
 
 const modes = [
   { name: 'all-in-one (SQLite, in-process bus)', database: '', transport: 'memory://' },
-  { name: 'scale-out (PostgreSQL, RabbitMQ)', database: 'postgresql://postgres@127.0.0.1:5432', transport: 'amqp://guest:guest@127.0.0.1:5672/' },
-  { name: 'scale-out (MariaDB, RabbitMQ)', database: 'mysql://root@127.0.0.1:3306', transport: 'amqp://guest:guest@127.0.0.1:5672/' },
+  {
+    name: 'scale-out (PostgreSQL, RabbitMQ)',
+    database: 'postgresql://postgres@127.0.0.1:5432',
+    transport: 'amqp://guest:guest@127.0.0.1:5672/',
+  },
+  {
+    name: 'scale-out (MariaDB, RabbitMQ)',
+    database: 'mysql://root@127.0.0.1:3306',
+    transport: 'amqp://guest:guest@127.0.0.1:5672/',
+  },
 ];
 
 for (const mode of modes) {
@@ -94,7 +111,11 @@ for (const mode of modes) {
       ephemeralPorts: true,
       env: {},
       logger: silentLogger(),
-      overrides: { DEFAULT: { data_dir: dataDir, transport_url: mode.transport }, database: { connection: mode.database }, notes: { greeting: 'hi' } },
+      overrides: {
+        DEFAULT: { data_dir: dataDir, transport_url: mode.transport },
+        database: { connection: mode.database },
+        notes: { greeting: 'hi' },
+      },
     });
     afterAll(async () => {
       await (await cloud).stop();
@@ -126,10 +147,22 @@ for (const mode of modes) {
 describe('startCloud start-up errors', () => {
   it('names a bad option and leaves nothing running', async () => {
     await expect(
-      startCloud({ services: [notesService], ephemeralPorts: true, env: {}, logger: silentLogger(), overrides: { notes: { nope: 1 } } }),
+      startCloud({
+        services: [notesService],
+        ephemeralPorts: true,
+        env: {},
+        logger: silentLogger(),
+        overrides: { notes: { nope: 1 } },
+      }),
     ).rejects.toThrow(/unknown option 'nope' in \[notes\]/);
     await expect(
-      startCloud({ services: [notesService], ephemeralPorts: true, env: { NIMBUS_DEFAULT__TRANSPORT_URL: 'amqp://guest:guest@127.0.0.1:1/' }, logger: silentLogger(), overrides: { DEFAULT: { data_dir: mkdtempSync(join(tmpdir(), 'nimbus-platform-')) } } }),
+      startCloud({
+        services: [notesService],
+        ephemeralPorts: true,
+        env: { NIMBUS_DEFAULT__TRANSPORT_URL: 'amqp://guest:guest@127.0.0.1:1/' },
+        logger: silentLogger(),
+        overrides: { DEFAULT: { data_dir: mkdtempSync(join(tmpdir(), 'nimbus-platform-')) } },
+      }),
     ).rejects.toThrow();
   });
 });

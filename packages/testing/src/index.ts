@@ -2,3 +2,4 @@ export * from './cloud-tokens';
 export * from './openstack-cli';
 export * from './raw-header-names';
 export * from './start-test-cloud';
+export * from './test-credentials';

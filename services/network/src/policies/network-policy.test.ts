@@ -1,23 +1,10 @@
 import type { Credentials } from '@nimbus/auth';
+import { testCredentials } from '@nimbus/testing';
 import { describe, expect, it } from 'vitest';
 import { networkPolicyCheck, rewriteFieldChecks } from './network-policy';
 
 const creds = (projectId: string, roles: string[]): Credentials =>
-  ({
-    token: 't',
-    userId: 'u',
-    userName: 'u',
-    userDomainId: 'default',
-    userDomainName: 'Default',
-    projectId,
-    roles,
-    roleIds: [],
-    isAdminProject: false,
-    methods: [],
-    auditIds: [],
-    issuedAt: new Date(),
-    expiresAt: new Date(),
-  }) as Credentials;
+  testCredentials({ projectId, roles, methods: [], expiresAt: new Date() });
 
 describe('network policy', () => {
   it('rewrites field checks into generic checks on computed keys', () => {
