@@ -55,6 +55,15 @@ while read -r type name regex tservices; do
   extra=$data/tempest-$name.conf
   cp "$here/tempest-$name.conf" "$extra"
   [ -n "$www_port" ] && printf '\n[image]\nhttp_image = http://127.0.0.1:%s/image.raw\n' "$www_port" >> "$extra"
+  # A suite may need resources made first (a public network, a flavor): prepare-<suite>.sh makes
+  # them with the admin's clouds.yaml and prints Tempest settings to add (ids it made).
+  if [ -f "$here/prepare-$name.sh" ]; then
+    if ! OS_CLIENT_CONFIG_FILE="$data/clouds.yaml" OS_CLOUD=nimbus NIMBUS_DATA_DIR="$data" bash "$here/prepare-$name.sh" >> "$extra" 2> "$data/prepare-$name.log"; then
+      echo "conformance: prepare-$name.sh failed:" >&2; tail -20 "$data/prepare-$name.log" >&2
+      [ -n "${NIMBUS_SUMMARY_FILE:-}" ] && echo "tempest-$name-prepare 0 1 0" >> "$NIMBUS_SUMMARY_FILE"
+      status=1; continue
+    fi
+  fi
   line=$(IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$extra" \
     bash "$here/tempest-run.sh" "$auth_url" admin "$password" admin "$regex" $tservices | tail -1)
   echo "tempest $name: $line"
