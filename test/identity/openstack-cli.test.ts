@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { identityService } from '@nimbus/identity';
 import { cloudClientEnv, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const run = promisify(execFile);
 
@@ -11,7 +14,8 @@ describe('openstack CLI against identity', () => {
   let cloud: TestCloud;
   let env: Record<string, string>;
 
-  const os = async (...args: string[]): Promise<any> => {
+  const os = (...args: string[]): Promise<any> => osWith(env, ...args);
+  const osWith = async (env: Record<string, string>, ...args: string[]): Promise<any> => {
     const { stdout } = await run(
       'openstack',
       [
@@ -120,7 +124,39 @@ describe('openstack CLI against identity', () => {
     const endpoints = await os('endpoint', 'list', '--service', 'identity');
     expect(endpoints.map((e: any) => e.Interface).sort()).toEqual(['admin', 'internal', 'public']);
     const service = await os('service', 'create', '--name', 'cli-svc', 'cli-type');
-    const registered = await os(
+    // Keystone 22 lets only a system administrator manage limits (no deprecated project rule).
+    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
+      .password as string;
+    const { OS_CLOUD: _cloud, OS_CLIENT_CONFIG_FILE: _file, ...rest } = env;
+    const sys = (...args: string[]) =>
+      osWith(
+        {
+          ...rest,
+          OS_AUTH_TYPE: 'password',
+          OS_AUTH_URL: `${cloud.url('identity')}/v3`,
+          OS_IDENTITY_API_VERSION: '3',
+          OS_USERNAME: 'admin',
+          OS_USER_DOMAIN_ID: 'default',
+          OS_PASSWORD: password,
+          OS_SYSTEM_SCOPE: 'all',
+        },
+        ...args,
+      );
+    const refused = await os(
+      'registered',
+      'limit',
+      'create',
+      '--service',
+      service.id,
+      '--default-limit',
+      '1',
+      'x',
+    ).then(
+      () => 'created',
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/HTTP 403/);
+    const registered = await sys(
       'registered',
       'limit',
       'create',
@@ -131,7 +167,7 @@ describe('openstack CLI against identity', () => {
       'widgets',
     );
     expect(registered.default_limit).toBe(10);
-    const limit = await os(
+    const limit = await sys(
       'limit',
       'create',
       '--service',
@@ -144,7 +180,7 @@ describe('openstack CLI against identity', () => {
     );
     expect(limit.resource_limit).toBe(5);
     expect((await os('limit', 'list')).length).toBe(1);
-    await os('limit', 'delete', limit.id);
-    await os('registered', 'limit', 'delete', registered.id);
+    await sys('limit', 'delete', limit.id);
+    await sys('registered', 'limit', 'delete', registered.id);
   });
 }, 300_000);

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 // Unified limits (use_keystone_limits): registered limits and a project limit set in identity,
 // read by the image service with its system-scoped service token, enforced as oslo.limit does
@@ -12,10 +15,12 @@ describe('image quotas from unified limits', () => {
   let token: string;
   let projectId: string;
 
+  // Keystone 22 lets only a system administrator manage limits: the admin's system-scoped token.
+  let systemToken: string;
   const identity = (method: string, path: string, body?: unknown) =>
     fetch(`${cloud.url('identity')}/v3${path}`, {
       method,
-      headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+      headers: { 'x-auth-token': systemToken, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     }).then(async (r) => ({ status: r.status, body: (await r.json().catch(() => undefined)) as any }));
   const image = (method: string, path: string, body?: Buffer | object) =>
@@ -36,6 +41,22 @@ describe('image quotas from unified limits', () => {
     });
     base = cloud.url('image');
     ({ token, projectId } = await adminToken(cloud));
+    const password = parse(readFileSync(join(cloud.dataDir, 'clouds.yaml'), 'utf8')).clouds.nimbus.auth
+      .password;
+    const issued = await fetch(`${cloud.url('identity')}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+          },
+          scope: { system: { all: true } },
+        },
+      }),
+    });
+    systemToken = issued.headers.get('x-subject-token')!;
     const service = (await identity('GET', '/services?type=image')).body.services[0].id;
     const registered = await identity('POST', '/registered_limits', {
       registered_limits: [

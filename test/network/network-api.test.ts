@@ -28,7 +28,7 @@ describe('network API: networks', () => {
     expect(aliases).toContain('security-group');
     expect(aliases).toContain('router');
     expect(aliases).not.toContain('trunk');
-    expect(aliases).not.toContain('subnet_allocation');
+    expect(aliases).toContain('subnet_allocation');
     expect((await admin('GET', '/v2.0/extensions/binding')).body.extension.alias).toBe('binding');
     expect((await admin('GET', '/v2.0/extensions/nope')).status).toBe(404);
   });

@@ -1,7 +1,8 @@
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@nimbus/logging';
+import type { DiskIo } from '@nimbus/disk-faults';
+import { type Logger, silentLogger } from '@nimbus/logging';
 import {
   buildPipeline,
   DbReplicator,
@@ -37,9 +38,17 @@ export interface ClusterFixture {
   close(): void;
 }
 
-export function startClusterFixture(deviceCount: number, fsync = false): ClusterFixture {
+/**
+ * `io`: the file system the object server goes through (a FaultInjectingDiskIo's, to test disk
+ * faults); `log`: where the servers and daemons log (silent by default).
+ */
+export function startClusterFixture(
+  deviceCount: number,
+  fsync = false,
+  io?: DiskIo,
+  log: Logger = silentLogger(),
+): ClusterFixture {
   const dir = mkdtempSync(join(tmpdir(), 'nimbus-swift-'));
-  const log = silentLogger();
   const cluster = openLocalCluster({
     ringDir: join(dir, 'rings'),
     devicesDir: join(dir, 'devices'),
@@ -55,6 +64,7 @@ export function startClusterFixture(deviceCount: number, fsync = false): Cluster
     reclaimAge: 604_800,
     nodeTimeoutMs: 10_000,
     log,
+    io,
   });
   const devices = () => cluster.rings.object.devices.map((d) => ({ ...d, index: 0, handoff: false }));
   const pipeline = buildPipeline([], proxyServer(cluster.proxy));
@@ -80,7 +90,7 @@ export function startClusterFixture(deviceCount: number, fsync = false): Cluster
       () => cluster.rings.container.devices.map((d) => ({ ...d, index: 0, handoff: false })),
       log,
     ),
-    updater: new ObjectUpdater(join(dir, 'devices'), cluster.client, devices, log),
+    updater: new ObjectUpdater(join(dir, 'devices'), cluster.client, devices, log, io),
     auditor: new ObjectAuditor(
       cluster.node.disk,
       cluster.node.hashes,

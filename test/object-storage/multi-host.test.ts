@@ -52,19 +52,63 @@ describe('object storage across hosts', () => {
   it('writes one replica over HTTP to the other host, survives its loss, and replicates back to it', async () => {
     for (const name of ['account', 'container', 'object'] as const) {
       const builder = RingBuilder.create(4, 3, 0);
-      builder.addDevice({ region: 1, zone: 1, ip: '127.0.0.1', port: PORTS[name], device: 'a1', weight: 100, meta: '' });
-      builder.addDevice({ region: 1, zone: 2, ip: '127.0.0.1', port: PORTS[name], device: 'a2', weight: 100, meta: '' });
-      builder.addDevice({ region: 1, zone: 3, ip: '127.0.0.2', port: PORTS[name], device: 'b1', weight: 100, meta: '' });
+      builder.addDevice({
+        region: 1,
+        zone: 1,
+        ip: '127.0.0.1',
+        port: PORTS[name],
+        device: 'a1',
+        weight: 100,
+        meta: '',
+      });
+      builder.addDevice({
+        region: 1,
+        zone: 2,
+        ip: '127.0.0.1',
+        port: PORTS[name],
+        device: 'a2',
+        weight: 100,
+        meta: '',
+      });
+      builder.addDevice({
+        region: 1,
+        zone: 3,
+        ip: '127.0.0.2',
+        port: PORTS[name],
+        device: 'b1',
+        weight: 100,
+        meta: '',
+      });
       builder.rebalance();
       saveRing(ringDir, name, builder.toRing());
     }
     a = open('127.0.0.1', 'host-a');
     b = open('127.0.0.2', 'host-b');
-    servers.push(...(await serveStorageHttp(a, '127.0.0.1', log)), ...(await serveStorageHttp(b, '127.0.0.2', log)));
+    servers.push(
+      ...(await serveStorageHttp(a, '127.0.0.1', log)),
+      ...(await serveStorageHttp(b, '127.0.0.2', log)),
+    );
     const proxy = buildPipeline([], proxyServer(a.proxy));
-    const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
+    const call = async (
+      method: string,
+      path: string,
+      body?: string,
+      headers: Record<string, string> = {},
+    ) => {
       const [p, q] = path.split('?');
-      const res = await proxy(newRequest(method, p!, { query: new URLSearchParams(q ?? ''), headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body: body === undefined ? undefined : (async function* () { yield Buffer.from(body); })() }));
+      const res = await proxy(
+        newRequest(method, p!, {
+          query: new URLSearchParams(q ?? ''),
+          headers:
+            body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          body:
+            body === undefined
+              ? undefined
+              : (async function* () {
+                  yield Buffer.from(body);
+                })(),
+        }),
+      );
       return { status: res.status, text: (await readBody(res.body)).toString() };
     };
     expect((await call('PUT', '/v1/AUTH_x/c')).status).toBe(201);
@@ -73,7 +117,9 @@ describe('object storage across hosts', () => {
     const hash = hashPath(a.salt, 'AUTH_x', 'c', 'o').toString('hex');
     const onB = () => join(dir, 'host-b', 'b1', 'objects', String(part), hash.slice(-3), hash);
     expect(readdirSync(onB()).some((n) => n.endsWith('.data'))).toBe(true);
-    expect((await call('GET', '/v1/AUTH_x/c/o', undefined, { 'x-newest': 'true' })).text).toBe('over the wire');
+    expect((await call('GET', '/v1/AUTH_x/c/o', undefined, { 'x-newest': 'true' })).text).toBe(
+      'over the wire',
+    );
     const listing = await call('GET', '/v1/AUTH_x/c?format=json', undefined, { 'x-newest': 'true' });
     expect(JSON.parse(listing.text).map((o: { name: string }) => o.name)).toEqual(['o']);
 
@@ -86,10 +132,19 @@ describe('object storage across hosts', () => {
 
     // It comes back; host A's replicator pushes the new version to it over HTTP.
     servers.push(...(await serveStorageHttp(b, '127.0.0.2', log)));
-    const devices = () => a.rings.object.devices.filter((d) => d.ip === '127.0.0.1').map((d) => ({ ...d, index: 0, handoff: false }));
+    const devices = () =>
+      a.rings.object.devices
+        .filter((d) => d.ip === '127.0.0.1')
+        .map((d) => ({ ...d, index: 0, handoff: false }));
     await new ObjectReplicator(a.rings.object, a.node.disk, a.node.hashes, a.client, devices, log).runOnce();
     expect(readdirSync(onB()).filter((n) => n.endsWith('.data')).length).toBe(1);
-    const res = await b.client.request({ ip: '127.0.0.2', port: PORTS.object, device: 'b1' }, part, 'GET', '/AUTH_x/c/o', {});
+    const res = await b.client.request(
+      { ip: '127.0.0.2', port: PORTS.object, device: 'b1' },
+      part,
+      'GET',
+      '/AUTH_x/c/o',
+      {},
+    );
     expect((await readBody(res.body)).toString()).toBe('while b was down');
   });
 });

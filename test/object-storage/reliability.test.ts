@@ -83,7 +83,8 @@ describe('object storage reliability', () => {
     const part = ring.partition('AUTH_t', 'c');
     const [, away] = ring.primaries(part).map((n) => n.device);
     f.failDevice(away!);
-    for (let i = 0; i < 50; i++) expect((await f.request('PUT', `/v1/AUTH_t/c/o${i}`, {}, Buffer.from('x'.repeat(i)))).status).toBe(201);
+    for (let i = 0; i < 50; i++)
+      expect((await f.request('PUT', `/v1/AUTH_t/c/o${i}`, {}, Buffer.from('x'.repeat(i)))).status).toBe(201);
     expect((await f.request('POST', '/v1/AUTH_t/c', { 'x-container-meta-color': 'red' })).status).toBe(204);
     f.restoreDevice(away!);
     // The missed object updates wait as async pendings; the database replicator needs none of them.
@@ -102,12 +103,20 @@ describe('object storage reliability', () => {
     f = startClusterFixture(3);
     for (const c of ['a', 'b']) {
       expect((await f.request('PUT', `/v1/AUTH_gone/${c}`)).status).toBe(201);
-      for (let i = 0; i < 5; i++) expect((await f.request('PUT', `/v1/AUTH_gone/${c}/o${i}`, {}, Buffer.from('x'))).status).toBe(201);
+      for (let i = 0; i < 5; i++)
+        expect((await f.request('PUT', `/v1/AUTH_gone/${c}/o${i}`, {}, Buffer.from('x'))).status).toBe(201);
     }
     const del = await f.pipeline(newRequest('DELETE', '/v1/AUTH_gone', { env: { resellerRequest: true } }));
     expect(del.status).toBe(204);
     const devices = () => f.cluster.rings.account.devices.map((d) => ({ ...d, index: 0, handoff: false }));
-    const reaper = new AccountReaper(join(f.dir, 'devices'), f.cluster.rings.account, f.cluster.node.accounts, f.cluster.backend, devices, silentLogger());
+    const reaper = new AccountReaper(
+      join(f.dir, 'devices'),
+      f.cluster.rings.account,
+      f.cluster.node.accounts,
+      f.cluster.backend,
+      devices,
+      silentLogger(),
+    );
     const done = await reaper.runOnce();
     expect(done).toEqual({ accounts: 1, objects: 10, containers: 2 });
     for (const c of ['a', 'b']) {

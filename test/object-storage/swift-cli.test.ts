@@ -14,10 +14,14 @@ const run = promisify(execFile);
 describe('swift CLI against object storage', () => {
   let cloud: TestCloud;
   let env: Record<string, string>;
-  const swift = async (...args: string[]) => (await run('swift', args, { env, timeout: 120_000, cwd: cloud.dataDir })).stdout;
+  const swift = async (...args: string[]) =>
+    (await run('swift', args, { env, timeout: 120_000, cwd: cloud.dataDir })).stdout;
 
   beforeAll(async () => {
-    cloud = await startTestCloud([identityService, objectStorageService], { identity: { password_hash_rounds: 4 }, object_storage: { part_power: 6 } });
+    cloud = await startTestCloud([identityService, objectStorageService], {
+      identity: { password_hash_rounds: 4 },
+      object_storage: { part_power: 6 },
+    });
     env = { ...process.env } as Record<string, string>;
     for (const line of readFileSync(join(cloud.dataDir, 'openrc'), 'utf8').split('\n')) {
       const m = /^export (\w+)='?([^']*)'?$/.exec(line);
@@ -56,7 +60,16 @@ describe('swift CLI against object storage', () => {
     const data = randomBytes(300_000);
     writeFileSync(file, data);
     await swift('upload', 'seg', 'big.bin', '--segment-size', '65536');
-    await swift('upload', 'seg', 'big.bin', '--object-name', 'slo.bin', '--segment-size', '65536', '--use-slo');
+    await swift(
+      'upload',
+      'seg',
+      'big.bin',
+      '--object-name',
+      'slo.bin',
+      '--segment-size',
+      '65536',
+      '--use-slo',
+    );
     const segments = (await swift('list', 'seg_segments')).trim().split('\n');
     expect(segments.length).toBe(10);
     expect(await swift('stat', 'seg', 'big.bin')).toMatch(/Manifest: seg_segments\//);
@@ -81,20 +94,32 @@ describe('swift CLI against object storage', () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('shared by URL');
     expect(ok.headers.get('content-disposition')).toContain('note.txt');
-    const forged = signed.replace(/temp_url_sig=[0-9a-f]/, (m) => (m.endsWith('0') ? `${m.slice(0, -1)}1` : `${m.slice(0, -1)}0`));
+    const forged = signed.replace(/temp_url_sig=[0-9a-f]/, (m) =>
+      m.endsWith('0') ? `${m.slice(0, -1)}1` : `${m.slice(0, -1)}0`,
+    );
     expect((await fetch(`${base}${forged}`)).status).toBe(401);
     const put = await fetch(`${base}${signed}`, { method: 'PUT', body: 'x' });
     expect(put.status).toBe(401);
   });
 
   it('is driven by openstack object and container commands', async () => {
-    const os = async (...args: string[]) => (await run('openstack', ['--os-cloud', 'nimbus', ...args], { env, timeout: 60_000, cwd: cloud.dataDir })).stdout;
+    const os = async (...args: string[]) =>
+      (
+        await run('openstack', ['--os-cloud', 'nimbus', ...args], {
+          env,
+          timeout: 60_000,
+          cwd: cloud.dataDir,
+        })
+      ).stdout;
     await os('container', 'create', 'osc');
     writeFileSync(join(cloud.dataDir, 'osc.txt'), 'from openstackclient');
     await os('object', 'create', 'osc', 'osc.txt');
     const listed = JSON.parse(await os('object', 'list', 'osc', '-f', 'json')) as { Name: string }[];
     expect(listed.map((o) => o.Name)).toEqual(['osc.txt']);
-    const shown = JSON.parse(await os('object', 'show', 'osc', 'osc.txt', '-f', 'json')) as Record<string, string>;
+    const shown = JSON.parse(await os('object', 'show', 'osc', 'osc.txt', '-f', 'json')) as Record<
+      string,
+      string
+    >;
     expect(String(shown['content-length'])).toBe('20');
     await os('object', 'delete', 'osc', 'osc.txt');
     await os('container', 'delete', 'osc');

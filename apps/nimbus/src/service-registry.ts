@@ -1,3 +1,5 @@
+import { blockStorageService } from '@nimbus/block-storage';
+import { computeService } from '@nimbus/compute';
 import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { networkService } from '@nimbus/network';
@@ -15,4 +17,6 @@ export const serviceRegistry: readonly ServiceDefinition[] = [
   objectStorageService,
   placementService,
   networkService,
+  computeService,
+  blockStorageService,
 ];

@@ -1,6 +1,9 @@
+import { ComputeClient } from './compute-client';
 import { IdentityClient } from './identity-client';
 import { ImageClient } from './image-client';
+import { NetworkClient } from './network-client';
 import { ObjectStoreClient } from './object-store-client';
+import { PlacementClient } from './placement-client';
 import { type EndpointSource, RestClient, type RestClientOptions } from './rest-client';
 import type { RetryPolicy } from './retry-policy';
 import { type EndpointFilter, Session } from './session';
@@ -130,6 +133,21 @@ export class ServiceClients {
   get objectStore(): ObjectStoreClient {
     this.objectStoreClient ??= new ObjectStoreClient(this.endpointSource('object-store'), this.restOptions());
     return this.objectStoreClient;
+  }
+
+  /** Placement (resource providers, inventories, candidates, allocations). */
+  get placement(): PlacementClient {
+    return new PlacementClient(this.endpointSource('placement'), this.restOptions());
+  }
+
+  /** Network (Neutron v2.0: networks, ports and their binding, security groups). */
+  get network(): NetworkClient {
+    return new NetworkClient(this.endpointSource('network'), this.restOptions());
+  }
+
+  /** Compute (Nova v2.1: external events, servers). */
+  get compute(): ComputeClient {
+    return new ComputeClient(this.endpointSource('compute'), this.restOptions());
   }
 
   /** A plain REST client for a service type without a typed client yet (paths from its catalog URL). */

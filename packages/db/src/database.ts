@@ -1,5 +1,6 @@
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { mapDriverError } from './db-errors';
+import { registerSqliteHandle } from './sqlite-handle';
 
 /** The SQL dialects Nimbus runs on. */
 export type Dialect = 'sqlite' | 'postgres' | 'mariadb';
@@ -50,7 +51,9 @@ async function openSqlite<T>(path: string): Promise<Database<T>> {
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  return wrap<T>('sqlite', new Kysely<T>({ dialect: new SqliteDialect({ database: withBooleanParameters(handle) }) }));
+  const kysely = new Kysely<T>({ dialect: new SqliteDialect({ database: withBooleanParameters(handle) }) });
+  registerSqliteHandle(kysely, handle);
+  return wrap<T>('sqlite', kysely);
 }
 
 async function openPostgres<T>(url: URL, dbName: string): Promise<Database<T>> {

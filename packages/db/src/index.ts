@@ -4,3 +4,4 @@ export * from './db-errors';
 export * from './migrations';
 export * from './test-databases';
 export * from './migration-lock';
+export { sqliteHandleOf } from './sqlite-handle';

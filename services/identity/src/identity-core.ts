@@ -20,6 +20,7 @@ import {
 import { CatalogRepository } from './db/repositories/catalog-repository';
 import { DomainConfigRepository } from './db/repositories/domain-config-repository';
 import { EndpointFilterRepository } from './db/repositories/endpoint-filter-repository';
+import { EndpointPolicyRepository } from './db/repositories/endpoint-policy-repository';
 import { GroupRepository } from './db/repositories/group-repository';
 import { ProjectRepository } from './db/repositories/project-repository';
 import { RevocationRepository } from './db/repositories/revocation-repository';
@@ -35,6 +36,7 @@ import { tokenSubjects } from './manager/auth/token-subjects';
 import { TokenRenderer } from './manager/auth/token-renderer';
 import { CatalogManager } from './manager/catalog/catalog-manager';
 import { EndpointFilterManager } from './manager/catalog/endpoint-filter-manager';
+import { EndpointPolicyManager } from './manager/catalog/endpoint-policy-manager';
 import { createExtensionManagers } from './manager/ext/extension-managers';
 import { managerCoreAccess } from './manager/ext/manager-core-access';
 import { identityEventHandlers, lateBoundEvents } from './manager/identity-event-handlers';
@@ -166,6 +168,9 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       },
     },
   );
+  const endpointPolicy = new EndpointPolicyManager(new EndpointPolicyRepository(db), catalog, (id) =>
+    extensions.policies.get(id),
+  );
   events.bind(
     identityEventHandlers(revocations, extensions.hooks, {
       actorDeleted: (id) => assignments.deleteForActor(id),
@@ -245,6 +250,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       assignments,
       catalog,
       endpointFilter,
+      endpointPolicy,
       extensions,
       auth: { manager: authManager, tokens, renderer, revocations, directory },
     },

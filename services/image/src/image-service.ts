@@ -187,6 +187,7 @@ async function startImageApi(ctx: RoleContext<ImageShared>): Promise<StartedRole
     protections,
     quotas,
     notifier,
+    ctx.logger,
   );
   const hasher = new HashThreads();
   const data = new ImageData(

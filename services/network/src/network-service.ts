@@ -1,23 +1,44 @@
 import { resolve } from 'node:path';
 import { PolicyEnforcer } from '@nimbus/policy';
 import { defineService, type RoleContext, type StartedRole } from '@nimbus/service';
+import { agentKinds } from './agents/agent-kinds';
+import { agentRole } from './agents/agent-role';
 import { implementedExtensions } from './api/extensions';
 import type { NetworkServices } from './api/network-services';
 import { neutronFaultRenderer } from './api/neutron-faults';
 import { neutronHeaderSpelling } from './api/neutron-header-spelling';
 import { networkRoutes } from './api/routes';
+import { agentOptions } from './conf/agent-options';
+import {
+  ml2FlatOptions,
+  ml2GeneveOptions,
+  ml2GreOptions,
+  ml2OptionGroups,
+  ml2Options,
+  ml2VlanOptions,
+  ml2VxlanOptions,
+} from './conf/ml2-options';
 import { networkOptions } from './conf/options';
 import { networkMigrations } from './db/migrations/index';
 import { networkDrivers } from './drivers/registry';
+import { AddressScopeManager } from './manager/address-scope-manager';
+import { AgentManager } from './manager/agent-manager';
+import { AgentScheduler, dhcpSchedulerSpec, l3SchedulerSpec } from './manager/agent-scheduler';
 import { FloatingIpManager } from './manager/floating-ip-manager';
+import { TypeManager } from './manager/ml2/type-manager';
 import { NetworkManager } from './manager/network-manager';
 import { PortManager } from './manager/port-manager';
 import { QuotaManager } from './manager/quota-manager';
+import { RbacPolicyManager } from './manager/rbac-policy-manager';
 import { RouterManager } from './manager/router-manager';
 import { SecurityGroupManager } from './manager/security-group-manager';
 import { SecurityGroupRuleManager } from './manager/security-group-rule-manager';
+import { SegmentManager } from './manager/segment-manager';
 import { SubnetManager } from './manager/subnet-manager';
+import { SubnetPoolManager } from './manager/subnet-pool-manager';
+import { withHooks } from './manager/with-hooks';
 import { networkPolicyCheck, neutronPolicies } from './policies/network-policy';
+import { agentReportRpc } from './rpc/agent-report-rpc';
 
 /**
  * Network (Neutron v2.0, ML2): networks, subnets with IPv4/IPv6 IPAM, ports bound through a
@@ -29,15 +50,17 @@ export const networkService = defineService({
   id: 'network',
   type: 'network',
   name: 'neutron',
-  options: [networkOptions],
+  options: [networkOptions, ...ml2OptionGroups, agentOptions],
   migrations: networkMigrations,
   roles: [
     {
       name: 'api',
       description: 'The Neutron v2.0 API (neutron-server) with the ML2 plugin and its mechanism driver.',
       http: { port: 9696, catalogPath: '' },
+      rpc: [{ topic: agentReportRpc.topic }],
       start: startNetworkApi,
     },
+    ...agentKinds.map(agentRole),
   ],
 });
 
@@ -51,7 +74,27 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
     enforceNewDefaults: o.enforce_new_defaults,
     logger: ctx.logger,
   });
-  const networks = new NetworkManager(db, driver, o.global_physnet_mtu);
+  const ml2 = ctx.config.group(ml2Options);
+  const types = new TypeManager({
+    typeDrivers: ml2.type_drivers,
+    tenantNetworkTypes: ml2.tenant_network_types,
+    flatNetworks: ctx.config.group(ml2FlatOptions).flat_networks,
+    networkVlanRanges: ctx.config.group(ml2VlanOptions).network_vlan_ranges,
+    vxlanVniRanges: ctx.config.group(ml2VxlanOptions).vni_ranges,
+    greTunnelIdRanges: ctx.config.group(ml2GreOptions).tunnel_id_ranges,
+    geneveVniRanges: ctx.config.group(ml2GeneveOptions).vni_ranges,
+    geneveMaxHeaderSize: ctx.config.group(ml2GeneveOptions).max_header_size,
+    physnetMtu: o.global_physnet_mtu,
+    pathMtu: ml2.path_mtu,
+  });
+  const networks = new NetworkManager(db, driver, types, o.ipam_retries);
+  const subnetPools = new SubnetPoolManager(db);
+  const agentOpts = ctx.config.group(agentOptions);
+  const agents = new AgentManager(db, { agentDownTimeSeconds: agentOpts.agent_down_time });
+  const dhcp = new AgentScheduler(db, agents, dhcpSchedulerSpec(agentOpts.dhcp_agents_per_network));
+  const l3 = new AgentScheduler(db, agents, l3SchedulerSpec());
+  const forget = (scheduler: AgentScheduler) => async (deleted: Record<string, unknown>) =>
+    scheduler.forget(db.kysely, deleted.id as string);
   const securityGroups = new SecurityGroupManager(db);
   const ports = new PortManager(db, networks, securityGroups, driver, {
     baseMac: o.base_mac,
@@ -62,15 +105,29 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
     policy,
     policyNames: new Set(neutronPolicies.map((r) => r.name)),
     resources: {
-      network: networks,
-      subnet: new SubnetManager(db, networks, {
-        maxDnsNameservers: o.max_dns_nameservers,
-        maxHostRoutes: o.max_subnet_host_routes,
-      }),
+      network: withHooks(networks, { afterDelete: forget(dhcp) }),
+      // A network is scheduled to DHCP agents once it has a subnet with DHCP on.
+      subnet: withHooks(
+        new SubnetManager(
+          db,
+          networks,
+          { maxDnsNameservers: o.max_dns_nameservers, maxHostRoutes: o.max_subnet_host_routes },
+          subnetPools,
+        ),
+        { afterCreate: async (s) => (s.enable_dhcp ? dhcp.schedule(s.network_id as string) : undefined) },
+      ),
       port: ports,
+      segment: new SegmentManager(db, networks, o.ipam_retries),
+      agent: agents,
+      subnetpool: subnetPools,
+      address_scope: new AddressScopeManager(db),
+      rbac_policy: new RbacPolicyManager(db),
       security_group: securityGroups,
       security_group_rule: new SecurityGroupRuleManager(db),
-      router: new RouterManager(db, networks, ports),
+      router: withHooks(new RouterManager(db, networks, ports), {
+        afterCreate: (r) => l3.schedule(r.id as string),
+        afterDelete: forget(l3),
+      }),
       floatingip: new FloatingIpManager(db, networks, ports),
     },
     quotas: new QuotaManager(db, {
@@ -82,10 +139,17 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
       security_group: o.quota_security_group,
       security_group_rule: o.quota_security_group_rule,
     }),
+    schedulers: { dhcp, l3 },
+    db: db.kysely,
     extensions: implementedExtensions,
     options: { filterValidation: o.filter_validation, maxLimit: o.pagination_max_limit },
   };
   return {
+    rpc: {
+      [agentReportRpc.topic]: {
+        report_state: (_rpcCtx: unknown, args: Parameters<AgentManager['report']>[0]) => agents.report(args),
+      },
+    },
     http: {
       routes: networkRoutes,
       faults: neutronFaultRenderer,

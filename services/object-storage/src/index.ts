@@ -11,7 +11,15 @@ export { ObjectReplicator } from './daemons/object-replicator';
 export * from './object-storage-service';
 export { buildPipeline, proxyServer } from './proxy/proxy-server';
 export { hashPath } from './ring/hash-path';
-export { addDevice, createRing, rebalanceRing, removeDevice, ringName, setWeight, showRing } from './cluster/ring-commands';
+export {
+  addDevice,
+  createRing,
+  rebalanceRing,
+  removeDevice,
+  ringName,
+  setWeight,
+  showRing,
+} from './cluster/ring-commands';
 export { clusterOptions } from './conf/options';
 export { serveStorageHttp } from './cluster/local-cluster';
 export { RingBuilder } from './ring/ring-builder';

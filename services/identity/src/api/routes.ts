@@ -5,6 +5,7 @@ import { roleRoutes } from './assignment/role-controller';
 import { authRoutes } from './auth/auth-controller';
 import { catalogRoutes } from './catalog/catalog-controller';
 import { endpointFilterRoutes } from './catalog/endpoint-filter-controller';
+import { endpointPolicyRoutes } from './catalog/endpoint-policy-controller';
 import { extensionRoutes } from './ext/extension-routes';
 import { domainConfigRoutes } from './resource/domain-config-controller';
 import { domainRoutes } from './resource/domain-controller';
@@ -27,5 +28,6 @@ export const identityRoutes: Route[] = [
   ...roleAssignmentRoutes,
   ...catalogRoutes,
   ...endpointFilterRoutes,
+  ...endpointPolicyRoutes,
   ...extensionRoutes,
 ];

@@ -10,7 +10,7 @@ import {
 } from '../db/repositories/image-repository';
 import type { ImageStores } from '../drivers/store/image-stores';
 import { DATA_CHUNK, type ImageStore } from '../drivers/store/store-api';
-import { InspectingStream, mismatch } from '../format/format-inspector';
+import { InspectingStream, mismatch } from '@nimbus/disk-format';
 import type { ImageCaller } from './image-caller';
 import { badRequest, conflict, forbidden, tooLarge } from './image-errors';
 import type { ImageManager } from './image-manager';

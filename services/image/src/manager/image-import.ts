@@ -226,7 +226,15 @@ export class ImageImport {
       await this.tasks.update(task.id, { status: 'success', result: { image_id: id } }, this.taskTtlHours);
     } catch (err) {
       if (method !== 'copy-image')
-        await this.undo(id, done, method === 'glance-download' ? before : undefined).catch(() => undefined);
+        await this.undo(id, done, method === 'glance-download' ? before : undefined).catch(
+          (undoErr: unknown) => {
+            // The task still fails with the import's own error; the image may be left importing.
+            this.log.error(
+              { err: undoErr, imageId: id, taskId: task.id },
+              'could not undo a failed image import',
+            );
+          },
+        );
       await this.updateStores(
         id,
         stores.filter((s) => !failed.includes(s) && !done.includes(s)),
@@ -296,7 +304,10 @@ export class ImageImport {
   private async undo(id: string, stores: readonly string[], original?: ImageRecord): Promise<void> {
     const image = await this.images.get(id);
     if (!image) return;
-    for (const store of stores) await this.data.deleteFrom(image, store).catch(() => false);
+    for (const store of stores)
+      await this.data.deleteFrom(image, store).catch((err: unknown) => {
+        this.log.warn({ err, imageId: id, store }, 'data of a failed import left behind in its store');
+      });
     await this.images.transition(id, ['importing'], 'queued', {
       size: null,
       virtualSize: null,
@@ -334,7 +345,9 @@ export class ImageImport {
     if (!image) return;
     const staged = image.locations.find((l) => l.store === STAGING_STORE);
     if (staged && (await this.images.removeLocation(id, STAGING_STORE)))
-      await this.stores.staging.delete(staged.url).catch(() => undefined);
+      await this.stores.staging.delete(staged.url).catch((err: unknown) => {
+        this.log.warn({ err, imageId: id }, 'staged image data left behind');
+      });
     const fresh = await this.images.get(id);
     if (fresh?.properties[LOCK] !== taskId) return;
     const { [LOCK]: _lock, ...rest } = fresh.properties;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Logger, silentLogger } from '@nimbus/logging';
 import type { ImageRecord, ImageRepository } from '../db/repositories/image-repository';
 import type { MemberRepository } from '../db/repositories/member-repository';
 import type { ImageCache } from '../cache/image-cache';
@@ -45,6 +46,8 @@ export class ImageManager {
     private readonly quotas?: ImageQuotas,
     /** Announces changes as Glance does (`image.create`, `image.update`, `image.delete`). */
     private readonly notifier?: ImageNotifier,
+    /** Where failures that do not fail the request (data left behind by a delete) are logged. */
+    private readonly log: Logger = silentLogger(),
   ) {}
 
   /** Announces an image's current state (e.g. `image.update`); a gone image is not announced. */
@@ -166,7 +169,9 @@ export class ImageManager {
     const image = await this.getOwned(caller, id, 'delete');
     if (image.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);
     // An upload still in flight finds the image gone when it ends and discards its data.
-    await this.cache?.delete(id).catch(() => false);
+    await this.cache?.delete(id).catch((err: unknown) => {
+      this.log.warn({ err, imageId: id }, 'could not drop a deleted image from the image cache');
+    });
     const deleted = { deleted: true, deleted_at: `${new Date().toISOString().slice(0, 19)}Z` };
     if (this.limits.delayedDelete) {
       await this.images.markDeleted(id, true);
@@ -180,8 +185,8 @@ export class ImageManager {
     for (const l of image.locations) {
       try {
         await this.stores.get(l.store).delete(l.url);
-      } catch {
-        // orphaned, as above
+      } catch (err) {
+        this.log.warn({ err, imageId: id, store: l.store }, 'deleted image data left behind in its store');
       }
     }
   }

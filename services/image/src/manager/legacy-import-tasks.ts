@@ -64,7 +64,9 @@ export class LegacyImportTasks {
         const data = await this.stores.staging.get(staged.location);
         await this.data.storeFrom(image.id, data, 'importing', this.stores.defaultId, true);
       } finally {
-        await this.stores.staging.delete(staged.location).catch(() => undefined);
+        await this.stores.staging.delete(staged.location).catch((err: unknown) => {
+          this.log.warn({ err, imageId: image.id, taskId: task.id }, 'staged image data left behind');
+        });
       }
       await this.tasks.update(
         task.id,
@@ -73,11 +75,19 @@ export class LegacyImportTasks {
       );
     } catch (err) {
       this.log.warn({ err, taskId: task.id }, 'import task failed');
-      if (imageId) await this.images.transition(imageId, ['importing'], 'killed').catch(() => false);
+      if (imageId)
+        await this.images.transition(imageId, ['importing'], 'killed').catch((killErr: unknown) => {
+          this.log.error(
+            { err: killErr, imageId, taskId: task.id },
+            'could not mark the image of a failed import killed',
+          );
+        });
       const message = String((err as Error)?.message ?? err);
       await this.tasks
         .update(task.id, { status: 'failure', message }, this.taskTtlHours)
-        .catch(() => undefined);
+        .catch((updateErr: unknown) => {
+          this.log.error({ err: updateErr, taskId: task.id }, 'could not record a failed import task');
+        });
     }
   }
 }

@@ -12,6 +12,17 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
   ext('binding', 'Port Binding', 'Expose port bindings of a virtual port to external application'),
   ext('external-net', 'Neutron external network', 'Adds external network attribute to network resource.'),
   ext('provider', 'Provider Network', 'Expose mapping of virtual networks to physical networks'),
+  ext(
+    'multi-provider',
+    'Multi Provider Network',
+    'Expose mapping of virtual networks to multiple physical networks',
+  ),
+  ext('segment', 'Segment', 'Segments extension.'),
+  ext(
+    'standard-attr-segment',
+    'Standard Attribute Segment Extension',
+    'Add standard attributes to Segment resource',
+  ),
   ext('net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'),
   ext(
     'net-mtu-writable',
@@ -86,6 +97,7 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
     'Neutron L3 Router',
     'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.',
   ),
+  ext('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
   ext(
     'ext-gw-mode',
     'Neutron L3 Configurable external gateway mode',
@@ -95,6 +107,32 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
     'fip-port-details',
     'Floating IP Port Details Extension',
     'Add port_details attribute to Floating IP resource',
+  ),
+  ext('agent', 'agent', 'The agent management extension.', '2013-02-03T10:00:00-00:00'),
+  ext('agent_sort_key', 'Agents Sort Key', 'Enabling the keyword sort_key for sorting in agents.'),
+  ext('dhcp_agent_scheduler', 'DHCP Agent Scheduler', 'Schedule networks among dhcp agents'),
+  ext('l3_agent_scheduler', 'L3 Agent Scheduler', 'Schedule routers among l3 agents'),
+  ext('subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a subnet pool'),
+  ext('address-scope', 'Address scope', 'Address scopes extension.'),
+  ext(
+    'default-subnetpools',
+    'Default Subnetpools',
+    'Provides ability to mark and use a subnetpool as the default.',
+  ),
+  ext(
+    'service-type',
+    'Neutron Service Type Management',
+    'API for retrieving service providers for Neutron advanced services',
+  ),
+  ext(
+    'network-ip-availability',
+    'Network IP Availability',
+    'Provides IP availability data for each network and subnet.',
+  ),
+  ext(
+    'rbac-policies',
+    'RBAC Policies',
+    'Allows creation and modification of policies that control tenant access to resources.',
   ),
   ext('quotas', 'Quota management support', 'Expose functions for quotas management per project'),
   ext('quota_details', 'Quota details extension', 'Expose functions for quotas usage statistics per project'),

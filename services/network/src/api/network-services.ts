@@ -1,4 +1,6 @@
 import type { PolicyCheck } from '@nimbus/http';
+import type { Kysely } from 'kysely';
+import type { AgentScheduler } from '../manager/agent-scheduler';
 import type { QuotaManager } from '../manager/quota-manager';
 import type { ResourceHandlers } from './resource-definition';
 
@@ -10,6 +12,10 @@ export interface NetworkServices {
   /** The handlers of each resource, by singular name. */
   resources: Record<string, ResourceHandlers>;
   quotas: QuotaManager;
+  /** Read-only queries across tables (IP availability). */
+  db: Kysely<any>;
+  /** Networks to DHCP agents, routers to L3 agents. */
+  schedulers: { dhcp: AgentScheduler; l3: AgentScheduler };
   /** Extension aliases `GET /v2.0/extensions` lists. */
   extensions: readonly ExtensionDescriptor[];
   options: { filterValidation: boolean; maxLimit: number };

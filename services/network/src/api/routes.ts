@@ -1,4 +1,16 @@
 import { type Route, route } from '@nimbus/http';
+import { agentDefinition } from './agents/agent-definition';
+import {
+  addDhcpNetwork,
+  addL3Router,
+  listDhcpAgents,
+  listDhcpNetworks,
+  listL3Agents,
+  listL3Routers,
+  removeDhcpNetwork,
+  removeL3Router,
+} from './agents/agent-scheduler-controller';
+import { listIpAvailabilities, showIpAvailability } from './ip-availability-controller';
 import { networkDefinition } from './networks/network-definition';
 import { portDefinition } from './ports/port-definition';
 import {
@@ -10,6 +22,7 @@ import {
   showQuotaDetails,
   updateQuota,
 } from './quotas/quota-controller';
+import { rbacPolicyDefinition } from './rbac/rbac-policy-definition';
 import { resourceRoutes } from './resource-controller';
 import type { ResourceDefinition } from './resource-definition';
 import { listCoreResources, listExtensions, listVersions, showExtension } from './root-controller';
@@ -19,6 +32,9 @@ import {
   securityGroupDefinition,
   securityGroupRuleDefinition,
 } from './security-groups/security-group-definition';
+import { segmentDefinition } from './segments/segment-definition';
+import { listServiceProviders } from './service-provider-controller';
+import { addressScopeDefinition, subnetPoolDefinition } from './subnet-pools/subnet-pool-definition';
 import { subnetDefinition } from './subnets/subnet-definition';
 
 /** Every resource of the API, in the order Neutron lists them. */
@@ -30,6 +46,11 @@ export const networkResources: readonly ResourceDefinition[] = [
   securityGroupRuleDefinition,
   routerDefinition,
   floatingIpDefinition,
+  segmentDefinition,
+  agentDefinition,
+  subnetPoolDefinition,
+  addressScopeDefinition,
+  rbacPolicyDefinition,
 ];
 
 /** The network API's route table. */
@@ -40,6 +61,9 @@ export const networkRoutes: Route[] = [
   route('GET', '/v2.0/extensions/:alias', showExtension),
   route('PUT', '/v2.0/routers/:id/add_router_interface', addRouterInterface),
   route('PUT', '/v2.0/routers/:id/remove_router_interface', removeRouterInterface),
+  route('GET', '/v2.0/service-providers', listServiceProviders),
+  route('GET', '/v2.0/network-ip-availabilities', listIpAvailabilities),
+  route('GET', '/v2.0/network-ip-availabilities/:id', showIpAvailability),
   route('GET', '/v2.0/quotas', listQuotas),
   route('GET', '/v2.0/quotas/project', callerProject('project')),
   route('GET', '/v2.0/quotas/tenant', callerProject('tenant')),
@@ -50,5 +74,13 @@ export const networkRoutes: Route[] = [
   route('GET', '/v2.0/quotas/:project_id/details.json', showQuotaDetails),
   route('PUT', '/v2.0/quotas/:project_id', updateQuota),
   route('DELETE', '/v2.0/quotas/:project_id', resetQuota),
+  route('GET', '/v2.0/agents/:id/dhcp-networks', listDhcpNetworks),
+  route('POST', '/v2.0/agents/:id/dhcp-networks', addDhcpNetwork),
+  route('DELETE', '/v2.0/agents/:id/dhcp-networks/:resource_id', removeDhcpNetwork, { status: 204 }),
+  route('GET', '/v2.0/networks/:id/dhcp-agents', listDhcpAgents),
+  route('GET', '/v2.0/agents/:id/l3-routers', listL3Routers),
+  route('POST', '/v2.0/agents/:id/l3-routers', addL3Router),
+  route('DELETE', '/v2.0/agents/:id/l3-routers/:resource_id', removeL3Router, { status: 204 }),
+  route('GET', '/v2.0/routers/:id/l3-agents', listL3Agents),
   ...networkResources.flatMap(resourceRoutes),
 ];

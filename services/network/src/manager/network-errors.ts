@@ -36,6 +36,11 @@ export const notFoundErrors = {
     notFound('SecurityGroupRuleNotFound', `Security group rule ${id} does not exist`),
   router: (id: string) => notFound('RouterNotFound', `Router ${id} could not be found`),
   floatingip: (id: string) => notFound('FloatingIPNotFound', `Floating IP ${id} could not be found`),
+  segment: (id: string) => notFound('SegmentNotFound', `Segment ${id} could not be found.`),
+  agent: (id: string) => notFound('AgentNotFound', `Agent ${id} could not be found.`),
+  rbac_policy: (id: string) => notFound('RbacPolicyNotFound', `RBAC policy with ID ${id} not found`),
+  subnetpool: (id: string) => notFound('SubnetPoolNotFound', `Subnet pool ${id} could not be found.`),
+  address_scope: (id: string) => notFound('AddressScopeNotFound', `Address scope ${id} could not be found.`),
 } satisfies Record<string, (id: string) => NeutronError>;
 
 export const networkInUse = (netId: string) =>

@@ -7,10 +7,12 @@ import { fillDefaults } from '../api/resource-body';
 import { subnetDefinition } from '../api/subnets/subnet-definition';
 import { networkMigrations } from '../db/migrations/index';
 import { FakeNetworkDriver } from '../drivers/fake/fake-network-driver';
+import { testTypeManager } from './ml2/test-type-manager';
 import { NetworkManager } from './network-manager';
 import { PortManager } from './port-manager';
 import { SecurityGroupManager } from './security-group-manager';
 import { SubnetManager } from './subnet-manager';
+import { SubnetPoolManager } from './subnet-pool-manager';
 
 const ctx = {
   projectId: 'p1',
@@ -32,8 +34,13 @@ for (const dialect of allDialects) {
       db = await openTestDatabase(dialect, 'network');
       await migrate(db, networkMigrations);
       const driver = new FakeNetworkDriver();
-      networks = new NetworkManager(db, driver, 1500);
-      subnets = new SubnetManager(db, networks, { maxDnsNameservers: 5, maxHostRoutes: 20 });
+      networks = new NetworkManager(db, driver, testTypeManager(), 20);
+      subnets = new SubnetManager(
+        db,
+        networks,
+        { maxDnsNameservers: 5, maxHostRoutes: 20 },
+        new SubnetPoolManager(db),
+      );
       ports = new PortManager(db, networks, new SecurityGroupManager(db), driver, {
         baseMac: 'fa:16:3e:00:00:00',
         ipamRetries: 20,

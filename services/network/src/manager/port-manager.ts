@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Database, DuplicateEntryError } from '@nimbus/db';
+import type { Database } from '@nimbus/db';
 import type { Kysely } from 'kysely';
 import { type CallContext, elevated } from '../api/call-context';
 import type { ListQuery } from '../api/list-query';
@@ -8,6 +8,7 @@ import { fillDefaults } from '../api/resource-body';
 import type { ResourceHandlers } from '../api/resource-definition';
 import { NOT_SPECIFIED } from '../api/subnets/subnet-definition';
 import { inTransaction, type Resource, ResourceStore, type Scope } from '../db/resource-store';
+import { retryable } from '../db/retryable';
 import type { NetworkDriver } from '../drivers/driver-api';
 import { canonicalAddress } from './ip-math';
 import { type FixedIpRequest, Ipam } from './ipam';
@@ -36,16 +37,6 @@ export const portColumns = {
   dns_name: 'string',
   propagate_uplink_status: 'bool',
 } as const;
-
-/**
- * Whether a port transaction lost a race and may run again: a duplicate address or MAC, or a
- * deadlock / serialization failure (MariaDB and PostgreSQL under concurrent inserts).
- */
-function retryable(err: unknown): boolean {
-  if (err instanceof DuplicateEntryError) return true;
-  const code = String((err as { code?: unknown })?.code ?? '');
-  return code === 'ER_LOCK_DEADLOCK' || code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
-}
 
 /** Owners of ports the L3 service makes and deletes itself. */
 const SERVICE_OWNERS = [
@@ -273,9 +264,11 @@ export class PortManager implements ResourceHandlers {
   }
 
   /** Binds a port with a host through the driver, then answers it as stored. */
-  private async bind(port: Resource, network: Resource): Promise<Resource> {
+  private async bind(port: Resource, _network: Resource): Promise<Resource> {
     const host = port['binding:host_id'] as string;
     if (host) {
+      // The fake and linuxbridge drivers bind on the network's first segment.
+      const [segment] = await this.networks.segmentsOf(this.db.kysely, port.network_id as string);
       const binding = await this.driver.bindPort({
         portId: port.id as string,
         networkId: port.network_id as string,
@@ -283,8 +276,8 @@ export class PortManager implements ResourceHandlers {
         vnicType: port['binding:vnic_type'] as string,
         profile: (port['binding:profile'] as Record<string, unknown>) ?? {},
         segment: {
-          networkType: network['provider:network_type'] as string,
-          segmentationId: network['provider:segmentation_id'] as number | null,
+          networkType: (segment?.network_type as string) ?? 'local',
+          segmentationId: (segment?.segmentation_id as number | null) ?? null,
         },
       });
       await inTransaction(this.db, async (trx) => {

@@ -5,12 +5,16 @@ import type { CallContext } from '../api/call-context';
 import type { ListQuery } from '../api/list-query';
 import type { ResourceHandlers } from '../api/resource-definition';
 import { inTransaction, type Resource, ResourceStore, type Scope } from '../db/resource-store';
+import { checkExtraRoutes, checkRoutesKeepSubnet, type ExtraRoute } from './extra-routes';
 import { cidrsOverlap, parseCidr } from './ip-math';
 import type { FixedIpRequest } from './ipam';
 import { badRequest, NeutronError, notFoundErrors } from './network-errors';
 import type { NetworkManager } from './network-manager';
 import type { PortManager } from './port-manager';
 import { setTags } from './tags';
+
+/** Neutron's `max_routes` default: extra routes a router may have. */
+const MAX_ROUTES = 30;
 
 /** A router's external gateway as the API writes it. */
 export interface GatewayInfo {
@@ -84,7 +88,7 @@ export class RouterManager implements ResourceHandlers {
       delete item.gw_port_id;
       delete item.external_network_id;
       delete item.enable_snat;
-      delete item.routes;
+      item.routes = item.routes ?? [];
     }
     return items;
   }
@@ -190,7 +194,11 @@ export class RouterManager implements ResourceHandlers {
     const { external_gateway_info: gw, ...rest } = changes;
     const id = current.id as string;
     if ('external_gateway_info' in changes) await this.setGateway(id, gw as GatewayInfo | null);
-    await inTransaction(this.db, (trx) => this.store.update(trx, id, rest));
+    await inTransaction(this.db, async (trx) => {
+      if ('routes' in rest)
+        rest.routes = await checkExtraRoutes(trx, id, (rest.routes as ExtraRoute[] | null) ?? [], MAX_ROUTES);
+      await this.store.update(trx, id, rest);
+    });
     return (await this.decorate([(await this.store.get(this.db.kysely, id))!]))[0]!;
   }
 
@@ -335,6 +343,15 @@ export class RouterManager implements ResourceHandlers {
             'RouterInterfaceNotFoundForSubnet',
             `Router ${routerId} has no interface on subnet ${info.subnet_id}`,
           );
+    }
+    const routes = ((await this.store.get(this.db.kysely, routerId))?.routes as ExtraRoute[] | null) ?? [];
+    for (const f of port.fixed_ips as { subnet_id: string }[]) {
+      const subnet = await this.db.kysely
+        .selectFrom('subnets')
+        .select(['id', 'cidr'])
+        .where('id', '=', f.subnet_id)
+        .executeTakeFirst();
+      if (subnet) checkRoutesKeepSubnet(routerId, routes, subnet);
     }
     await this.ports.deleteInternal(port);
     await inTransaction(this.db, (trx) => this.store.touch(trx, routerId));

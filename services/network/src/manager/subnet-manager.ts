@@ -17,6 +17,7 @@ import {
 } from './ip-math';
 import { invalidInput, NeutronError, notFoundErrors, subnetInUse } from './network-errors';
 import type { NetworkManager } from './network-manager';
+import type { SubnetPoolManager } from './subnet-pool-manager';
 import { checkGateway, checkIpv6Modes, checkLists, checkPools } from './subnet-validation';
 import { setTags } from './tags';
 
@@ -61,7 +62,21 @@ export function subnetScope(ctx: CallContext): Scope | undefined {
           eb
             .selectFrom('networks')
             .select('id')
-            .where((w) => w.or([w('shared', '=', true), w('router_external', '=', true)])),
+            .where((w) =>
+              w.or([
+                w('shared', '=', true),
+                w('router_external', '=', true),
+                w(
+                  'id',
+                  'in',
+                  w
+                    .selectFrom('rbac_policies')
+                    .select('object_id')
+                    .where('object_type', '=', 'network')
+                    .where('target_tenant', '=', ctx.projectId ?? ''),
+                ),
+              ]),
+            ),
         ),
       ]),
     );
@@ -79,6 +94,7 @@ export class SubnetManager implements ResourceHandlers {
     private readonly db: Database<any>,
     private readonly networks: NetworkManager,
     private readonly limits: SubnetLimits,
+    private readonly pools: SubnetPoolManager,
   ) {
     this.store = new ResourceStore(db, 'subnets', subnetColumns);
   }
@@ -95,12 +111,18 @@ export class SubnetManager implements ResourceHandlers {
     return this.networks.policyTargetOf(ctx, item.network_id as string);
   }
 
-  async create(ctx: CallContext, item: Resource): Promise<Resource> {
+  async create(ctx: CallContext, asked: Resource): Promise<Resource> {
+    let item = asked;
     const network = await this.networks.get(ctx, item.network_id as string);
     if (!network) throw notFoundErrors.network(item.network_id as string);
     if (!ctx.isAdmin && !network.shared && network.project_id !== item.project_id) {
       throw new NeutronError('not_found', 'HTTPNotFound', 'The resource could not be found.');
     }
+    // A subnet from a pool: its CIDR picked (or checked) here, and checked again in the insert's
+    // transaction, where a concurrent allocation from the same pool would show.
+    const pool = await this.pools.poolFor(this.db.kysely, ctx, item);
+    if (pool)
+      item = { ...item, subnetpool_id: pool.id, cidr: await this.pools.allocate(this.db.kysely, pool, item) };
     if (item.cidr === NOT_SPECIFIED)
       throw new NeutronError(
         'bad_request',
@@ -127,6 +149,7 @@ export class SubnetManager implements ResourceHandlers {
         : checkPools(cidr, item.allocation_pools as PoolBody[], gateway);
     checkLists(item, cidr, this.limits);
     return inTransaction(this.db, async (trx) => {
+      if (pool) await this.pools.allocate(trx, pool, { ...item, cidr: cidr.network });
       const siblings = await trx
         .selectFrom('subnets')
         .select(['id', 'cidr'])
@@ -139,7 +162,7 @@ export class SubnetManager implements ResourceHandlers {
           );
         }
       }
-      const { prefixlen: _p, ...rest } = item;
+      const { prefixlen: _p, use_default_subnetpool: _d, ...rest } = item;
       const row = await this.store.insert(trx, {
         ...rest,
         id: randomUUID(),

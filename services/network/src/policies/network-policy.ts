@@ -1,14 +1,18 @@
 import { type Credentials, scopeOf, toPolicyCredentials } from '@nimbus/auth';
 import type { PolicyCheck } from '@nimbus/http';
 import { PolicyEnforcer, type PolicyLogger, type RuleDefault } from '@nimbus/policy';
+import { agentPolicies } from './agent-policies';
 import { basePolicies } from './base-policies';
 import { floatingIpPolicies } from './floating-ip-policies';
 import { networkPolicies } from './network-policies';
 import { portPolicies } from './port-policies';
 import { quotaPolicies } from './quota-policies';
+import { rbacPolicies } from './rbac-policies';
 import { routerPolicies } from './router-policies';
 import { securityGroupPolicies } from './security-group-policies';
+import { segmentPolicies } from './segment-policies';
 import { subnetPolicies } from './subnet-policies';
+import { subnetPoolPolicies } from './subnet-pool-policies';
 
 /** Every default rule of the network service (Neutron Zed). */
 export const neutronPolicies: readonly RuleDefault[] = [
@@ -20,6 +24,10 @@ export const neutronPolicies: readonly RuleDefault[] = [
   ...routerPolicies,
   ...floatingIpPolicies,
   ...quotaPolicies,
+  ...segmentPolicies,
+  ...agentPolicies,
+  ...subnetPoolPolicies,
+  ...rbacPolicies,
 ];
 
 const FIELD_ATOM = /field:([a-z_]+):([^=\s)]+)=(~?)([^\s)]+)/g;

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { DiskIo } from '@nimbus/disk-faults';
 import type { Logger } from '@nimbus/logging';
 import { listenStorageServer } from '../api/storage-http-server';
 import { type Constraints, DEFAULT_CONSTRAINTS } from '../common/constraints';
@@ -53,6 +54,8 @@ export interface LocalClusterInput {
   accountAutocreate?: boolean;
   expiringDivisor?: number;
   log: Logger;
+  /** The file system the object server goes through (tests inject faults; default the real one). */
+  io?: DiskIo;
 }
 
 /** The rings, this host's storage servers and the proxy's view of them. */
@@ -86,6 +89,7 @@ export function openLocalCluster(input: LocalClusterInput): LocalCluster {
     fsync: input.fsync,
     reclaimAge: input.reclaimAge,
     log: input.log,
+    io: input.io,
   });
   const backend = new Backend(rings, client);
   const proxy: ProxyContext = {

@@ -5,7 +5,8 @@ import { builderPath, loadBuilder, saveBuilder, saveRing } from '../ring/ring-fi
 
 /** Refuses names other than account, container and object. */
 export function ringName(name: string): RingName {
-  if (!(RING_NAMES as readonly string[]).includes(name)) throw new RangeError(`ring must be one of ${RING_NAMES.join(', ')}, not "${name}"`);
+  if (!(RING_NAMES as readonly string[]).includes(name))
+    throw new RangeError(`ring must be one of ${RING_NAMES.join(', ')}, not "${name}"`);
   return name as RingName;
 }
 
@@ -17,12 +18,29 @@ export function parseDevice(spec: string, weight: string): Omit<RingDevice, 'id'
   const m = /^r(\d+)z(\d+)-(\[[0-9a-fA-F:.]+\]|[^:/]+):(\d+)\/([^_/]+)(?:_(.*))?$/.exec(spec);
   if (!m) throw new RangeError(`device must look like r1z1-127.0.0.1:6200/d1, not "${spec}"`);
   const w = Number(weight);
-  if (!Number.isFinite(w) || w < 0) throw new RangeError(`weight must be a non-negative number, not "${weight}"`);
-  return { region: Number(m[1]), zone: Number(m[2]), ip: m[3]!.replace(/^\[|\]$/g, ''), port: Number(m[4]), device: m[5]!, meta: m[6] ?? '', weight: w };
+  if (!Number.isFinite(w) || w < 0)
+    throw new RangeError(`weight must be a non-negative number, not "${weight}"`);
+  return {
+    region: Number(m[1]),
+    zone: Number(m[2]),
+    ip: m[3]!.replace(/^\[|\]$/g, ''),
+    port: Number(m[4]),
+    device: m[5]!,
+    meta: m[6] ?? '',
+    weight: w,
+  };
 }
 
-export function createRing(dir: string, name: RingName, partPower: number, replicas: number, minPartHours: number, force = false): string {
-  if (existsSync(builderPath(dir, name)) && !force) throw new RangeError(`${builderPath(dir, name)} exists (pass --force to start over)`);
+export function createRing(
+  dir: string,
+  name: RingName,
+  partPower: number,
+  replicas: number,
+  minPartHours: number,
+  force = false,
+): string {
+  if (existsSync(builderPath(dir, name)) && !force)
+    throw new RangeError(`${builderPath(dir, name)} exists (pass --force to start over)`);
   saveBuilder(dir, name, RingBuilder.create(partPower, replicas, minPartHours));
   return `Created ${name} ring builder: 2^${partPower} partitions, ${replicas} replicas, min_part_hours ${minPartHours}`;
 }

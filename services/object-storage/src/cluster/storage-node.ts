@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DiskIo } from '@nimbus/disk-faults';
 import type { Logger } from '@nimbus/logging';
 import { quorumSize } from '../proxy/quorum';
 import type { HashPathSalt } from '../ring/hash-path';
@@ -40,6 +41,8 @@ export interface StorageNodeInput {
   fsync: boolean;
   reclaimAge: number;
   log: Logger;
+  /** The file system the object server's disk files go through (tests inject faults here). */
+  io?: DiskIo;
 }
 
 /**
@@ -53,7 +56,12 @@ export function startStorageNode(input: StorageNodeInput): StorageNode {
     for (const d of ring.devices)
       if (input.localIps.includes(d.ip)) mkdirSync(join(devicesDir, d.device), { recursive: true });
   }
-  const disk = new ObjectDisk(devicesDir, probeMetadataIo(devicesDir), input.fsync);
+  const disk = new ObjectDisk(
+    devicesDir,
+    probeMetadataIo(devicesDir, input.io),
+    input.fsync,
+    log.child({ server: 'object' }),
+  );
   const mounted = (device: string) => disk.mounted(device);
   const hashes = new SuffixHashIndex(disk, input.reclaimAge);
   const objectServer = new ObjectServer(disk, hashes, salt, client, log.child({ server: 'object' }));

@@ -55,4 +55,3 @@ export function checkMetadata(
   }
   return undefined;
 }
-

@@ -46,7 +46,11 @@ export class AccountReaper {
   }
 
   /** Deletes what an account holds; answers whether nothing is left. */
-  private async reap(broker: AccountBroker, account: string, done: { objects: number; containers: number }): Promise<boolean> {
+  private async reap(
+    broker: AccountBroker,
+    account: string,
+    done: { objects: number; containers: number },
+  ): Promise<boolean> {
     // A deleted account answers 404 to listings: its containers come from its own database.
     const containers = broker.list({ limit: 1_000_000 }, 'put_timestamp').map((r) => r.name);
     let clean = true;
@@ -54,12 +58,25 @@ export class AccountReaper {
       for (const object of await this.names(account, container)) {
         const ts = newTimestamp();
         const update = this.backend.containerUpdateHeaders(account, container);
-        const out = await this.backend.writeAll('object', 'DELETE', (_n, i) => ({ 'x-timestamp': ts, ...update(i) }), account, container, object);
+        const out = await this.backend.writeAll(
+          'object',
+          'DELETE',
+          (_n, i) => ({ 'x-timestamp': ts, ...update(i) }),
+          account,
+          container,
+          object,
+        );
         if (out.status < 300 || out.status === 404) done.objects++;
         else clean = false;
       }
       const ts = newTimestamp();
-      const out = await this.backend.writeAll('container', 'DELETE', () => ({ 'x-timestamp': ts }), account, container);
+      const out = await this.backend.writeAll(
+        'container',
+        'DELETE',
+        () => ({ 'x-timestamp': ts }),
+        account,
+        container,
+      );
       if (out.status < 300 || out.status === 404) done.containers++;
       else clean = false;
     }

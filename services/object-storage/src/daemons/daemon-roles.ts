@@ -134,6 +134,7 @@ export const daemonRoles: readonly RoleDefinition<ObjectStorageShared>[] = [
         cluster.client,
         () => localDevices('object'),
         ctx.logger,
+        cluster.node.disk.io,
       );
       return () => u.runOnce();
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@nimbus/logging';
 import type { RingNode } from '../ring/ring';
@@ -39,14 +39,14 @@ export class ObjectAuditor {
     const started = Date.now();
     for (const dev of this.localDevices()) {
       const objects = join(this.disk.root, dev.device, 'objects');
-      for (const part of list(objects)) {
-        for (const suffix of list(join(objects, part))) {
+      for (const part of list(objects, this.log)) {
+        for (const suffix of list(join(objects, part), this.log)) {
           if (!/^[0-9a-f]{3}$/.test(suffix)) continue;
-          for (const hash of list(join(objects, part, suffix))) {
+          for (const hash of list(join(objects, part, suffix), this.log)) {
             const dir = join(objects, part, suffix, hash);
             const bad = await this.audit(dir, stats);
             if (bad) {
-              this.quarantine(dev.device, part, suffix, hash, dir);
+              this.quarantine(dev.device, part, suffix, dir);
               stats.quarantined++;
               this.log.warn({ device: dev.device, hash, reason: bad }, 'object quarantined');
             }
@@ -91,11 +91,9 @@ export class ObjectAuditor {
     return undefined;
   }
 
-  private quarantine(device: string, part: string, suffix: string, hash: string, dir: string): void {
-    const target = join(this.disk.root, device, 'quarantined', 'objects');
-    mkdirSync(target, { recursive: true });
+  private quarantine(device: string, part: string, suffix: string, dir: string): void {
     try {
-      renameSync(dir, join(target, `${hash}-${Date.now()}`));
+      this.disk.quarantine(dir);
     } catch (err) {
       this.log.warn({ err, dir }, 'quarantine failed');
     }
@@ -103,10 +101,13 @@ export class ObjectAuditor {
   }
 }
 
-function list(dir: string): string[] {
+/** A directory's entries; none when it is gone, and none (logged) when it cannot be listed. */
+function list(dir: string, log: Logger): string[] {
   try {
     return readdirSync(dir);
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      log.warn({ err, dir }, 'auditor cannot list a directory');
     return [];
   }
 }

@@ -6,6 +6,7 @@ import type { Ring, RingNode } from '../ring/ring';
 import type { NodeClient } from '../storage/node-client';
 import type { ObjectDisk } from '../storage/object/disk-file';
 import type { SuffixHashes, SuffixHashIndex } from '../storage/object/suffix-hashes';
+import { UnreadableObject } from '../storage/object/unreadable-object';
 import { InSyncRecord } from './in-sync-record';
 
 /** What one replication pass did. */
@@ -63,7 +64,10 @@ export class ObjectReplicator {
       let parts: string[] = [];
       try {
         parts = readdirSync(join(this.disk.root, dev.device, 'objects')).filter((p) => /^\d+$/.test(p));
-      } catch {
+      } catch (err) {
+        // No objects yet is normal; a device that cannot be listed is worth seeing.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          this.log.warn({ err, device: dev.device }, 'cannot list the partitions of a device');
         continue;
       }
       for (const part of parts) {
@@ -172,11 +176,22 @@ export class ObjectReplicator {
     let objects: string[] = [];
     try {
       objects = readdirSync(dir);
-    } catch {
+    } catch (err) {
+      // Removed since it was hashed is normal; otherwise the pass counts it as not pushed.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log.warn({ err, dir }, 'cannot list a suffix');
       return 0;
     }
     for (const hash of objects) {
-      const state = this.disk.read(join(dir, hash));
+      let state: ReturnType<ObjectDisk['read']>;
+      try {
+        state = this.disk.read(join(dir, hash));
+      } catch (err) {
+        if (!(err instanceof UnreadableObject)) throw err;
+        // A damaged replica is not pushed: it goes to quarantine and a peer's copy comes back.
+        this.quarantine(dev, part, suffix, join(dir, hash), err);
+        continue;
+      }
       const name = state.metadata.name;
       if (state.status === 'missing' || !name) continue;
       const headers: Record<string, string> = { 'x-backend-replication': 'true' };
@@ -213,5 +228,15 @@ export class ObjectReplicator {
       pushed++;
     }
     return pushed;
+  }
+
+  private quarantine(dev: RingNode, part: number, suffix: string, dir: string, why: UnreadableObject): void {
+    try {
+      const to = this.disk.quarantine(dir);
+      this.log.error({ err: why, quarantinedTo: to }, 'object quarantined: %s', why.reason);
+    } catch (err) {
+      this.log.error({ err, reason: why.reason, dir }, 'cannot quarantine an unreadable object');
+    }
+    this.hashes.invalidate(dev.device, part, suffix);
   }
 }

@@ -7,7 +7,11 @@ export function parseAccountAcl(value: string | undefined): AccountAcl | undefin
   if (!value) return undefined;
   try {
     const doc = JSON.parse(value) as Partial<AccountAcl>;
-    return { admin: doc.admin ?? [], 'read-write': doc['read-write'] ?? [], 'read-only': doc['read-only'] ?? [] };
+    return {
+      admin: doc.admin ?? [],
+      'read-write': doc['read-write'] ?? [],
+      'read-only': doc['read-only'] ?? [],
+    };
   } catch {
     return undefined;
   }
@@ -24,18 +28,24 @@ export function validateAccountAcl(value: string): { json: string } | { error: s
   } catch {
     return { error: 'Invalid JSON in X-Account-Access-Control' };
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { error: 'X-Account-Access-Control must be a JSON object' };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { error: 'X-Account-Access-Control must be a JSON object' };
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(doc)) {
-    if (!(LEVELS as readonly string[]).includes(k)) return { error: `Key '${k}' not recognized in X-Account-Access-Control` };
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return { error: `Value for key '${k}' must be a list of strings` };
+    if (!(LEVELS as readonly string[]).includes(k))
+      return { error: `Key '${k}' not recognized in X-Account-Access-Control` };
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      return { error: `Value for key '${k}' must be a list of strings` };
     if (v.length) out[k] = v as string[];
   }
   return { json: JSON.stringify(out) };
 }
 
 /** The highest level an ACL grants to any of the caller's identities, or undefined. */
-export function accountAccess(acl: AccountAcl, matches: (entry: string) => boolean): 'admin' | 'read-write' | 'read-only' | undefined {
+export function accountAccess(
+  acl: AccountAcl,
+  matches: (entry: string) => boolean,
+): 'admin' | 'read-write' | 'read-only' | undefined {
   for (const level of LEVELS) if (acl[level].some(matches)) return level;
   return undefined;
 }

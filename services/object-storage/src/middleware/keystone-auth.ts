@@ -77,7 +77,11 @@ export function keystoneAuth(
       if (level === 'read-write' && (read || p.container !== undefined)) return undefined;
       if (level === 'read-only' && read) return undefined;
     }
-    if (acls && p.container !== undefined && containerAclAllows(req, acls, p.object !== undefined, (groups) => !!c && aclGrants(groups, c))) {
+    if (
+      acls &&
+      p.container !== undefined &&
+      containerAclAllows(req, acls, p.object !== undefined, (groups) => !!c && aclGrants(groups, c))
+    ) {
       return undefined;
     }
     return c

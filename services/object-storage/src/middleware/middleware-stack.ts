@@ -49,7 +49,16 @@ export function buildMiddleware(input: MiddlewareInput): Middleware[] {
     keystoneauth: {},
     container_sync: syncInfo(realms),
     symlink: symlinkInfo,
-    s3api: { max_bucket_listing: 1000, max_parts_listing: 1000, max_upload_part_num: 10_000, max_multi_delete_objects: 1000, s3_acl: false, allow_multipart_uploads: true, min_segment_size: 1, signature_versions: ['v4'] },
+    s3api: {
+      max_bucket_listing: 1000,
+      max_parts_listing: 1000,
+      max_upload_part_num: 10_000,
+      max_multi_delete_objects: 1000,
+      s3_acl: false,
+      allow_multipart_uploads: true,
+      min_segment_size: 1,
+      signature_versions: ['v4'],
+    },
     ...(auth.tempauth_users.length ? { tempauth: { account_acls: true } } : {}),
   };
   return [

@@ -61,8 +61,13 @@ export function tempAuth(
       }
     }
     const grants = (groups: readonly string[]) =>
-      !!who && groups.some((g) => g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`);
-    if (acls && p.container !== undefined && containerAclAllows(req, acls, p.object !== undefined, grants)) return undefined;
+      !!who &&
+      groups.some(
+        (g) =>
+          g === `${who.account}:${who.user}` || g === who.account || g === '*' || g === `${who.account}:*`,
+      );
+    if (acls && p.container !== undefined && containerAclAllows(req, acls, p.object !== undefined, grants))
+      return undefined;
     return who ? errorResponse(403) : errorResponse(401);
   };
 

@@ -122,7 +122,8 @@ async function getAccount(ctx: ProxyContext, req: SwiftRequest, account: string)
   }
   const headers = { ...res.headers };
   policyHeaders(headers);
-  if ((req.env.swiftOwner || !req.env.authorize) && headers[ACL_SYSMETA]) headers['x-account-access-control'] = headers[ACL_SYSMETA]!;
+  if ((req.env.swiftOwner || !req.env.authorize) && headers[ACL_SYSMETA])
+    headers['x-account-access-control'] = headers[ACL_SYSMETA]!;
   return finishListing(req, res, headers, format, 'account', account);
 }
 

@@ -7,7 +7,15 @@ const salt = { prefix: '', suffix: 'test' };
 function build(zones: number[], weights?: number[], partPower = 8, replicas = 3): RingBuilder {
   const b = RingBuilder.create(partPower, replicas, 1);
   for (const [i, zone] of zones.entries()) {
-    b.addDevice({ region: 1, zone, ip: `10.0.0.${i + 1}`, port: 6200, device: `d${i}`, weight: weights?.[i] ?? 100, meta: '' });
+    b.addDevice({
+      region: 1,
+      zone,
+      ip: `10.0.0.${i + 1}`,
+      port: 6200,
+      device: `d${i}`,
+      weight: weights?.[i] ?? 100,
+      meta: '',
+    });
   }
   b.rebalance(0);
   return b;

@@ -9,6 +9,34 @@ export class InvalidAllocation extends PlacementConflict {
   }
 }
 
+/** What a write asks of one provider for one class. */
+export interface WantedAmount {
+  providerId: number;
+  providerUuid: string;
+  rcId: number;
+  rc: string;
+  used: number;
+}
+
+/** An inventory row as the capacity check reads it. */
+export interface CapacityInventory {
+  resource_provider_id: number;
+  resource_class_id: number;
+  total: number;
+  reserved: number;
+  allocation_ratio: number;
+  min_unit: number;
+  max_unit: number;
+  step_size: number;
+}
+
+/** What a provider's class holds already. */
+export interface CapacityUsage {
+  resource_provider_id: number;
+  resource_class_id: number;
+  used: number;
+}
+
 /**
  * Checks what a write asks of each provider against what is left once the consumers' current
  * allocations are gone (the caller deleted them in this transaction): an inventory for each class,
@@ -18,7 +46,7 @@ export class InvalidAllocation extends PlacementConflict {
 export async function checkCapacity(
   classes: ResourceClasses,
   trx: Tx,
-  wanted: { providerId: number; providerUuid: string; rcId: number; rc: string; used: number }[],
+  wanted: WantedAmount[],
 ): Promise<void> {
   if (!wanted.length) return;
   const providerIds = [...new Set(wanted.map((w) => w.providerId))];
@@ -36,6 +64,22 @@ export async function checkCapacity(
     .where('resource_class_id', 'in', rcIds)
     .groupBy(['resource_provider_id', 'resource_class_id'])
     .execute();
+  assertCapacity(classes, wanted, inventories, usage);
+}
+
+/**
+ * The check of `checkCapacity` over rows already read: the inventories and usage sums of every
+ * provider and class in `wanted` (pairs without either are absent). Throws InvalidAllocation (409).
+ */
+export function assertCapacity(
+  classes: ResourceClasses,
+  wanted: WantedAmount[],
+  inventories: CapacityInventory[],
+  usage: CapacityUsage[],
+): void {
+  if (!wanted.length) return;
+  const providerIds = [...new Set(wanted.map((w) => w.providerId))];
+  const rcIds = [...new Set(wanted.map((w) => w.rcId))];
   const key = (p: number, r: number) => `${p}:${r}`;
   const inv = new Map(inventories.map((i) => [key(i.resource_provider_id, i.resource_class_id), i]));
   const used = new Map(usage.map((u) => [key(u.resource_provider_id, u.resource_class_id), Number(u.used)]));

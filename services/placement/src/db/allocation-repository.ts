@@ -1,30 +1,20 @@
-import { type Database, nowTimestamp } from '@nimbus/db';
+import { type Database, nowTimestamp, sqliteHandleOf } from '@nimbus/db';
 import type { Selectable, Updateable } from 'kysely';
-import {
-  ConcurrentUpdate,
-  PlacementBadRequest,
-  PlacementConflict,
-  placementCodes,
-  ProviderGenerationRace,
-} from '../manager/placement-errors';
+import { ConcurrentUpdate, ProviderGenerationRace } from '../manager/placement-errors';
 import type { ResourceClasses } from '../manager/resource-classes';
 import type { PlacementTables } from './placement-tables';
 import { checkCapacity } from './allocation-capacity';
+import {
+  AllocationTargetMissing,
+  type ConsumerAllocations,
+  checkConsumerGeneration,
+  consumerRace,
+} from './allocation-write';
 import { ProviderRepository } from './provider-repository';
-import { canLockRows, type Tx, writeTransaction } from './write-transaction';
+import { SqliteClaims } from './sqlite-claims';
+import { canLockRows, noteCommitted, type Tx, writeTransaction } from './write-transaction';
 
-/** What one consumer should hold after a write: provider uuid → class → amount (empty: nothing). */
-export interface ConsumerAllocations {
-  consumerUuid: string;
-  allocations: Map<string, Map<string, number>>;
-  projectId: string;
-  userId: string;
-  /** Checked when `checkGeneration` (1.28+): null means "a new consumer". */
-  consumerGeneration?: number | null;
-  checkGeneration: boolean;
-  /** Set from 1.38. */
-  consumerType?: string;
-}
+export { AllocationTargetMissing, type ConsumerAllocations } from './allocation-write';
 
 /** One allocation row with names resolved. */
 export interface AllocationRow {
@@ -50,19 +40,19 @@ export interface ConsumerRecord {
 /** How an allocation write failed, for the handler's wording. */
 export type AllocationFailure = 'not_found' | 'invalid';
 
-/** A class or provider named in allocations does not exist (400 at the API). */
-export class AllocationTargetMissing extends PlacementBadRequest {}
-
 /**
  * Allocations and consumers. A write replaces every allocation of the named consumers in one
  * transaction: providers locked (row locks on the servers; SQLite has one writer), capacity and
  * unit constraints checked against what is committed, rows written, provider and consumer
- * generations moved on. A lost generation race is retried `retries` times.
+ * generations moved on. A lost generation race is retried `retries` times. On SQLite a plain
+ * write (no reshaper hooks) takes the synchronous path of `SqliteClaims`, same checks and writes.
  */
 export class AllocationRepository {
   private readonly providers: ProviderRepository;
   /** Consumer type ids by name: types are never deleted, so the map only grows. */
   private readonly consumerTypes = new Map<string, number>();
+  /** The synchronous write path, on SQLite (null elsewhere; undefined until first asked). */
+  private sqlite: SqliteClaims | null | undefined;
 
   constructor(
     private readonly db: Database<PlacementTables>,
@@ -167,8 +157,16 @@ export class AllocationRepository {
       if (c.consumerType !== undefined && !typeIds.has(c.consumerType))
         typeIds.set(c.consumerType, await this.ensureConsumerType(c.consumerType));
     }
+    // On SQLite a plain write runs synchronously over prepared statements (see SqliteClaims).
+    const sqlite = !beforeCheck && !afterWrite ? this.sqliteClaims() : undefined;
+    const rcIds = sqlite ? await this.classIds(consumers) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
+        // An open Kysely transaction owns the connection: then this write queues behind it.
+        if (sqlite && rcIds && (await sqlite.submit(consumers, typeIds, rcIds))) {
+          noteCommitted();
+          return;
+        }
         await writeTransaction(this.db, async (trx) => {
           await this.replaceOnce(trx, consumers, typeIds, beforeCheck);
           await afterWrite?.(trx);
@@ -184,6 +182,29 @@ export class AllocationRepository {
         throw err;
       }
     }
+  }
+
+  private sqliteClaims(): SqliteClaims | undefined {
+    if (this.sqlite === undefined) {
+      const handle = sqliteHandleOf(this.db);
+      this.sqlite = handle ? new SqliteClaims(handle, this.classes) : null;
+    }
+    return this.sqlite ?? undefined;
+  }
+
+  /** The ids of the classes the allocations name (unknown ones are left out). */
+  private async classIds(consumers: ConsumerAllocations[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (const c of consumers) {
+      for (const resources of c.allocations.values()) {
+        for (const rc of resources.keys()) {
+          if (ids.has(rc)) continue;
+          const id = await this.classes.idOf(rc);
+          if (id !== undefined) ids.set(rc, id);
+        }
+      }
+    }
+    return ids;
   }
 
   private async replaceOnce(
@@ -212,13 +233,8 @@ export class AllocationRepository {
         .where('uuid', '=', c.consumerUuid)
         .executeTakeFirst();
       const typeId = c.consumerType !== undefined ? typeIds.get(c.consumerType) : undefined;
+      checkConsumerGeneration(existing, c);
       if (existing) {
-        if (c.checkGeneration && existing.generation !== c.consumerGeneration) {
-          throw new PlacementConflict(
-            `consumer generation conflict - expected ${existing.generation} but got ${c.consumerGeneration ?? 'None'}`,
-            placementCodes.concurrentUpdate,
-          );
-        }
         const sets: Updateable<PlacementTables['consumers']> = {};
         if (existing.project_id !== c.projectId || existing.user_id !== c.userId)
           Object.assign(sets, { project_id: c.projectId, user_id: c.userId });
@@ -231,12 +247,6 @@ export class AllocationRepository {
             .execute();
         records.set(c.consumerUuid, { id: existing.id, generation: existing.generation, isNew: false });
       } else {
-        if (c.checkGeneration && c.consumerGeneration !== null && c.consumerGeneration !== undefined) {
-          throw new PlacementConflict(
-            `consumer generation conflict - expected null but got ${c.consumerGeneration}`,
-            placementCodes.concurrentUpdate,
-          );
-        }
         // A new consumer is written at the end, already at generation 1, when it holds anything.
         records.set(c.consumerUuid, {
           id: 0,
@@ -383,12 +393,7 @@ export class AllocationRepository {
         .where('id', '=', rec.id)
         .where('generation', '=', rec.generation)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) {
-        throw new PlacementConflict(
-          'Inventory and/or allocations changed while attempting to allocate: Another thread concurrently updated the data. Please retry your update',
-          placementCodes.concurrentUpdate,
-        );
-      }
+      if (Number(result.numUpdatedRows) !== 1) throw consumerRace();
     }
   }
 

@@ -12,6 +12,11 @@ export function committedWrites(): number {
   return committed;
 }
 
+/** Counts a transaction committed outside `writeTransaction` (the synchronous SQLite path). */
+export function noteCommitted(): void {
+  committed++;
+}
+
 /** Attempts of a transaction a deadlock or serialization failure interrupted. */
 const DEADLOCK_RETRIES = 10;
 

@@ -94,13 +94,27 @@ async function listRoleAssignments(req: Req) {
     throw bad('Combining effective and group filter will always result in an empty list.');
   if (f.effective && f.inheritedToProjects)
     throw bad('Combining effective, domain and inherited filters will always result in an empty list.');
-  let domainTarget = f.domainId ?? null;
-  if (f.projectId) domainTarget = (await req.services.resources.findProject(f.projectId))?.domainId ?? null;
-  req.authorize(
-    f.includeSubtree ? 'identity:list_role_assignments_for_tree' : 'identity:list_role_assignments',
-    { target: { domain_id: domainTarget } },
-  );
-  const entries = await req.services.assignments.list(f);
+  // As Keystone: the tree listing is checked against the named project; the plain listing against
+  // a domain-scoped caller's own domain, whose assignments alone it then sees.
+  const scoped = req.credentials.domainId;
+  if (f.includeSubtree) {
+    const p = await req.services.resources.findProject(f.projectId!);
+    req.authorize('identity:list_role_assignments_for_tree', {
+      target: p ? { project: { id: p.id, domain_id: p.domainId } } : {},
+    });
+  } else {
+    req.authorize('identity:list_role_assignments', scoped ? { target: { domain_id: scoped } } : {});
+  }
+  let entries = await req.services.assignments.list(f);
+  if (scoped && !f.includeSubtree) {
+    const inDomain = async (e: AssignmentEntry) =>
+      'domainId' in e.scope
+        ? e.scope.domainId === scoped
+        : 'projectId' in e.scope &&
+          (await req.services.resources.findProject(e.scope.projectId))?.domainId === scoped;
+    const keep = await Promise.all(entries.map(inDomain));
+    entries = entries.filter((_, i) => keep[i]);
+  }
   const names = flag('include_names');
   return collection(req, 'role_assignments', await Promise.all(entries.map((e) => render(req, e, names))));
 }

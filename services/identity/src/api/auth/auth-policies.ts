@@ -1,28 +1,34 @@
-import type { RuleDefault } from '@nimbus/policy';
-import { ADMIN_REQUIRED, ALL_SCOPES, identityRule, SYSTEM_PROJECT } from '../policy/base-policies';
+import type { RuleDefault, ScopeType } from '@nimbus/policy';
+import { identityRule } from '../policy/base-policies';
 
-const ADMIN_OR_TOKEN_SUBJECT = `${ADMIN_REQUIRED} or rule:token_subject`;
-const ADMIN_OR_SYSTEM_USER_OR_TOKEN_SUBJECT = `${ADMIN_REQUIRED} or (role:reader and system_scope:all) or rule:token_subject`;
-const ADMIN_OR_SYSTEM_USER_OR_SERVICE_OR_TOKEN_SUBJECT = `${ADMIN_REQUIRED} or (role:reader and system_scope:all) or rule:service_role or rule:token_subject`;
+// Keystone 22's (Zed) defaults, as data: name, check string, scope types (null: the rule checks
+// no scope) and the pre-secure-RBAC rule OR-ed in until enforce_new_defaults. One rule a line.
+const r = (name: string, check: string, scopes: ScopeType[] | null, deprecated: string | null): RuleDefault =>
+  identityRule(name, check, scopes ?? undefined, deprecated ?? undefined);
 
-/** Keystone 22's rules for tokens, `/v3/auth/*` and revocation events. */
+/** Keystone 22's (Zed) rules for tokens, `/v3/auth/*` and revocation events. */
 export const authPolicies: RuleDefault[] = [
-  identityRule(
+  r('get_auth_catalog', '', null, null),
+  r('get_auth_projects', '', null, null),
+  r('get_auth_domains', '', null, null),
+  r('get_auth_system', '', null, null),
+  r('list_revoke_events', 'rule:service_or_admin', ['system'], null),
+  r(
     'check_token',
-    ADMIN_OR_SYSTEM_USER_OR_TOKEN_SUBJECT,
-    ALL_SCOPES,
+    '(role:reader and system_scope:all) or rule:token_subject',
+    ['system', 'domain', 'project'],
     'rule:admin_or_token_subject',
   ),
-  identityRule(
+  r(
     'validate_token',
-    ADMIN_OR_SYSTEM_USER_OR_SERVICE_OR_TOKEN_SUBJECT,
-    ALL_SCOPES,
+    '(role:reader and system_scope:all) or rule:service_role or rule:token_subject',
+    ['system', 'domain', 'project'],
     'rule:service_admin_or_token_subject',
   ),
-  identityRule('revoke_token', ADMIN_OR_TOKEN_SUBJECT, ALL_SCOPES, 'rule:admin_or_token_subject'),
-  identityRule('get_auth_catalog', '', ALL_SCOPES),
-  identityRule('get_auth_projects', '', ALL_SCOPES),
-  identityRule('get_auth_domains', '', ALL_SCOPES),
-  identityRule('get_auth_system', '', ALL_SCOPES),
-  identityRule('list_revoke_events', 'rule:service_or_admin', SYSTEM_PROJECT),
+  r(
+    'revoke_token',
+    '(role:admin and system_scope:all) or rule:token_subject',
+    ['system', 'domain', 'project'],
+    'rule:admin_or_token_subject',
+  ),
 ];

@@ -112,18 +112,24 @@ async function createAppCred(req: ExtRequest) {
   return respond(201, { application_credential: appCredView(req, a, false) });
 }
 
-/** Keystone reads the credential first and checks policy against its real owner. */
-async function ownerOf(req: ExtRequest): Promise<string> {
+/**
+ * Keystone reads the credential first and checks policy against its real owner; when it does not
+ * exist, against the user in the path, and answers 404 only after the check passed.
+ */
+async function ownerOf(req: ExtRequest): Promise<{ owner: string; found: boolean }> {
+  const rec = await ext(req).applicationCredentials.find(req.params.application_credential_id!);
+  return rec ? { owner: rec.userId, found: true } : { owner: req.params.user_id!, found: false };
+}
+
+function appCredNotFound(req: ExtRequest): PlainNotFound {
   const id = req.params.application_credential_id!;
-  const rec = await ext(req).applicationCredentials.find(id);
-  if (!rec)
-    throw new PlainNotFound(`Could not find Application Credential: ${id}.`, 'IDENTITY_APP_CRED_NOT_FOUND');
-  return rec.userId;
+  return new PlainNotFound(`Could not find Application Credential: ${id}.`, 'IDENTITY_APP_CRED_NOT_FOUND');
 }
 
 async function getAppCred(req: ExtRequest) {
-  const owner = await ownerOf(req);
+  const { owner, found } = await ownerOf(req);
   req.authorize('identity:get_application_credential', { user_id: owner });
+  if (!found) throw appCredNotFound(req);
   return {
     application_credential: appCredView(
       req,
@@ -134,8 +140,9 @@ async function getAppCred(req: ExtRequest) {
 }
 
 async function deleteAppCred(req: ExtRequest) {
-  const owner = await ownerOf(req);
+  const { owner, found } = await ownerOf(req);
   req.authorize('identity:delete_application_credential', { user_id: owner });
+  if (!found) throw appCredNotFound(req);
   await ext(req).applicationCredentials.delete(
     owner,
     req.params.application_credential_id!,

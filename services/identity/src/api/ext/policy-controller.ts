@@ -18,7 +18,8 @@ const updateBody = {
 };
 const KNOWN = ['id', 'blob', 'type', 'links'];
 
-function policyView(req: ExtRequest, p: PolicyBlobRecord): Record<string, unknown> {
+/** A policy blob as Keystone renders it. */
+export function policyView(req: ExtRequest, p: PolicyBlobRecord): Record<string, unknown> {
   return {
     ...p.extra,
     id: p.id,

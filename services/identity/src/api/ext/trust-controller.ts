@@ -96,7 +96,8 @@ function trustTarget(t: Trust): Record<string, unknown> {
 
 async function createTrust(req: ExtRequest) {
   const b = req.body.trust as Record<string, any>;
-  req.authorize('identity:create_trust', { target: { trust: b } });
+  // Keystone puts the request body beside the target: Zed's rule reads `trust.trustor_user_id`.
+  req.authorize('identity:create_trust', { trust: b, target: { trust: b } });
   const t = await ext(req).trusts.create(
     {
       trustorUserId: b.trustor_user_id,

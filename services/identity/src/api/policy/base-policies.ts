@@ -19,13 +19,14 @@ export const SYSTEM_DOMAIN: ScopeType[] = ['system', 'domain'];
 export const ALL_SCOPES: ScopeType[] = ['system', 'domain', 'project'];
 
 /**
- * An `identity:<name>` rule default. `deprecated` is the pre-secure-RBAC check string that Keystone
+ * An `identity:<name>` rule default; without `scopeTypes` it checks no scope, as oslo.policy.
+ * `deprecated` is the pre-secure-RBAC check string that Keystone
  * still honours (OR-ed in) until `enforce_new_defaults` is on.
  */
 export function identityRule(
   name: string,
   checkStr: string,
-  scopeTypes: ScopeType[],
+  scopeTypes: ScopeType[] | undefined,
   deprecated?: string,
   description?: string,
 ): RuleDefault {
@@ -33,8 +34,8 @@ export function identityRule(
     name: `identity:${name}`,
     checkStr,
     description: description ?? name.replaceAll('_', ' '),
-    scopeTypes,
   };
+  if (scopeTypes) r.scopeTypes = scopeTypes;
   if (deprecated !== undefined) r.deprecatedRule = { name: `identity:${name}`, checkStr: deprecated };
   return r;
 }

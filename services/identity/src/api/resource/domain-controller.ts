@@ -1,9 +1,18 @@
 import { BadRequestError } from '@nimbus/errors';
-import { route, type Route } from '@nimbus/http';
+import {
+  compileBodySchema,
+  keystoneValidationMessage,
+  route,
+  type Route,
+  validateOrThrow,
+} from '@nimbus/http';
 import type { ResourceManager } from '../../manager/resource/resource-manager';
 import { collection, type IdentityRequest, queryTruthy, queryValue, splitExtra } from '../keystone-api';
 import { createDomainBody, updateDomainBody } from './resource-schemas';
 import { domainView } from './resource-view';
+
+// Validated in the handler: Keystone answers 404 (unknown domain) and 403 before a bad body's 400.
+const validUpdateDomain = compileBodySchema(updateDomainBody);
 
 /** What the domain and project controllers read of `req.services`. */
 export interface ResourceServices {
@@ -29,8 +38,9 @@ async function listDomains(req: Req) {
 }
 
 async function getDomain(req: Req) {
+  // Checked before the lookup, as Keystone: a caller the rule refuses never learns whether it exists.
+  req.authorize('identity:get_domain', { target: { domain: { id: req.params.domain_id } } });
   const d = await req.services.resources.getDomain(req.params.domain_id!);
-  req.authorize('identity:get_domain', { target: { domain: { id: d.id } } });
   return { domain: domainView(req, d) };
 }
 
@@ -49,7 +59,9 @@ async function createDomain(req: Req<{ domain: Record<string, any> }>) {
 }
 
 async function updateDomain(req: Req<{ domain: Record<string, any> }>) {
+  await req.services.resources.getDomain(req.params.domain_id!);
   req.authorize('identity:update_domain', { target: { domain: { id: req.params.domain_id } } });
+  validateOrThrow(validUpdateDomain, req.body, keystoneValidationMessage);
   const b = req.body.domain;
   if (b.id !== undefined && b.id !== req.params.domain_id) {
     throw new BadRequestError('Cannot change the domain ID', { code: 'IDENTITY_VALIDATION' });
@@ -75,6 +87,6 @@ export const domainRoutes: Route[] = [
   route('GET', '/v3/domains', listDomains),
   route('POST', '/v3/domains', createDomain, { body: createDomainBody, status: 201 }),
   route('GET', '/v3/domains/:domain_id', getDomain),
-  route('PATCH', '/v3/domains/:domain_id', updateDomain, { body: updateDomainBody }),
+  route('PATCH', '/v3/domains/:domain_id', updateDomain),
   route('DELETE', '/v3/domains/:domain_id', deleteDomain),
 ];

@@ -1,5 +1,12 @@
-import { route, type Route } from '@nimbus/http';
+import {
+  compileBodySchema,
+  keystoneValidationMessage,
+  route,
+  type Route,
+  validateOrThrow,
+} from '@nimbus/http';
 import type { ProjectRecord } from '../../db/repositories/project-repository';
+import { deferNotFound } from '../deferred-lookup';
 import { collection, type IdentityRequest, queryTruthy, queryValue, splitExtra } from '../keystone-api';
 import type { ResourceServices } from './domain-controller';
 import { createProjectBody, tagSchema, updateProjectBody, updateTagsBody } from './resource-schemas';
@@ -19,14 +26,19 @@ const PROJECT_FIELDS = [
   'links',
 ];
 
+// Validated in the handler: Keystone checks policy before it reads the body.
+const validUpdateProject = compileBodySchema(updateProjectBody);
 const csv = (v: string | undefined) => (v === undefined ? undefined : v.split(',').filter(Boolean));
-const projectTarget = (p: ProjectRecord) => ({
-  target: { project: { id: p.id, domain_id: p.domainId, parent_id: p.parentId, name: p.name } },
+const projectTarget = (p: ProjectRecord | undefined) => ({
+  target: p ? { project: { id: p.id, domain_id: p.domainId, parent_id: p.parentId, name: p.name } } : {},
 });
+const findProject = (req: Req) => deferNotFound(req.services.resources.getProject(req.params.project_id!));
 
 async function listProjects(req: Req) {
-  const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_projects', domainId !== undefined ? { target: { domain_id: domainId } } : {});
+  // As Keystone: a domain-scoped caller is checked against, and sees only, its own domain.
+  const scoped = req.credentials.domainId;
+  req.authorize('identity:list_projects', scoped ? { target: { domain_id: scoped } } : {});
+  const domainId = queryValue(req, 'domain_id') ?? scoped;
   const q = (n: string) => queryValue(req, n);
   const isDomain = q('is_domain');
   const enabled = q('enabled');
@@ -44,14 +56,15 @@ async function listProjects(req: Req) {
   return collection(
     req,
     'projects',
-    projects.map((p) => projectView(req, p)),
+    projects.filter((p) => !scoped || p.domainId === scoped).map((p) => projectView(req, p)),
   );
 }
 
 async function getProject(req: Req) {
   const r = req.services.resources;
-  const p = await r.getProject(req.params.project_id!);
-  req.authorize('identity:get_project', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:get_project', projectTarget(found.value));
+  const p = found.get();
   const body = projectView(req, p);
   const flag = (n: string) => req.query[n] !== undefined && queryTruthy(String(req.query[n]) || 'true');
   if (flag('parents_as_list') && flag('parents_as_ids'))
@@ -97,8 +110,10 @@ async function createProject(req: Req<{ project: Record<string, any> }>) {
 
 async function updateProject(req: Req<{ project: Record<string, any> }>) {
   const r = req.services.resources;
-  const before = await r.getProject(req.params.project_id!);
-  req.authorize('identity:update_project', projectTarget(before));
+  const found = await findProject(req);
+  req.authorize('identity:update_project', projectTarget(found.value));
+  validateOrThrow(validUpdateProject, req.body, keystoneValidationMessage);
+  const before = found.get();
   const b = req.body.project;
   if (b.id !== undefined && b.id !== before.id) throw invalid('Cannot change project ID');
   const extra = splitExtra(b, PROJECT_FIELDS);
@@ -117,8 +132,9 @@ async function updateProject(req: Req<{ project: Record<string, any> }>) {
 
 async function deleteProject(req: Req) {
   const r = req.services.resources;
-  const p = await r.getProject(req.params.project_id!);
-  req.authorize('identity:delete_project', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:delete_project', projectTarget(found.value));
+  const p = found.get();
   await r.deleteProject(
     p.id,
     req.query.cascade !== undefined && queryTruthy(String(req.query.cascade) || 'true'),
@@ -126,8 +142,9 @@ async function deleteProject(req: Req) {
 }
 
 async function listTags(req: Req) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:list_project_tags', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:list_project_tags', projectTarget(found.value));
+  const p = found.get();
   return {
     tags: p.tags,
     links: { self: `${req.baseUrl}/v3/projects/${p.id}/tags`, previous: null, next: null },
@@ -135,14 +152,16 @@ async function listTags(req: Req) {
 }
 
 async function checkTag(req: Req) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:get_project_tag', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:get_project_tag', projectTarget(found.value));
+  const p = found.get();
   if (!p.tags.includes(req.params.tag!)) throw tagNotFound(req.params.tag!);
 }
 
 async function replaceTags(req: Req<{ tags: string[] }>) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:update_project_tags', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:update_project_tags', projectTarget(found.value));
+  const p = found.get();
   const updated = await req.services.resources.setTags(p.id, req.body.tags);
   return {
     tags: updated.tags,
@@ -151,8 +170,9 @@ async function replaceTags(req: Req<{ tags: string[] }>) {
 }
 
 async function addTag(req: Req) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:create_project_tag', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:create_project_tag', projectTarget(found.value));
+  const p = found.get();
   const tag = req.params.tag!;
   if (tag.length < 1 || tag.length > 255 || /[,/]/.test(tag))
     throw invalid(`Invalid input for field 'tag': '${tag}' does not match '${tagSchema.pattern}'`);
@@ -160,14 +180,16 @@ async function addTag(req: Req) {
 }
 
 async function deleteTag(req: Req) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:delete_project_tag', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:delete_project_tag', projectTarget(found.value));
+  const p = found.get();
   await req.services.resources.removeTag(p.id, req.params.tag!);
 }
 
 async function deleteTags(req: Req) {
-  const p = await req.services.resources.getProject(req.params.project_id!);
-  req.authorize('identity:delete_project_tags', projectTarget(p));
+  const found = await findProject(req);
+  req.authorize('identity:delete_project_tags', projectTarget(found.value));
+  const p = found.get();
   await req.services.resources.setTags(p.id, []);
 }
 
@@ -176,7 +198,7 @@ export const projectRoutes: Route[] = [
   route('GET', '/v3/projects', listProjects),
   route('POST', '/v3/projects', createProject, { body: createProjectBody, status: 201 }),
   route('GET', '/v3/projects/:project_id', getProject),
-  route('PATCH', '/v3/projects/:project_id', updateProject, { body: updateProjectBody }),
+  route('PATCH', '/v3/projects/:project_id', updateProject),
   route('DELETE', '/v3/projects/:project_id', deleteProject),
   route('GET', '/v3/projects/:project_id/tags', listTags),
   route('PUT', '/v3/projects/:project_id/tags', replaceTags, { body: updateTagsBody }),

@@ -1,5 +1,6 @@
 import { route, type Route } from '@nimbus/http';
 import type { GroupRecord } from '../../db/repositories/group-repository';
+import { deferNotFound } from '../deferred-lookup';
 import { collection, type IdentityRequest, queryTruthy, queryValue, splitExtra } from '../keystone-api';
 import type { UserServices } from './user-controller';
 import { createGroupBody, updateGroupBody } from './user-schemas';
@@ -7,21 +8,23 @@ import { groupView, userView } from './user-view';
 
 type Req<B = any> = IdentityRequest<B, UserServices>;
 const GROUP_FIELDS = ['id', 'name', 'domain_id', 'description', 'links'];
-const groupTarget = (g: GroupRecord) => ({
-  target: { group: { id: g.id, domain_id: g.domainId, name: g.name } },
+const groupTarget = (g: GroupRecord | undefined) => ({
+  target: g ? { group: { id: g.id, domain_id: g.domainId, name: g.name } } : {},
 });
+const findGroup = (req: Req) => deferNotFound(req.services.groups.get(req.params.group_id!));
 
 async function listGroups(req: Req) {
+  // As Keystone: a domain-scoped caller is checked against, and sees only, its own domain.
+  const scoped = req.credentials.domainId;
+  req.authorize('identity:list_groups', scoped ? { target: { group: { domain_id: scoped } } } : {});
   const domainId = queryValue(req, 'domain_id');
-  req.authorize(
-    'identity:list_groups',
-    domainId !== undefined ? { target: { group: { domain_id: domainId } } } : {},
-  );
   const name = queryValue(req, 'name');
-  const groups = await req.services.groups.list({
-    ...(domainId !== undefined ? { domainId } : {}),
-    ...(name !== undefined ? { name } : {}),
-  });
+  const groups = (
+    await req.services.groups.list({
+      ...(domainId !== undefined ? { domainId } : {}),
+      ...(name !== undefined ? { name } : {}),
+    })
+  ).filter((g) => !scoped || g.domainId === scoped);
   return collection(
     req,
     'groups',
@@ -30,8 +33,9 @@ async function listGroups(req: Req) {
 }
 
 async function getGroup(req: Req) {
-  const g = await req.services.groups.get(req.params.group_id!);
-  req.authorize('identity:get_group', groupTarget(g));
+  const found = await findGroup(req);
+  req.authorize('identity:get_group', groupTarget(found.value));
+  const g = found.get();
   return { group: groupView(req, g) };
 }
 
@@ -49,8 +53,9 @@ async function createGroup(req: Req<{ group: Record<string, any> }>) {
 }
 
 async function updateGroup(req: Req<{ group: Record<string, any> }>) {
-  const before = await req.services.groups.get(req.params.group_id!);
-  req.authorize('identity:update_group', groupTarget(before));
+  const found = await findGroup(req);
+  req.authorize('identity:update_group', groupTarget(found.value));
+  const before = found.get();
   const b = req.body.group;
   const extra = splitExtra(b, GROUP_FIELDS);
   const g = await req.services.groups.update(before.id, {
@@ -62,14 +67,16 @@ async function updateGroup(req: Req<{ group: Record<string, any> }>) {
 }
 
 async function deleteGroup(req: Req) {
-  const g = await req.services.groups.get(req.params.group_id!);
-  req.authorize('identity:delete_group', groupTarget(g));
+  const found = await findGroup(req);
+  req.authorize('identity:delete_group', groupTarget(found.value));
+  const g = found.get();
   await req.services.groups.delete(g.id);
 }
 
 async function listMembers(req: Req) {
-  const g = await req.services.groups.get(req.params.group_id!);
-  req.authorize('identity:list_users_in_group', groupTarget(g));
+  const found = await findGroup(req);
+  req.authorize('identity:list_users_in_group', groupTarget(found.value));
+  const g = found.get();
   const ids = await req.services.groups.memberIds(g.id);
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
@@ -86,33 +93,30 @@ async function listMembers(req: Req) {
 }
 
 async function memberTarget(req: Req) {
-  const g = await req.services.groups.get(req.params.group_id!);
-  const u = await req.services.users.get(req.params.user_id!);
-  return {
-    g,
-    u,
-    target: {
-      target: { group: { id: g.id, domain_id: g.domainId }, user: { id: u.id, domain_id: u.domainId } },
-    },
-  };
+  const g = await findGroup(req);
+  const u = await deferNotFound(req.services.users.get(req.params.user_id!));
+  const target: Record<string, unknown> = {};
+  if (g.value) target.group = { id: g.value.id, domain_id: g.value.domainId };
+  if (u.value) target.user = { id: u.value.id, domain_id: u.value.domainId };
+  return { g, u, target: { target } };
 }
 
 async function addMember(req: Req) {
   const { g, u, target } = await memberTarget(req);
   req.authorize('identity:add_user_to_group', target);
-  await req.services.groups.addMember(g.id, u.id);
+  await req.services.groups.addMember(g.get().id, u.get().id);
 }
 
 async function checkMember(req: Req) {
   const { g, u, target } = await memberTarget(req);
   req.authorize('identity:check_user_in_group', target);
-  await req.services.groups.requireMember(g.id, u.id);
+  await req.services.groups.requireMember(g.get().id, u.get().id);
 }
 
 async function removeMember(req: Req) {
   const { g, u, target } = await memberTarget(req);
   req.authorize('identity:remove_user_from_group', target);
-  await req.services.groups.removeMember(g.id, u.id);
+  await req.services.groups.removeMember(g.get().id, u.get().id);
 }
 
 /** `/v3/groups` and membership. */

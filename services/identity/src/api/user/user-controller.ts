@@ -1,6 +1,7 @@
 import { route, type Route } from '@nimbus/http';
 import type { GroupManager } from '../../manager/user/group-manager';
 import type { UserManager, UserView } from '../../manager/user/user-manager';
+import { deferNotFound } from '../deferred-lookup';
 import { collection, type IdentityRequest, queryTruthy, queryValue, splitExtra } from '../keystone-api';
 import { changePasswordBody, createUserBody, updateUserBody } from './user-schemas';
 import { groupView, userView } from './user-view';
@@ -22,18 +23,25 @@ const USER_FIELDS = [
   'options',
   'links',
 ];
-const userTarget = (u: UserView) => ({ target: { user: { id: u.id, domain_id: u.domainId, name: u.name } } });
+const userTarget = (u: UserView | undefined) => ({
+  target: u ? { user: { id: u.id, domain_id: u.domainId, name: u.name } } : {},
+});
+const findUser = (req: Req) => deferNotFound(req.services.users.get(req.params.user_id!));
 
 async function listUsers(req: Req) {
-  const domainId = queryValue(req, 'domain_id');
-  req.authorize('identity:list_users', domainId !== undefined ? { target: { domain_id: domainId } } : {});
+  // As Keystone: a domain-scoped caller is checked against, and sees only, its own domain.
+  const scoped = req.credentials.domainId;
+  req.authorize('identity:list_users', scoped ? { target: { domain_id: scoped } } : {});
+  const domainId = queryValue(req, 'domain_id') ?? scoped;
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
-  const users = await req.services.users.list({
-    ...(domainId !== undefined ? { domainId } : {}),
-    ...(name !== undefined ? { name } : {}),
-    ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}),
-  });
+  const users = (
+    await req.services.users.list({
+      ...(domainId !== undefined ? { domainId } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(enabled !== undefined ? { enabled: queryTruthy(enabled) } : {}),
+    })
+  ).filter((u) => !scoped || u.domainId === scoped);
   return collection(
     req,
     'users',
@@ -42,8 +50,9 @@ async function listUsers(req: Req) {
 }
 
 async function getUser(req: Req) {
-  const u = await req.services.users.get(req.params.user_id!);
-  req.authorize('identity:get_user', userTarget(u));
+  const found = await findUser(req);
+  req.authorize('identity:get_user', userTarget(found.value));
+  const u = found.get();
   return { user: userView(req, u) };
 }
 
@@ -64,8 +73,9 @@ async function createUser(req: Req<{ user: Record<string, any> }>) {
 }
 
 async function updateUser(req: Req<{ user: Record<string, any> }>) {
-  const before = await req.services.users.get(req.params.user_id!);
-  req.authorize('identity:update_user', userTarget(before));
+  const found = await findUser(req);
+  req.authorize('identity:update_user', userTarget(found.value));
+  const before = found.get();
   const b = req.body.user;
   const extra = splitExtra(b, USER_FIELDS);
   const u = await req.services.users.update(before.id, {
@@ -81,8 +91,9 @@ async function updateUser(req: Req<{ user: Record<string, any> }>) {
 }
 
 async function deleteUser(req: Req) {
-  const u = await req.services.users.get(req.params.user_id!);
-  req.authorize('identity:delete_user', userTarget(u));
+  const found = await findUser(req);
+  req.authorize('identity:delete_user', userTarget(found.value));
+  const u = found.get();
   await req.services.users.delete(u.id);
 }
 
@@ -96,8 +107,9 @@ async function changePassword(req: Req<{ user: { original_password: string; pass
 }
 
 async function groupsForUser(req: Req) {
-  const u = await req.services.users.get(req.params.user_id!);
-  req.authorize('identity:list_groups_for_user', { ...userTarget(u), user_id: u.id });
+  const found = await findUser(req);
+  req.authorize('identity:list_groups_for_user', { ...userTarget(found.value), user_id: req.params.user_id });
+  const u = found.get();
   const groups = await req.services.groups.groupsOf(u.id);
   return collection(
     req,

@@ -18,6 +18,7 @@ for (const dialect of allDialects) {
           '0001-initial',
           '0002-domain-config',
           '0003-endpoint-filter',
+          '0004-endpoint-policy',
         ]);
         const k = db.kysely;
         const project = (id: string, name: string, domain: string, isDomain = false) =>

@@ -85,5 +85,10 @@ export async function bootstrap(port: BootstrapPort, input: BootstrapInput): Pro
     for (const iface of ['public', 'internal', 'admin'] as const)
       await port.ensureEndpoint(serviceId, iface, e.url, input.regionId);
   }
-  return { adminUserId: adminUser!.id, adminProjectId, adminCreated: adminUser!.created, newServicePasswords };
+  return {
+    adminUserId: adminUser!.id,
+    adminProjectId,
+    adminCreated: adminUser!.created,
+    newServicePasswords,
+  };
 }

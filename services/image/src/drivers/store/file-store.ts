@@ -1,9 +1,9 @@
-import { closeSync, createReadStream, createWriteStream, fdatasync, openSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, fdatasync } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type DiskIo, nodeDiskIo } from '@nimbus/disk-faults';
 import { dropFromPageCache } from '@nimbus/service';
 import { DATA_CHUNK, type ImageStore, type StoredData, StoreNotFound } from './store-api';
 
@@ -17,7 +17,8 @@ const SYNC_EVERY = 32 * 1024 * 1024;
  * closed, and every 32 MiB a background fdatasync writes back what has arrived so far, so the
  * disk works while the upload goes on and the final flush is short. Synced data leaves the page
  * cache (as upstream Swift's object server does), so storing images does not evict what readers
- * use, and new data lands in pages just freed.
+ * use, and new data lands in pages just freed. Directory and file calls go through `io` (the
+ * streams of the data itself are node's own).
  */
 export class FileStore implements ImageStore {
   readonly type = 'file';
@@ -25,6 +26,7 @@ export class FileStore implements ImageStore {
   constructor(
     readonly id: string,
     private readonly directory: string,
+    private readonly io: DiskIo = nodeDiskIo,
   ) {}
 
   properties(): Record<string, unknown> {
@@ -32,7 +34,7 @@ export class FileStore implements ImageStore {
   }
 
   async add(imageId: string, data: Readable): Promise<StoredData> {
-    await mkdir(this.directory, { recursive: true, mode: 0o750 });
+    await this.io.mkdir(this.directory, { recursive: true, mode: 0o750 });
     const final = join(this.directory, imageId);
     const partial = `${final}.partial`;
     const out = createWriteStream(partial, { mode: 0o640, flush: true, highWaterMark: DATA_CHUNK });
@@ -71,33 +73,46 @@ export class FileStore implements ImageStore {
     });
     try {
       await pipeline(data, syncer, out);
-      await rename(partial, final);
-      dropAll(final);
+      await this.io.rename(partial, final);
+      dropAll(this.io, final);
     } catch (err) {
       // A source that fails at once can reject the pipeline before the file is even opened:
       // wait until the stream has closed (and so created the file) before removing it.
       if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-      await rm(partial, { force: true });
+      try {
+        await this.io.rm(partial, { force: true });
+      } catch (rmErr) {
+        // Both matter: the upload's failure (what the caller answers) and the file left behind.
+        throw new AggregateError(
+          [err, rmErr],
+          `storing image ${imageId} failed and ${partial} is left behind`,
+          {
+            cause: err,
+          },
+        );
+      }
       throw err;
     }
-    return { location: pathToFileURL(final).href, size: (await stat(final)).size };
+    return { location: pathToFileURL(final).href, size: (await this.io.stat(final)).size };
   }
 
   async get(location: string, range?: { start: number; end: number }): Promise<Readable> {
     const path = fileURLToPath(location);
     let advice: number;
     try {
-      advice = openSync(path, 'r');
-    } catch {
-      throw new StoreNotFound(`no data at ${location}`);
+      advice = this.io.openSync(path, 'r');
+    } catch (err) {
+      // Only a file that is not there is "no data"; one that cannot be read is the store failing.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreNotFound(`no data at ${location}`);
+      throw err;
     }
-    if (!range) return dropBehind(path, advice);
-    closeSync(advice);
+    if (!range) return dropBehind(this.io, path, advice);
+    this.io.closeSync(advice);
     return createReadStream(path, { highWaterMark: DATA_CHUNK, start: range.start, end: range.end - 1 });
   }
 
   async delete(location: string): Promise<void> {
-    await rm(fileURLToPath(location), { force: true });
+    await this.io.rm(fileURLToPath(location), { force: true });
   }
 }
 
@@ -108,10 +123,10 @@ export class FileStore implements ImageStore {
  * of its own (the advice applies to the file, whichever descriptor gives it), so the read
  * stream's own stays the stream's to close.
  */
-function dropBehind(path: string, advice: number): Readable {
+function dropBehind(io: DiskIo, path: string, advice: number): Readable {
   let open = true;
   const close = () => {
-    if (open) closeSync(advice);
+    if (open) io.closeSync(advice);
     open = false;
   };
   let read = 0;
@@ -137,16 +152,17 @@ function dropBehind(path: string, advice: number): Readable {
       done(err);
     },
   });
+  // A read error destroys `out` with it, which is how the reader hears of it: nothing to do here.
   pipeline(createReadStream(path, { highWaterMark: DATA_CHUNK }), out).catch(() => {});
   return out;
 }
 
 /** Takes a stored (flushed) file out of the page cache. */
-function dropAll(path: string): void {
-  const fd = openSync(path, 'r');
+function dropAll(io: DiskIo, path: string): void {
+  const fd = io.openSync(path, 'r');
   try {
     dropFromPageCache(fd);
   } finally {
-    closeSync(fd);
+    io.closeSync(fd);
   }
 }

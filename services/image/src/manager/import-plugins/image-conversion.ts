@@ -1,6 +1,5 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { inspect, mismatch } from '../../format/format-inspector';
-import { qemuImgConvert, qemuImgInfo } from '../../format/qemu-img';
+import { inspect, mismatch, qemuImgConvert, qemuImgInfo } from '@nimbus/disk-format';
 import type { ImportPlugin, PluginContext } from './import-plugin';
 
 /** Formats qemu-img converts from: those our inspector verifies first. */

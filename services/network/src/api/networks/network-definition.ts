@@ -1,3 +1,4 @@
+import { httpBadRequest } from '../../manager/network-errors';
 import {
   filterAs,
   isListOf,
@@ -9,6 +10,32 @@ import {
   toIntOrNone,
 } from '../attribute-spec';
 import type { ResourceDefinition } from '../resource-definition';
+
+const SEGMENT_KEYS = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'];
+
+/** multi-provider's `segments`: a list of provider attribute dicts, ids converted to integers. */
+function convertSegments(value: unknown): unknown {
+  if (value === null) return null;
+  if (!Array.isArray(value))
+    throw httpBadRequest(`Invalid input for segments. Reason: '${JSON.stringify(value)}' is not a list.`);
+  return value.map((seg) => {
+    if (!seg || typeof seg !== 'object' || Array.isArray(seg))
+      throw httpBadRequest(
+        `Invalid input for segments. Reason: '${JSON.stringify(seg)}' is not a dictionary.`,
+      );
+    const unknown = Object.keys(seg).filter((k) => !SEGMENT_KEYS.includes(k));
+    if (unknown.length) throw httpBadRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+    const s = seg as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of SEGMENT_KEYS) out[k] = s[k] ?? null;
+    for (const k of SEGMENT_KEYS.slice(0, 2)) {
+      const reason = isStringOrNone(k.endsWith('type') ? 255 : 64)(out[k]);
+      if (reason) throw httpBadRequest(`Invalid input for ${k}. Reason: ${reason}.`);
+    }
+    out['provider:segmentation_id'] = toIntOrNone(out['provider:segmentation_id']);
+    return out;
+  });
+}
 
 const bool = (dflt: boolean | undefined, extra: { put?: boolean; enforcePolicy?: boolean } = {}) => ({
   post: true,
@@ -70,6 +97,13 @@ export const networkDefinition: ResourceDefinition = {
       filter: true,
       sort: true,
       convertFilter: filterAs.int,
+      enforcePolicy: true,
+    },
+    segments: {
+      post: true,
+      put: true,
+      default: null,
+      convert: convertSegments,
       enforcePolicy: true,
     },
     availability_zone_hints: { post: true, put: false, default: [], validate: isListOf(isString(255)) },

@@ -1,6 +1,8 @@
 import {
   filterAs,
+  isCidr,
   isDict,
+  isIpAddress,
   isIpAddressOrNone,
   isListOf,
   isString,
@@ -57,6 +59,20 @@ export const routerDefinition: ResourceDefinition = {
     },
     availability_zone_hints: { post: true, put: false, default: [], validate: isListOf(isString(255)) },
     availability_zones: { post: false, put: false },
+    routes: {
+      post: false,
+      put: true,
+      convert: (v: unknown) => (v === null ? [] : v),
+      validate: isListOf(
+        (r) =>
+          isDict(r) ??
+          (Object.keys(r as object).every((k) => k === 'destination' || k === 'nexthop')
+            ? undefined
+            : `'${JSON.stringify(r)}' has unexpected keys`) ??
+          isCidr((r as { destination?: unknown }).destination) ??
+          isIpAddress((r as { nexthop?: unknown }).nexthop),
+      ),
+    },
   },
 };
 

@@ -48,6 +48,7 @@ export const subnetDefinition: ResourceDefinition = {
       sort: true,
     },
     prefixlen: { post: true, put: false, default: NOT_SPECIFIED, visible: false },
+    use_default_subnetpool: { post: true, put: false, default: false, convert: toBoolean, visible: false },
     subnetpool_id: {
       post: true,
       put: false,

@@ -1,6 +1,17 @@
 import type { Migration } from '@nimbus/db';
 import { initialMigration } from './0001-initial';
 import { quotasMigration } from './0002-quotas';
+import { segmentsMigration } from './0003-segments';
+import { agentsMigration } from './0004-agents';
+import { subnetPoolsMigration } from './0005-subnet-pools';
+import { rbacPoliciesMigration } from './0006-rbac-policies';
 
 /** The network service's migrations, in apply order. */
-export const networkMigrations: Migration[] = [initialMigration, quotasMigration];
+export const networkMigrations: Migration[] = [
+  initialMigration,
+  quotasMigration,
+  segmentsMigration,
+  agentsMigration,
+  subnetPoolsMigration,
+  rbacPoliciesMigration,
+];

@@ -1,11 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Credentials, TokenValidator } from '@nimbus/auth';
-import { type IdentityClient, RemoteServiceError, ServiceUnreachable } from '@nimbus/clients';
+import type { IdentityClient } from '@nimbus/clients';
 import type { Logger } from '@nimbus/logging';
-import { type Handler, type Middleware, type SwiftRequest, type SwiftResponse, discardBody, readBody, response, subrequest } from '../../common/swift-http';
+import {
+  type Handler,
+  type Middleware,
+  type SwiftRequest,
+  type SwiftResponse,
+  discardBody,
+  readBody,
+  response,
+  subrequest,
+} from '../../common/swift-http';
 import { fromSwiftStatus, s3Error } from './s3-errors';
+import { type S3AuthErrorCode, s3ErrorForSignatureCheck, s3ErrorForTokenCheck } from './s3-identity-errors';
 import { type S3Signed, isS3Request, signedRequest } from './s3-signature';
-import { type S3Entry, completeUploadXml, initiateUploadXml, listBucketsXml, listObjectsXml, listPartsXml, parseCompleteXml } from './s3-xml';
+import {
+  type S3Entry,
+  completeUploadXml,
+  initiateUploadXml,
+  listBucketsXml,
+  listObjectsXml,
+  listPartsXml,
+  parseCompleteXml,
+} from './s3-xml';
 
 /** How far a signed time may be from now (S3's 15 minutes). */
 const SKEW_MS = 15 * 60 * 1000;
@@ -30,15 +48,26 @@ export function s3Api(identity: S3TokenIssuer, validator: TokenValidator, log: L
     if (!signed) return s3Error('AuthorizationHeaderMalformed', resource, requestId);
     const now = Date.now();
     if (signed.expires !== undefined) {
-      if (!Number.isFinite(signed.expires) || now > signed.date.getTime() + signed.expires * 1000) return s3Error('AccessDenied', resource, requestId);
-    } else if (Math.abs(now - signed.date.getTime()) > SKEW_MS) return s3Error('RequestTimeTooSkewed', resource, requestId);
+      if (!Number.isFinite(signed.expires) || now > signed.date.getTime() + signed.expires * 1000)
+        return s3Error('AccessDenied', resource, requestId);
+    } else if (Math.abs(now - signed.date.getTime()) > SKEW_MS)
+      return s3Error('RequestTimeTooSkewed', resource, requestId);
     const creds = await authenticate(identity, validator, signed, log);
     if (typeof creds === 'string') return s3Error(creds, resource, requestId);
     req.env.credentials = creds;
     const account = `AUTH_${creds.projectId}`;
     const [bucket, ...rest] = req.path.replace(/^\//, '').split('/');
     const key = rest.join('/');
-    const ctx: S3Context = { req, next, account, bucket: bucket ?? '', key, requestId, resource, owner: creds.projectId ?? '' };
+    const ctx: S3Context = {
+      req,
+      next,
+      account,
+      bucket: bucket ?? '',
+      key,
+      requestId,
+      resource,
+      owner: creds.projectId ?? '',
+    };
     try {
       const res = await route(ctx);
       res.headers['x-amz-request-id'] = requestId;
@@ -66,28 +95,50 @@ interface S3Context {
   owner: string;
 }
 
-async function authenticate(identity: S3TokenIssuer, validator: TokenValidator, s: S3Signed, log: Logger): Promise<Credentials | string> {
+/** The caller's credentials, or the S3 error code to answer (see s3-identity-errors for the mapping). */
+async function authenticate(
+  identity: S3TokenIssuer,
+  validator: TokenValidator,
+  s: S3Signed,
+  log: Logger,
+): Promise<Credentials | S3AuthErrorCode> {
   let token: string;
   try {
-    ({ token } = await identity.s3Token({ access: s.access, token: Buffer.from(s.stringToSign).toString('base64'), signature: s.signature }));
+    ({ token } = await identity.s3Token({
+      access: s.access,
+      token: Buffer.from(s.stringToSign).toString('base64'),
+      signature: s.signature,
+    }));
   } catch (err) {
-    if (err instanceof ServiceUnreachable || !(err instanceof RemoteServiceError)) {
-      log.warn({ err }, 'identity unreachable for an S3 signature');
-      return 'ServiceUnavailable';
-    }
-    const status = err.httpStatus;
-    if (status === 401 || status === 403 || status === 404) return err.message.includes('ccess') && err.message.includes('key') ? 'InvalidAccessKeyId' : 'SignatureDoesNotMatch';
-    return 'SignatureDoesNotMatch';
+    const code = s3ErrorForSignatureCheck(err);
+    logAuthFailure(log, err, code, 'identity did not accept an S3 signature');
+    return code;
   }
   try {
     return await validator.validate(token);
-  } catch {
-    return 'AccessDenied';
+  } catch (err) {
+    const code = s3ErrorForTokenCheck(err);
+    logAuthFailure(log, err, code, 'the token identity issued for an S3 signature did not validate');
+    return code;
   }
 }
 
+/** A refused caller is routine (debug); identity failing is worth a warning, a bug an error. */
+function logAuthFailure(log: Logger, err: unknown, code: S3AuthErrorCode, msg: string): void {
+  if (code === 'InternalError') log.error({ err }, msg);
+  else if (code === 'ServiceUnavailable') log.warn({ err }, msg);
+  else log.debug({ err, s3Code: code }, msg);
+}
+
 /** A Swift subrequest as the S3 caller. */
-function swift(ctx: S3Context, method: string, path: string, headers: Record<string, string> = {}, body?: AsyncIterable<Buffer>, query?: Record<string, string>): Promise<SwiftResponse> {
+function swift(
+  ctx: S3Context,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: AsyncIterable<Buffer>,
+  query?: Record<string, string>,
+): Promise<SwiftResponse> {
   const sub = subrequest(ctx.req, method, `/v1/${ctx.account}${path}`, headers, body, 'S3');
   if (query) sub.query = new URLSearchParams(query);
   return ctx.next(sub);
@@ -104,7 +155,8 @@ async function route(ctx: S3Context): Promise<SwiftResponse> {
     if (req.method !== 'GET') return s3Error('MethodNotAllowed', ctx.resource, ctx.requestId);
     return listBuckets(ctx);
   }
-  if (!/^[a-z0-9][a-z0-9.\-_]{1,254}$/i.test(bucket) || bucket.includes('+')) return s3Error('InvalidBucketName', ctx.resource, ctx.requestId);
+  if (!/^[a-z0-9][a-z0-9.\-_]{1,254}$/i.test(bucket) || bucket.includes('+'))
+    return s3Error('InvalidBucketName', ctx.resource, ctx.requestId);
   if (!key) return bucketRequest(ctx);
   const q = req.query;
   if (req.method === 'POST' && q.has('uploads')) return initiateUpload(ctx);
@@ -114,9 +166,12 @@ async function route(ctx: S3Context): Promise<SwiftResponse> {
 
 async function listBuckets(ctx: S3Context): Promise<SwiftResponse> {
   const res = await swift(ctx, 'GET', '', {}, undefined, { format: 'json' });
-  if (res.status === 204) return response(200, listBucketsXml(ctx.owner, []), { 'content-type': 'application/xml' });
+  if (res.status === 204)
+    return response(200, listBucketsXml(ctx.owner, []), { 'content-type': 'application/xml' });
   if (res.status !== 200) return fail(ctx, res, false);
-  const rows = (JSON.parse((await readBody(res.body)).toString()) as { name: string; last_modified: string }[]).filter((r) => !r.name.endsWith('+segments'));
+  const rows = (
+    JSON.parse((await readBody(res.body)).toString()) as { name: string; last_modified: string }[]
+  ).filter((r) => !r.name.endsWith('+segments'));
   return response(200, listBucketsXml(ctx.owner, rows), { 'content-type': 'application/xml' });
 }
 
@@ -124,6 +179,8 @@ async function bucketRequest(ctx: S3Context): Promise<SwiftResponse> {
   const { req, bucket } = ctx;
   switch (req.method) {
     case 'PUT': {
+      // The body of a bucket PUT (its location constraint) is not used; a client that fails
+      // to send it is answered all the same.
       await readBody(req.body).catch(() => undefined);
       const res = await swift(ctx, 'PUT', `/${bucket}`);
       discardBody(res.body);
@@ -138,7 +195,8 @@ async function bucketRequest(ctx: S3Context): Promise<SwiftResponse> {
     case 'DELETE': {
       const res = await swift(ctx, 'DELETE', `/${bucket}`);
       discardBody(res.body);
-      if (res.status === 204) await swift(ctx, 'DELETE', `/${bucket}+segments`).then((r) => discardBody(r.body));
+      if (res.status === 204)
+        await swift(ctx, 'DELETE', `/${bucket}+segments`).then((r) => discardBody(r.body));
       return res.status === 204 ? response(204) : fail(ctx, res, false);
     }
     case 'GET':
@@ -155,7 +213,11 @@ async function listObjects(ctx: S3Context): Promise<SwiftResponse> {
   const prefix = q.get('prefix') ?? '';
   const delimiter = q.get('delimiter') ?? undefined;
   const continuation = q.get('continuation-token') ?? undefined;
-  const marker = v2 ? (continuation ? Buffer.from(continuation, 'base64').toString() : (q.get('start-after') ?? '')) : (q.get('marker') ?? '');
+  const marker = v2
+    ? continuation
+      ? Buffer.from(continuation, 'base64').toString()
+      : (q.get('start-after') ?? '')
+    : (q.get('marker') ?? '');
   const query: Record<string, string> = { format: 'json', limit: String(maxKeys + 1), prefix, marker };
   if (delimiter) query.delimiter = delimiter;
   const res = await swift(ctx, 'GET', `/${ctx.bucket}`, {}, undefined, query);
@@ -190,7 +252,23 @@ function toSwiftHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) {
     if (k.startsWith('x-amz-meta-')) out[`x-object-meta-${k.slice(11)}`] = v;
-    else if (['content-type', 'content-length', 'content-encoding', 'content-disposition', 'cache-control', 'expires', 'range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'transfer-encoding'].includes(k)) out[k] = v;
+    else if (
+      [
+        'content-type',
+        'content-length',
+        'content-encoding',
+        'content-disposition',
+        'cache-control',
+        'expires',
+        'range',
+        'if-match',
+        'if-none-match',
+        'if-modified-since',
+        'if-unmodified-since',
+        'transfer-encoding',
+      ].includes(k)
+    )
+      out[k] = v;
   }
   if (h['content-md5']) out.etag = Buffer.from(h['content-md5'], 'base64').toString('hex');
   return out;
@@ -200,7 +278,20 @@ function toS3Headers(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) {
     if (k.startsWith('x-object-meta-')) out[`x-amz-meta-${k.slice(14)}`] = v;
-    else if (['content-type', 'content-length', 'content-range', 'content-encoding', 'content-disposition', 'cache-control', 'expires', 'last-modified', 'accept-ranges'].includes(k)) out[k] = v;
+    else if (
+      [
+        'content-type',
+        'content-length',
+        'content-range',
+        'content-encoding',
+        'content-disposition',
+        'cache-control',
+        'expires',
+        'last-modified',
+        'accept-ranges',
+      ].includes(k)
+    )
+      out[k] = v;
   }
   const etag = h[S3_ETAG] ?? (h.etag ?? '').replace(/"/g, '');
   out.etag = `"${etag}"`;
@@ -214,15 +305,24 @@ async function objectRequest(ctx: S3Context): Promise<SwiftResponse> {
     case 'PUT': {
       const copySource = req.headers['x-amz-copy-source'];
       if (copySource) {
-        const res = await swift(ctx, 'PUT', path, { 'x-copy-from': decodeURIComponent(copySource.replace(/^\//, '')), 'content-length': '0' });
+        const res = await swift(ctx, 'PUT', path, {
+          'x-copy-from': decodeURIComponent(copySource.replace(/^\//, '')),
+          'content-length': '0',
+        });
         discardBody(res.body);
         if (res.status !== 201) return fail(ctx, res, true);
         const etag = (res.headers.etag ?? '').replace(/"/g, '');
-        return response(200, `<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult><LastModified>${new Date().toISOString()}</LastModified><ETag>&quot;${etag}&quot;</ETag></CopyObjectResult>`, { 'content-type': 'application/xml' });
+        return response(
+          200,
+          `<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult><LastModified>${new Date().toISOString()}</LastModified><ETag>&quot;${etag}&quot;</ETag></CopyObjectResult>`,
+          { 'content-type': 'application/xml' },
+        );
       }
       const res = await swift(ctx, 'PUT', path, toSwiftHeaders(req.headers), req.body);
       discardBody(res.body);
-      return res.status === 201 ? response(200, '', { etag: `"${(res.headers.etag ?? '').replace(/"/g, '')}"` }) : fail(ctx, res, true);
+      return res.status === 201
+        ? response(200, '', { etag: `"${(res.headers.etag ?? '').replace(/"/g, '')}"` })
+        : fail(ctx, res, true);
     }
     case 'GET':
     case 'HEAD': {
@@ -254,15 +354,28 @@ async function initiateUpload(ctx: S3Context): Promise<SwiftResponse> {
   const seg = await swift(ctx, 'PUT', `/${ctx.bucket}+segments`);
   discardBody(seg.body);
   const uploadId = randomBytes(16).toString('hex');
-  const marker = await swift(ctx, 'PUT', `/${ctx.bucket}+segments/${ctx.key}/${uploadId}`, { 'content-length': '0', 'content-type': ctx.req.headers['content-type'] ?? 'application/octet-stream', ...metaOnly(ctx.req.headers) }, (async function* () {})());
+  const marker = await swift(
+    ctx,
+    'PUT',
+    `/${ctx.bucket}+segments/${ctx.key}/${uploadId}`,
+    {
+      'content-length': '0',
+      'content-type': ctx.req.headers['content-type'] ?? 'application/octet-stream',
+      ...metaOnly(ctx.req.headers),
+    },
+    (async function* () {})(),
+  );
   discardBody(marker.body);
   if (marker.status !== 201) return fail(ctx, marker, false);
-  return response(200, initiateUploadXml(ctx.bucket, ctx.key, uploadId), { 'content-type': 'application/xml' });
+  return response(200, initiateUploadXml(ctx.bucket, ctx.key, uploadId), {
+    'content-type': 'application/xml',
+  });
 }
 
 function metaOnly(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (k.startsWith('x-amz-meta-')) out[`x-object-meta-${k.slice(11)}`] = v;
+  for (const [k, v] of Object.entries(h))
+    if (k.startsWith('x-amz-meta-')) out[`x-object-meta-${k.slice(11)}`] = v;
   return out;
 }
 
@@ -274,30 +387,58 @@ async function uploadRequest(ctx: S3Context, uploadId: string): Promise<SwiftRes
   discardBody(markerRes.body);
   if (markerRes.status !== 200) return s3Error('NoSuchUpload', ctx.resource, ctx.requestId);
   const parts = async () => {
-    const res = await swift(ctx, 'GET', segs, {}, undefined, { format: 'json', prefix: `${key}/${uploadId}/` });
+    const res = await swift(ctx, 'GET', segs, {}, undefined, {
+      format: 'json',
+      prefix: `${key}/${uploadId}/`,
+    });
     if (res.status !== 200) {
       discardBody(res.body);
       return [];
     }
-    return (JSON.parse((await readBody(res.body)).toString()) as { name: string; hash: string; bytes: number; last_modified: string }[]).map((r) => ({ n: Number(r.name.slice(r.name.lastIndexOf('/') + 1)), etag: r.hash, size: r.bytes, last_modified: r.last_modified, name: r.name }));
+    return (
+      JSON.parse((await readBody(res.body)).toString()) as {
+        name: string;
+        hash: string;
+        bytes: number;
+        last_modified: string;
+      }[]
+    ).map((r) => ({
+      n: Number(r.name.slice(r.name.lastIndexOf('/') + 1)),
+      etag: r.hash,
+      size: r.bytes,
+      last_modified: r.last_modified,
+      name: r.name,
+    }));
   };
   if (req.method === 'PUT') {
     const n = Number(req.query.get('partNumber'));
-    if (!Number.isInteger(n) || n < 1 || n > 10_000) return s3Error('InvalidArgument', ctx.resource, ctx.requestId);
-    const res = await swift(ctx, 'PUT', `${segs}/${key}/${uploadId}/${String(n).padStart(5, '0')}`, toSwiftHeaders(req.headers), req.body);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      return s3Error('InvalidArgument', ctx.resource, ctx.requestId);
+    const res = await swift(
+      ctx,
+      'PUT',
+      `${segs}/${key}/${uploadId}/${String(n).padStart(5, '0')}`,
+      toSwiftHeaders(req.headers),
+      req.body,
+    );
     discardBody(res.body);
     return res.status === 201 ? response(200, '', { etag: `"${res.headers.etag}"` }) : fail(ctx, res, true);
   }
-  if (req.method === 'GET') return response(200, listPartsXml(bucket, key, uploadId, await parts()), { 'content-type': 'application/xml' });
+  if (req.method === 'GET')
+    return response(200, listPartsXml(bucket, key, uploadId, await parts()), {
+      'content-type': 'application/xml',
+    });
   if (req.method === 'DELETE') {
-    for (const p of await parts()) await swift(ctx, 'DELETE', `${segs}/${p.name}`).then((r) => discardBody(r.body));
+    for (const p of await parts())
+      await swift(ctx, 'DELETE', `${segs}/${p.name}`).then((r) => discardBody(r.body));
     await swift(ctx, 'DELETE', `${segs}/${key}/${uploadId}`).then((r) => discardBody(r.body));
     return response(204);
   }
   if (req.method !== 'POST') return s3Error('MethodNotAllowed', ctx.resource, ctx.requestId);
   const wanted = parseCompleteXml((await readBody(req.body, 1024 * 1024)).toString());
   if (!wanted || wanted.length === 0) return s3Error('MalformedXML', ctx.resource, ctx.requestId);
-  for (let i = 1; i < wanted.length; i++) if (wanted[i]!.n <= wanted[i - 1]!.n) return s3Error('InvalidPartOrder', ctx.resource, ctx.requestId);
+  for (let i = 1; i < wanted.length; i++)
+    if (wanted[i]!.n <= wanted[i - 1]!.n) return s3Error('InvalidPartOrder', ctx.resource, ctx.requestId);
   const have = new Map((await parts()).map((p) => [p.n, p]));
   const md5 = createHash('md5');
   const manifest: { path: string; etag: string; size_bytes: number }[] = [];
@@ -309,18 +450,30 @@ async function uploadRequest(ctx: S3Context, uploadId: string): Promise<SwiftRes
   }
   const s3etag = `${md5.digest('hex')}-${wanted.length}`;
   const markerMeta = markerRes.headers;
-  const headers: Record<string, string> = { [S3_ETAG]: s3etag, 'content-type': markerMeta['content-type'] ?? 'application/octet-stream' };
+  const headers: Record<string, string> = {
+    [S3_ETAG]: s3etag,
+    'content-type': markerMeta['content-type'] ?? 'application/octet-stream',
+  };
   for (const [k, v] of Object.entries(markerMeta)) if (k.startsWith('x-object-meta-')) headers[k] = v;
   const body = Buffer.from(JSON.stringify(manifest));
   headers['content-length'] = String(body.length);
-  const res = await swift(ctx, 'PUT', `/${bucket}/${key}`, headers, (async function* () {
-    yield body;
-  })(), { 'multipart-manifest': 'put' });
+  const res = await swift(
+    ctx,
+    'PUT',
+    `/${bucket}/${key}`,
+    headers,
+    (async function* () {
+      yield body;
+    })(),
+    { 'multipart-manifest': 'put' },
+  );
   const text = (await readBody(res.body)).toString();
   if (res.status !== 201) {
     ctx.req.env.s3Detail = text;
     return fail(ctx, res, true);
   }
   await swift(ctx, 'DELETE', `${segs}/${key}/${uploadId}`).then((r) => discardBody(r.body));
-  return response(200, completeUploadXml(`/${bucket}/${key}`, bucket, key, s3etag), { 'content-type': 'application/xml' });
+  return response(200, completeUploadXml(`/${bucket}/${key}`, bucket, key, s3etag), {
+    'content-type': 'application/xml',
+  });
 }

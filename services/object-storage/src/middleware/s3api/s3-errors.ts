@@ -1,11 +1,18 @@
 import type { SwiftResponse } from '../../common/swift-http';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const esc = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 /** S3's error codes, with their status and message. */
 const CODES: Record<string, [number, string]> = {
   AccessDenied: [403, 'Access Denied.'],
-  SignatureDoesNotMatch: [403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
+  SignatureDoesNotMatch: [
+    403,
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  ],
   InvalidAccessKeyId: [403, 'The AWS Access Key Id you provided does not exist in our records.'],
   RequestTimeTooSkewed: [403, 'The difference between the request time and the current time is too large.'],
   AuthorizationHeaderMalformed: [400, 'The authorization header is malformed.'],
@@ -13,12 +20,18 @@ const CODES: Record<string, [number, string]> = {
   NoSuchKey: [404, 'The specified key does not exist.'],
   NoSuchUpload: [404, 'The specified multipart upload does not exist.'],
   BucketNotEmpty: [409, 'The bucket you tried to delete is not empty'],
-  BucketAlreadyOwnedByYou: [409, 'Your previous request to create the named bucket succeeded and you already own it.'],
+  BucketAlreadyOwnedByYou: [
+    409,
+    'Your previous request to create the named bucket succeeded and you already own it.',
+  ],
   InvalidBucketName: [400, 'The specified bucket is not valid.'],
   InvalidArgument: [400, 'Invalid Argument'],
   InvalidPart: [400, 'One or more of the specified parts could not be found.'],
   InvalidPartOrder: [400, 'The list of parts was not in ascending order.'],
-  MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
+  MalformedXML: [
+    400,
+    'The XML you provided was not well-formed or did not validate against our published schema.',
+  ],
   BadDigest: [400, 'The Content-MD5 you specified did not match what we received.'],
   EntityTooLarge: [400, 'Your proposed upload exceeds the maximum allowed object size.'],
   PreconditionFailed: [412, 'At least one of the preconditions you specified did not hold.'],
@@ -30,7 +43,11 @@ const CODES: Record<string, [number, string]> = {
 };
 
 /** An S3 error body: `<Error><Code>…</Code><Message>…</Message>…</Error>`. */
-export function s3Error(code: keyof typeof CODES | string, resource: string, requestId: string): SwiftResponse {
+export function s3Error(
+  code: keyof typeof CODES | string,
+  resource: string,
+  requestId: string,
+): SwiftResponse {
   const [status, message] = CODES[code] ?? [500, 'We encountered an internal error.'];
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message><Resource>${esc(resource)}</Resource><RequestId>${esc(requestId)}</RequestId></Error>`;
   return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };

@@ -50,13 +50,17 @@ export function signedRequest(req: SwiftRequest, rawPath: string): S3Signed | un
     signature = req.query.get('X-Amz-Signature') ?? '';
     amzDate = req.query.get('X-Amz-Date') ?? undefined;
   } else {
-    const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)\s*$/.exec(req.headers.authorization ?? '');
+    const m =
+      /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)\s*$/.exec(
+        req.headers.authorization ?? '',
+      );
     if (!m) return undefined;
     [credential, signedHeaders, signature] = [m[1]!, m[2]!, m[3]!];
     amzDate = req.headers['x-amz-date'];
   }
   const scopeParts = credential.split('/');
-  if (scopeParts.length !== 5 || scopeParts[4] !== 'aws4_request' || !signature || !signedHeaders) return undefined;
+  if (scopeParts.length !== 5 || scopeParts[4] !== 'aws4_request' || !signature || !signedHeaders)
+    return undefined;
   const [access, day, region, service] = scopeParts as [string, string, string, string];
   const date = parseAmzDate(amzDate) ?? (req.headers.date ? new Date(req.headers.date) : undefined);
   if (!date || Number.isNaN(date.getTime())) return undefined;
@@ -68,10 +72,17 @@ export function signedRequest(req: SwiftRequest, rawPath: string): S3Signed | un
     .join('&');
   const names = signedHeaders.split(';');
   const headers = names.map((h) => `${h}:${(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payload = presigned ? 'UNSIGNED-PAYLOAD' : (req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD');
+  const payload = presigned
+    ? 'UNSIGNED-PAYLOAD'
+    : (req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD');
   const canonical = [req.method, rawPath, query, headers, signedHeaders, payload].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate ?? '', scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate ?? '',
+    scope,
+    createHash('sha256').update(canonical).digest('hex'),
+  ].join('\n');
   const expires = presigned ? Number(req.query.get('X-Amz-Expires') ?? 'NaN') : undefined;
   return { access, signature, stringToSign, date, expires };
 }

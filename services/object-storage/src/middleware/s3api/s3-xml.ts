@@ -8,7 +8,12 @@ export function s3Time(swift: string): string {
 }
 
 export function listBucketsXml(owner: string, buckets: { name: string; last_modified: string }[]): string {
-  const items = buckets.map((b) => `<Bucket><Name>${esc(b.name)}</Name><CreationDate>${s3Time(b.last_modified)}</CreationDate></Bucket>`).join('');
+  const items = buckets
+    .map(
+      (b) =>
+        `<Bucket><Name>${esc(b.name)}</Name><CreationDate>${s3Time(b.last_modified)}</CreationDate></Bucket>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="${NS}"><Owner><ID>${esc(owner)}</ID><DisplayName>${esc(owner)}</DisplayName></Owner><Buckets>${items}</Buckets></ListAllMyBucketsResult>`;
 }
 
@@ -21,10 +26,27 @@ export interface S3Entry {
   last_modified?: string;
 }
 
-export function listObjectsXml(p: { bucket: string; prefix: string; delimiter?: string; maxKeys: number; truncated: boolean; entries: S3Entry[]; v2: boolean; marker?: string; nextMarker?: string; continuation?: string; nextContinuation?: string; startAfter?: string; owner: string }): string {
+export function listObjectsXml(p: {
+  bucket: string;
+  prefix: string;
+  delimiter?: string;
+  maxKeys: number;
+  truncated: boolean;
+  entries: S3Entry[];
+  v2: boolean;
+  marker?: string;
+  nextMarker?: string;
+  continuation?: string;
+  nextContinuation?: string;
+  startAfter?: string;
+  owner: string;
+}): string {
   const contents = p.entries
     .filter((e) => e.name !== undefined)
-    .map((e) => `<Contents><Key>${esc(e.name!)}</Key><LastModified>${s3Time(e.last_modified ?? '')}</LastModified><ETag>&quot;${esc(e.hash ?? '')}&quot;</ETag><Size>${e.bytes ?? 0}</Size>${p.v2 ? '' : `<Owner><ID>${esc(p.owner)}</ID><DisplayName>${esc(p.owner)}</DisplayName></Owner>`}<StorageClass>STANDARD</StorageClass></Contents>`)
+    .map(
+      (e) =>
+        `<Contents><Key>${esc(e.name!)}</Key><LastModified>${s3Time(e.last_modified ?? '')}</LastModified><ETag>&quot;${esc(e.hash ?? '')}&quot;</ETag><Size>${e.bytes ?? 0}</Size>${p.v2 ? '' : `<Owner><ID>${esc(p.owner)}</ID><DisplayName>${esc(p.owner)}</DisplayName></Owner>`}<StorageClass>STANDARD</StorageClass></Contents>`,
+    )
     .join('');
   const prefixes = p.entries
     .filter((e) => e.subdir !== undefined)
@@ -44,8 +66,18 @@ export function completeUploadXml(location: string, bucket: string, key: string,
   return `<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUploadResult xmlns="${NS}"><Location>${esc(location)}</Location><Bucket>${esc(bucket)}</Bucket><Key>${esc(key)}</Key><ETag>&quot;${esc(etag)}&quot;</ETag></CompleteMultipartUploadResult>`;
 }
 
-export function listPartsXml(bucket: string, key: string, uploadId: string, parts: { n: number; etag: string; size: number; last_modified: string }[]): string {
-  const items = parts.map((p) => `<Part><PartNumber>${p.n}</PartNumber><LastModified>${s3Time(p.last_modified)}</LastModified><ETag>&quot;${esc(p.etag)}&quot;</ETag><Size>${p.size}</Size></Part>`).join('');
+export function listPartsXml(
+  bucket: string,
+  key: string,
+  uploadId: string,
+  parts: { n: number; etag: string; size: number; last_modified: string }[],
+): string {
+  const items = parts
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.n}</PartNumber><LastModified>${s3Time(p.last_modified)}</LastModified><ETag>&quot;${esc(p.etag)}&quot;</ETag><Size>${p.size}</Size></Part>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="${NS}"><Bucket>${esc(bucket)}</Bucket><Key>${esc(key)}</Key><UploadId>${esc(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><IsTruncated>false</IsTruncated>${items}</ListPartsResult>`;
 }
 

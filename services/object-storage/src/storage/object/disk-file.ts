@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { DiskIo } from '@nimbus/disk-faults';
+import { type Logger, silentLogger } from '@nimbus/logging';
 import { DiskWriter } from './disk-writer';
-import type { MetadataIo, ObjectMetadata } from './metadata-io';
+import { CorruptMetadata, type MetadataIo, type ObjectMetadata } from './metadata-io';
+import { isGone, isXattrUnsupported, UnreadableObject } from './unreadable-object';
 
 /** What a hash directory holds once obsolete files are ignored. */
 export interface ObjectState {
@@ -67,6 +68,21 @@ export function winningFiles(names: string[]): { keep: string[]; obsolete: strin
 }
 
 /**
+ * Throws UnreadableObject when a data file's metadata lacks what every PUT stores (its name and
+ * a whole-number Content-Length) or holds an X-Delete-At that is not a number, as upstream
+ * quarantines such files.
+ */
+function checkDataMetadata(path: string, meta: ObjectMetadata): void {
+  if (typeof meta.name !== 'string') throw new UnreadableObject(path, 'missing name metadata');
+  const length = meta['Content-Length'];
+  if (length === undefined || !/^\d+$/.test(length))
+    throw new UnreadableObject(path, `bad metadata content-length value ${length ?? '(none)'}`);
+  const deleteAt = meta['X-Delete-At'];
+  if (deleteAt !== undefined && !/^\d+(\.\d+)?$/.test(deleteAt))
+    throw new UnreadableObject(path, `bad metadata x-delete-at value ${deleteAt}`);
+}
+
+/**
  * The object files of the devices under one root: `<device>/objects/<part>/<suffix>/<hash>/` holds
  * `<timestamp>.data`, `.meta` and `.ts` files with metadata beside them, written by rename into
  * place after fsync so readers see all of an object or none of it.
@@ -75,11 +91,18 @@ export class ObjectDisk {
   /** Tmp directories known to exist (a failed device's is forgotten when its writes fail). */
   readonly tmpDirs = new Set<string>();
 
+  /** The file system calls of this disk and its writers (the metadata's own). */
+  readonly io: DiskIo;
+
   constructor(
     readonly root: string,
     readonly meta: MetadataIo,
     readonly fsync = true,
-  ) {}
+    /** Where failures that do not fail the request (a cleanup, an abort) are logged. */
+    readonly log: Logger = silentLogger(),
+  ) {
+    this.io = meta.io;
+  }
 
   private readonly mountChecks = new Map<string, { ok: boolean; at: number }>();
 
@@ -93,8 +116,10 @@ export class ObjectDisk {
     if (hit && now - hit.at < 250) return hit.ok;
     let ok = false;
     try {
-      ok = statSync(join(this.root, device)).isDirectory();
-    } catch {}
+      ok = this.io.statSync(join(this.root, device)).isDirectory();
+    } catch {
+      // Not there (or not readable): not mounted.
+    }
     this.mountChecks.set(device, { ok, at: now });
     return ok;
   }
@@ -108,23 +133,36 @@ export class ObjectDisk {
     return join(this.root, device, 'objects', String(part), hash.slice(-3), hash);
   }
 
+  /** The directory's entries, sidecars left out; none when it is not there. Throws other I/O errors. */
   listDir(dir: string): string[] {
     // A new object's directory is not there: asking first is cheaper than the error readdir throws.
-    if (!existsSync(dir)) return [];
+    if (!this.io.existsSync(dir)) return [];
     try {
-      return readdirSync(dir).filter((n) => !this.meta.isSidecar(n));
+      return this.io.readdirSync(dir).filter((n) => !this.meta.isSidecar(n));
     } catch (err) {
-      if (
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
-        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
-      )
-        return [];
+      if (isGone(err)) return [];
       throw err;
     }
   }
 
-  /** Reads an object's state (synchronously: a directory listing and one or two attribute reads). */
+  /**
+   * Reads an object's state (synchronously: a directory listing and one or two attribute reads).
+   * Throws UnreadableObject when a winning file's metadata cannot be read or decoded (quarantine
+   * the directory), and the file system's error when the directory cannot be listed or the
+   * filesystem keeps no extended attributes (ENOTSUP).
+   */
   read(dir: string): ObjectState {
+    // A newer write's cleanup may remove a file between the listing and its metadata read: list again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.readOnce(dir);
+      } catch (err) {
+        if (!isGone(err) || attempt === 3) throw err;
+      }
+    }
+  }
+
+  private readOnce(dir: string): ObjectState {
     const names = this.listDir(dir);
     const { keep } = winningFiles(names);
     const state: ObjectState = { status: 'missing', metadata: {}, files: keep };
@@ -136,11 +174,14 @@ export class ObjectDisk {
       }
       state.timestamp = fileTimestamp(name);
       state.status = e === '.data' ? 'present' : 'deleted';
-      state.metadata = this.meta.read(join(dir, name)) ?? {};
-      if (e === '.data') state.dataPath = join(dir, name);
+      state.metadata = this.readMetadata(join(dir, name));
+      if (e === '.data') {
+        state.dataPath = join(dir, name);
+        checkDataMetadata(state.dataPath, state.metadata);
+      }
     }
     if (state.status === 'present' && state.metaTimestamp) {
-      const newer = this.meta.read(join(dir, `${state.metaTimestamp}.meta`)) ?? {};
+      const newer = this.readMetadata(join(dir, `${state.metaTimestamp}.meta`));
       const merged: ObjectMetadata = {};
       for (const [k, v] of Object.entries(state.metadata))
         if (!isPostable(k) || k.toLowerCase() === 'content-type') merged[k] = v;
@@ -151,11 +192,57 @@ export class ObjectDisk {
     return state;
   }
 
+  /**
+   * A file's metadata. Throws UnreadableObject when it cannot be read or decoded, or none is
+   * stored; ENOENT when the file is gone (a race with a cleanup); ENOTSUP as the filesystem says.
+   */
+  private readMetadata(path: string): ObjectMetadata {
+    let meta: ObjectMetadata | undefined;
+    try {
+      meta = this.meta.read(path);
+    } catch (err) {
+      if (isGone(err) || isXattrUnsupported(err)) throw err;
+      const reason =
+        err instanceof CorruptMetadata ? err.message : `metadata unreadable: ${(err as Error).message}`;
+      throw new UnreadableObject(path, reason, { cause: err });
+    }
+    if (meta) return meta;
+    if (!this.io.existsSync(path)) {
+      const gone: NodeJS.ErrnoException = new Error(`ENOENT: ${path} went away while read`);
+      gone.code = 'ENOENT';
+      throw gone;
+    }
+    throw new UnreadableObject(path, 'no metadata stored');
+  }
+
+  /**
+   * Moves a damaged object's hash directory out of the way, as upstream's `quarantine_renamer`:
+   * to `<device>/quarantined/objects/<hash>` (`<hash>-<uuid>` when one is already there), where
+   * replication no longer sees it and an operator can look at it. Returns where it went. The
+   * caller invalidates the suffix so the replicator puts a good copy back.
+   */
+  quarantine(dir: string): string {
+    const hash = basename(dir);
+    const device = basename(dirname(dirname(dirname(dirname(dir)))));
+    const target = join(this.root, device, 'quarantined', 'objects');
+    this.io.mkdirSync(target, { recursive: true });
+    let to = join(target, hash);
+    try {
+      this.io.renameSync(dir, to);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err;
+      to = `${to}-${randomUUID().replace(/-/g, '')}`;
+      this.io.renameSync(dir, to);
+    }
+    return to;
+  }
+
   /** Starts writing a new file on a device; commit it into a hash directory when complete. */
   async createWriter(device: string): Promise<DiskWriter> {
     const tmpDir = join(this.root, device, 'tmp');
     if (!this.tmpDirs.has(tmpDir)) {
-      await mkdir(tmpDir, { recursive: true });
+      await this.io.mkdir(tmpDir, { recursive: true });
       this.tmpDirs.add(tmpDir);
     }
     try {
@@ -184,8 +271,13 @@ export class ObjectDisk {
     }
     if (remaining.length === 0) {
       try {
-        rmdirSync(dir);
-      } catch {}
+        this.io.rmdirSync(dir);
+      } catch (err) {
+        // Gone already, or a write put a file in meanwhile: both fine.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!isGone(err) && code !== 'ENOTEMPTY' && code !== 'EEXIST')
+          this.log.warn({ err, dir }, 'could not remove an empty object directory');
+      }
     }
     return remaining;
   }
@@ -198,13 +290,24 @@ export class ObjectDisk {
     const names = this.listDir(dir);
     const { keep } = winningFiles(names);
     await Promise.all(
-      names.filter((n) => !keep.includes(n)).map((n) => this.meta.removeAsync(join(dir, n)).catch(() => {})),
+      names
+        .filter((n) => !keep.includes(n))
+        .map((n) =>
+          this.meta.removeAsync(join(dir, n)).catch((err: unknown) => this.removeFailed(err, join(dir, n))),
+        ),
     );
   }
 
   private tryRemove(path: string): void {
     try {
       this.meta.remove(path);
-    } catch {}
+    } catch (err) {
+      this.removeFailed(err, path);
+    }
+  }
+
+  /** An obsolete file that stays: harmless to readers (it loses), logged so a failing disk shows. */
+  private removeFailed(err: unknown, path: string): void {
+    if (!isGone(err)) this.log.warn({ err, path }, 'could not remove an obsolete object file');
   }
 }

@@ -1,6 +1,5 @@
-import { closeSync, fdatasync, fsync, mkdirSync, openSync, writev, writevSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { type DiskIo, nodeDiskIo } from '@nimbus/disk-faults';
 import { dropFromPageCache } from '@nimbus/service';
 import type { ObjectDisk } from './disk-file';
 import type { ObjectMetadata } from './metadata-io';
@@ -14,9 +13,15 @@ const SYNC_EVERY = 32 * 1024 * 1024;
 /** A last batch this small is written at once rather than handed to the thread pool. */
 const SMALL_WRITE = 64 * 1024;
 
-const writevAsync = promisify(writev);
-const fdatasyncAsync = promisify(fdatasync);
-const fsyncAsync = promisify(fsync);
+function writevAsync(io: DiskIo, fd: number, buffers: Buffer[], at: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    io.writev(fd, buffers, at, (err, written) => (err ? reject(err) : resolve(written))),
+  );
+}
+
+function syncAsync(io: DiskIo, call: 'fsync' | 'fdatasync', fd: number): Promise<void> {
+  return new Promise((resolve, reject) => io[call](fd, (err) => (err ? reject(err) : resolve())));
+}
 
 /**
  * Makes `<device>/objects/<part>/<suffix>/<hash>` and what is missing of its parents, but never
@@ -26,16 +31,16 @@ const fsyncAsync = promisify(fsync);
  * object often needs two or three levels (measured: 4 KiB PUTs into new directories took 4.0 ms
  * of CPU each instead of 5.7, medians of 7 runs).
  */
-export function makeHashDir(dir: string, levels = 4): void {
+export function makeHashDir(dir: string, levels = 4, io: DiskIo = nodeDiskIo): void {
   try {
-    mkdirSync(dir);
+    io.mkdirSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     if (code !== 'ENOENT' || levels <= 1) throw err;
-    makeHashDir(dirname(dir), levels - 1);
+    makeHashDir(dirname(dir), levels - 1, io);
     // Its parent is there now: one level, made or found made meanwhile.
-    makeHashDir(dir, 1);
+    makeHashDir(dir, 1, io);
   }
 }
 
@@ -64,7 +69,7 @@ export class DiskWriter {
   constructor(
     private readonly disk: ObjectDisk,
     readonly tmpPath: string,
-    private readonly fd = openSync(tmpPath, 'wx', 0o600),
+    private readonly fd = disk.io.openSync(tmpPath, 'wx', 0o600),
   ) {}
 
   /**
@@ -113,8 +118,8 @@ export class DiskWriter {
       const at = this.position + written;
       const n =
         total <= SMALL_WRITE
-          ? writevSync(this.fd, buffers, at)
-          : (await writevAsync(this.fd, buffers, at)).bytesWritten;
+          ? this.disk.io.writevSync(this.fd, buffers, at)
+          : await writevAsync(this.disk.io, this.fd, buffers, at);
       written += n;
       if (written < total) buffers = [Buffer.concat(buffers).subarray(n)];
     }
@@ -125,7 +130,7 @@ export class DiskWriter {
       // At most one sync at a time: at most two intervals of this upload wait in the page cache.
       await this.syncing;
       const synced = this.position;
-      this.syncing = fdatasyncAsync(this.fd).then(() => {
+      this.syncing = syncAsync(this.disk.io, 'fdatasync', this.fd).then(() => {
         dropFromPageCache(this.fd, 0, synced);
       });
       // Awaited by the next sync or commit; meanwhile a failure must not go unhandled.
@@ -144,11 +149,11 @@ export class DiskWriter {
     await this.flush();
     await this.syncing;
     if (this.disk.fsync) {
-      await fdatasyncAsync(this.fd);
+      await syncAsync(this.disk.io, 'fdatasync', this.fd);
       if (this.position >= SYNC_EVERY) dropFromPageCache(this.fd);
     }
     this.closed = true;
-    closeSync(this.fd);
+    this.disk.io.closeSync(this.fd);
     this.disk.meta.write(this.tmpPath, metadata);
     if (this.disk.fsync) await this.disk.meta.sync(this.tmpPath);
     for (let attempt = 1; ; attempt++) {
@@ -161,16 +166,18 @@ export class DiskWriter {
         // whether it is there).
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw err;
         try {
-          makeHashDir(dir);
-        } catch {}
+          makeHashDir(dir, 4, this.disk.io);
+        } catch {
+          // The rename that follows fails with the cause, or succeeds if another writer made it.
+        }
       }
     }
     if (this.disk.fsync) {
-      const d = openSync(dir, 'r');
+      const d = this.disk.io.openSync(dir, 'r');
       try {
-        await fsyncAsync(d);
+        await syncAsync(this.disk.io, 'fsync', d);
       } finally {
-        closeSync(d);
+        this.disk.io.closeSync(d);
       }
     }
     await this.disk.prune(dir);
@@ -183,13 +190,20 @@ export class DiskWriter {
       // No write starts after this; the one under way and a sync finish before the close.
       this.failure ??= new Error('upload aborted');
       while (this.writing) await this.writing;
+      // Its failure is the upload's (already answered); the file goes either way.
       await this.syncing?.catch(() => {});
       try {
-        closeSync(this.fd);
-      } catch {}
+        this.disk.io.closeSync(this.fd);
+      } catch (err) {
+        this.disk.log.warn({ err, path: this.tmpPath }, 'could not close an aborted upload');
+      }
     }
     try {
       this.disk.meta.remove(this.tmpPath);
-    } catch {}
+    } catch (err) {
+      // Left behind it only wastes space; the abort is for a failure already being answered.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.disk.log.warn({ err, path: this.tmpPath }, 'could not remove an aborted upload');
+    }
   }
 }

@@ -1,5 +1,7 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { type DiskIo, nodeDiskIo } from '@nimbus/disk-faults';
 import type { DirectBody, DirectTarget } from '../../common/swift-http';
+import { UnreadableObject } from './unreadable-object';
 
 /** Bytes read from the file, and written to the socket, at a time. */
 export const FILE_CHUNK = 2 * 1024 * 1024;
@@ -27,11 +29,17 @@ export class FileBody implements DirectBody {
   private handle: FileHandle | undefined;
   private destroyed = false;
 
-  /** `end` is inclusive, as in a Range header. */
+  /**
+   * `end` is inclusive, as in a Range header. `onUnreadable` hears, once, that the file itself
+   * failed (a read error, or fewer bytes than its metadata says): the object server quarantines it.
+   * The body then fails with that UnreadableObject; failures of the output are not the file's.
+   */
   constructor(
     readonly path: string,
     readonly start: number,
     readonly end: number,
+    private readonly io: DiskIo = nodeDiskIo,
+    private readonly onUnreadable?: (err: UnreadableObject) => void,
   ) {}
 
   get length(): number {
@@ -43,8 +51,8 @@ export class FileBody implements DirectBody {
     try {
       for (let pos = this.start; pos <= this.end && !this.destroyed; ) {
         const want = Math.min(FILE_CHUNK, this.end - pos + 1);
-        const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(want), 0, want, pos);
-        if (bytesRead === 0) throw new Error(`${this.path} ended ${this.end + 1 - pos} bytes early`);
+        const buffer = Buffer.allocUnsafe(want);
+        const bytesRead = await this.read(fh, buffer, want, pos);
         pos += bytesRead;
         yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
       }
@@ -72,8 +80,7 @@ export class FileBody implements DirectBody {
         if (this.destroyed) throw new Error('file body destroyed');
         const buf = buffers[turn]!;
         const want = Math.min(FILE_CHUNK, this.end - pos + 1);
-        const { bytesRead } = await fh.read(buf, 0, want, pos);
-        if (bytesRead === 0) throw new Error(`${this.path} ended ${this.end + 1 - pos} bytes early`);
+        const bytesRead = await this.read(fh, buf, want, pos);
         pos += bytesRead;
         // The other buffer's write must be done before this one goes (and that one is refilled).
         await writing;
@@ -106,14 +113,39 @@ export class FileBody implements DirectBody {
   private async open(): Promise<FileHandle> {
     if (this.destroyed) throw new Error('file body destroyed');
     if (this.handle) throw new Error('file body read twice');
-    this.handle = await open(this.path, 'r');
+    try {
+      this.handle = await this.io.open(this.path, 'r');
+    } catch (err) {
+      // Gone (a newer write's cleanup) is not damage: the response just fails.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+      throw this.unreadable(`cannot open: ${(err as Error).message}`, err);
+    }
     return this.handle;
+  }
+
+  /** Reads the next chunk: at least one byte, or fails as unreadable. */
+  private async read(fh: FileHandle, buf: Buffer, want: number, pos: number): Promise<number> {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await fh.read(buf, 0, want, pos));
+    } catch (err) {
+      throw this.unreadable(`read failed at byte ${pos}: ${(err as Error).message}`, err);
+    }
+    if (bytesRead === 0) throw this.unreadable(`ended ${this.end + 1 - pos} bytes early`);
+    return bytesRead;
+  }
+
+  private unreadable(reason: string, cause?: unknown): UnreadableObject {
+    const err = new UnreadableObject(this.path, reason, { cause });
+    this.onUnreadable?.(err);
+    return err;
   }
 
   private async close(): Promise<void> {
     const fh = this.handle;
     if (!fh) return;
     this.handle = undefined;
+    // A read-only descriptor: closing it loses nothing, whatever close says.
     await fh.close().catch(() => {});
   }
 }

@@ -37,6 +37,7 @@ export class ObjectCache {
     try {
       ctime = statSync(dir, { bigint: true }).ctimeNs;
     } catch {
+      // Gone, or cannot be looked at: not served from here (a read of the disk says why).
       this.invalidate(dir);
       return undefined;
     }
@@ -54,6 +55,7 @@ export class ObjectCache {
     try {
       ctime = statSync(dir, { bigint: true }).ctimeNs;
     } catch {
+      // Not cached: the next read goes to the disk, which reports its own failures.
       return;
     }
     this.invalidate(dir);

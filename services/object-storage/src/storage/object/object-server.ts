@@ -1,6 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { DiskIo } from '@nimbus/disk-faults';
 import type { Logger } from '@nimbus/logging';
 import { md5Threads } from '../../common/md5-threads';
 import { applyRange, checkConditions } from '../../common/ranges';
@@ -9,11 +7,14 @@ import { errorResponse, response, type SwiftRequest, type SwiftResponse } from '
 import { httpDate, parseTimestamp } from '../../common/timestamp';
 import { type HashPathSalt, hashPath, hashPathHex } from '../../ring/hash-path';
 import type { NodeClient } from '../node-client';
+import { AsyncPendingStore } from './async-pending';
 import { isPostable, type ObjectDisk, type ObjectState } from './disk-file';
+import type { DiskWriter } from './disk-writer';
 import { FileBody } from './file-body';
 import type { ObjectMetadata } from './metadata-io';
 import { ObjectCache } from './object-cache';
 import type { SuffixHashIndex } from './suffix-hashes';
+import { isGone, isXattrUnsupported, UnreadableObject } from './unreadable-object';
 
 /** Objects this small are read whole with the metadata instead of streamed. */
 const SMALL_OBJECT = 64 * 1024;
@@ -51,8 +52,16 @@ function titleCase(key: string): string {
  * they are acknowledged, older timestamps lose to newer ones, and deletes leave tombstones.
  * After each write the container listing is updated, or an async pending update is left for
  * the updater.
+ *
+ * A replica it cannot read (an I/O error, metadata that does not decode, data shorter than its
+ * metadata says) is quarantined, as upstream's diskfile does: its hash directory moves to
+ * `<device>/quarantined/objects/<hash>` and its suffix is invalidated, so the replicator puts a
+ * good copy back. The request is answered 500, never 404: the proxy then reads another replica,
+ * and a client never hears "not found" for an object this server could not read.
  */
 export class ObjectServer {
+  private readonly pending: AsyncPendingStore;
+
   constructor(
     private readonly disk: ObjectDisk,
     private readonly hashes: SuffixHashIndex,
@@ -60,7 +69,9 @@ export class ObjectServer {
     private readonly nodes: NodeClient,
     private readonly log: Logger,
     readonly cache = new ObjectCache(),
-  ) {}
+  ) {
+    this.pending = new AsyncPendingStore(disk.root, log, disk.io);
+  }
 
   readonly handle = async (req: SwiftRequest): Promise<SwiftResponse> => {
     if (req.method === 'REPLICATE') return this.replicate(req);
@@ -69,22 +80,76 @@ export class ObjectServer {
     if (!this.disk.mounted(p.device)) return errorResponse(507);
     const hash = hashPathHex(this.salt, p.account, p.container, p.object);
     const dir = this.disk.hashDir(p.device, p.part, hash);
-    switch (req.method) {
-      case 'GET':
-      case 'HEAD':
-        return this.get(req, dir);
-      case 'PUT':
-        return this.put(req, p, hash, dir);
-      case 'POST':
-        return this.post(req, p, hash, dir);
-      case 'DELETE':
-        return this.delete(req, p, hash, dir);
-      default:
-        return errorResponse(405);
+    try {
+      switch (req.method) {
+        case 'GET':
+        case 'HEAD':
+          return this.get(req, p, dir);
+        case 'PUT':
+          return await this.put(req, p, hash, dir);
+        case 'POST':
+          return await this.post(req, p, hash, dir);
+        case 'DELETE':
+          return await this.delete(req, p, hash, dir);
+        default:
+          return errorResponse(405);
+      }
+    } catch (err) {
+      if (err instanceof UnreadableObject) return this.unreadable(err, p, dir);
+      // Upstream answers 507 when the device's filesystem keeps no extended attributes.
+      if (isXattrUnsupported(err)) {
+        this.log.error({ err, device: p.device }, 'device keeps no extended attributes');
+        return errorResponse(507);
+      }
+      throw err;
     }
   };
 
-  private get(req: SwiftRequest, dir: string): SwiftResponse {
+  /**
+   * Quarantines a replica that could not be read and answers 500 (see the class comment). A
+   * quarantine that fails is logged too; the answer is the same.
+   */
+  private unreadable(err: UnreadableObject, p: ObjectPath, dir: string): SwiftResponse {
+    this.cache.invalidate(dir);
+    try {
+      const to = this.disk.quarantine(dir);
+      this.log.error({ err, quarantinedTo: to }, 'object quarantined: %s', err.reason);
+    } catch (failed) {
+      if (!isGone(failed))
+        this.log.error({ err: failed, reason: err.reason, dir }, 'cannot quarantine an unreadable object');
+    }
+    this.hashes.invalidate(p.device, p.part, dir.slice(-3));
+    return errorResponse(500, 'Object unreadable; quarantined');
+  }
+
+  /**
+   * The object's state for a write: one that cannot be read is quarantined first and counts as
+   * missing, as upstream's PUT and DELETE do (the write replaces it).
+   */
+  private stateForWrite(p: ObjectPath, dir: string): ObjectState {
+    try {
+      return this.disk.read(dir);
+    } catch (err) {
+      if (!(err instanceof UnreadableObject)) throw err;
+      this.unreadable(err, p, dir);
+      return this.disk.read(dir);
+    }
+  }
+
+  /**
+   * A writer on the device; undefined (logged) when the file cannot be made there (ENOSPC, EIO,
+   * a read-only filesystem), which upstream answers 507 so the proxy writes to a handoff.
+   */
+  private async newWriter(device: string): Promise<DiskWriter | undefined> {
+    try {
+      return await this.disk.createWriter(device);
+    } catch (err) {
+      this.log.warn({ err, device }, 'cannot start a write on the device');
+      return undefined;
+    }
+  }
+
+  private get(req: SwiftRequest, p: ObjectPath, dir: string, again = false): SwiftResponse {
     const cached = this.cache.get(dir);
     const state = cached?.state ?? this.disk.read(dir);
     if (state.status !== 'present' || this.expired(state)) {
@@ -110,9 +175,15 @@ export class ObjectServer {
       let data = cached?.data;
       if (!data) {
         try {
-          data = readSmall(path, size);
-        } catch {
-          return errorResponse(404);
+          data = readSmall(this.disk.io, path, size);
+        } catch (err) {
+          // Replaced and cleaned up since the listing: read the directory again, once.
+          if (isGone(err) && !again) {
+            this.cache.invalidate(dir);
+            return this.get(req, p, dir, true);
+          }
+          if (err instanceof UnreadableObject) throw err;
+          throw new UnreadableObject(path, `data unreadable: ${(err as Error).message}`, { cause: err });
         }
         this.cache.set(dir, state, data);
       }
@@ -121,7 +192,14 @@ export class ObjectServer {
         body.subarray(s, e + 1),
       );
     }
-    return applyRange(response(200, undefined, headers), range, size, (s, e) => new FileBody(path, s, e));
+    // A large object's failure shows while it streams: quarantined then, the response cut short.
+    const onUnreadable = (err: UnreadableObject) => this.unreadable(err, p, dir);
+    return applyRange(
+      response(200, undefined, headers),
+      range,
+      size,
+      (s, e) => new FileBody(path, s, e, this.disk.io, onUnreadable),
+    );
   }
 
   private responseHeaders(state: ObjectState): Record<string, string> {
@@ -161,7 +239,7 @@ export class ObjectServer {
   private async put(req: SwiftRequest, p: ObjectPath, hash: string, dir: string): Promise<SwiftResponse> {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
-    const before = this.disk.read(dir);
+    const before = this.stateForWrite(p, dir);
     const conflict = this.conflict(before, ts);
     if (conflict) {
       await drain(req.body);
@@ -174,18 +252,29 @@ export class ObjectServer {
     }
     const expected =
       req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
-    const writer = await this.disk.createWriter(p.device);
+    const writer = await this.newWriter(p.device);
+    if (!writer) {
+      await drain(req.body);
+      return errorResponse(507);
+    }
     const precomputed = req.env.bodyMd5 as Promise<string | undefined> | undefined;
     // A replica sent over HTTP hashes its body itself, on the MD5 thread.
     const md5 = precomputed ? undefined : md5Threads.open(['md5'], expected);
     let size = 0;
+    // A failure of the disk (ENOSPC, EIO) is the server's, answered 507; one of the body is the client's.
+    let diskFailure: unknown;
     try {
       if (req.body) {
         for await (const chunk of req.body) {
           const hashing = md5?.update(chunk);
           if (hashing) await hashing;
           size += chunk.length;
-          await writer.write(chunk);
+          try {
+            await writer.write(chunk);
+          } catch (err) {
+            diskFailure = err;
+            break;
+          }
         }
       }
     } catch (err) {
@@ -193,6 +282,12 @@ export class ObjectServer {
       await writer.abort();
       this.log.debug({ err }, 'object upload ended early');
       return errorResponse(499);
+    }
+    if (diskFailure !== undefined) {
+      md5?.abort();
+      await writer.abort();
+      this.log.warn({ err: diskFailure, device: p.device }, 'object write failed');
+      return errorResponse(507);
     }
     if (expected !== undefined && size !== expected) {
       md5?.abort();
@@ -264,7 +359,8 @@ export class ObjectServer {
       if (isPostable(k) && k !== 'content-type') meta[titleCase(k)] = v;
     if (req.headers['content-type']) meta['Content-Type'] = req.headers['content-type'];
     else if (state.metadata['Content-Type']) meta['Content-Type'] = state.metadata['Content-Type'];
-    const writer = await this.disk.createWriter(p.device);
+    const writer = await this.newWriter(p.device);
+    if (!writer) return errorResponse(507);
     try {
       this.cache.invalidate(dir);
       await writer.commit(dir, `${ts}.meta`, meta);
@@ -281,7 +377,7 @@ export class ObjectServer {
   private async delete(req: SwiftRequest, p: ObjectPath, hash: string, dir: string): Promise<SwiftResponse> {
     const ts = parseTimestamp(req.headers['x-timestamp']);
     if (!ts) return errorResponse(400, 'Missing timestamp');
-    const state = this.disk.read(dir);
+    const state = this.stateForWrite(p, dir);
     const ifDeleteAt = req.headers['x-if-delete-at'];
     if (ifDeleteAt !== undefined) {
       if (state.status !== 'present') return errorResponse(404);
@@ -290,7 +386,8 @@ export class ObjectServer {
     const conflict = this.conflict(state, ts);
     if (conflict) return conflict;
     const existed = state.status === 'present' && !this.expired(state);
-    const writer = await this.disk.createWriter(p.device);
+    const writer = await this.newWriter(p.device);
+    if (!writer) return errorResponse(507);
     try {
       this.cache.invalidate(dir);
       await writer.commit(dir, `${ts}.ts`, {
@@ -331,7 +428,8 @@ export class ObjectServer {
         const node = { ip, port, device: devices[i] ?? devices[0]! };
         const res = await this.nodes.request(node, part, method, path, headers);
         if (res.status >= 200 && res.status < 300) return;
-        await this.savePending(p.device, {
+        const hash = hashPath(this.salt, p.account, p.container, p.object).toString('hex');
+        await this.pending.save(p.device, hash, {
           op: method,
           account: p.account,
           container: p.container,
@@ -342,15 +440,6 @@ export class ObjectServer {
         });
       }),
     );
-  }
-
-  private async savePending(device: string, update: AsyncUpdate): Promise<void> {
-    const hash = hashPath(this.salt, update.account, update.container, update.obj).toString('hex');
-    const dir = join(this.disk.root, device, 'async_pending', hash.slice(-3));
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `${hash}-${update.headers['x-timestamp']}-${update.node.device}`);
-    await writeFile(`${file}.tmp`, JSON.stringify(update));
-    await rename(`${file}.tmp`, file);
   }
 
   /** `REPLICATE /<device>/<part>[/<suffixes joined by ->]`: the partition's suffix hashes, JSON. */
@@ -372,32 +461,24 @@ function keepsRange(req: SwiftRequest, meta: ObjectMetadata): boolean {
   return !unless.split(',').some((k) => present.has(k.trim().toLowerCase()));
 }
 
-/** Reads a small file of known size: open, one read, close. */
-function readSmall(path: string, size: number): Buffer {
-  const fd = openSync(path, 'r');
+/**
+ * Reads a small file of known size: open, one read, close. Throws UnreadableObject when the file
+ * holds fewer bytes than its metadata says, the file system's error when it cannot be read.
+ */
+function readSmall(io: DiskIo, path: string, size: number): Buffer {
+  const fd = io.openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(size);
     let off = 0;
     while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
+      const n = io.readSync(fd, buf, off, size - off, off);
+      if (n === 0) throw new UnreadableObject(path, `data is ${off} bytes, metadata says ${size}`);
       off += n;
     }
-    return off === size ? buf : buf.subarray(0, off);
+    return buf;
   } finally {
-    closeSync(fd);
+    io.closeSync(fd);
   }
-}
-
-/** A container update the object server could not deliver, kept for the updater. */
-export interface AsyncUpdate {
-  op: 'PUT' | 'DELETE';
-  account: string;
-  container: string;
-  obj: string;
-  headers: Record<string, string>;
-  node: { ip: string; port: number; device: string };
-  part: string;
 }
 
 export function splitHost(host: string): [string, number] {
@@ -409,34 +490,4 @@ async function drain(body: AsyncIterable<Buffer> | undefined): Promise<void> {
   if (body)
     for await (const _ of body) {
     }
-}
-
-/** Files in a device's async pending tree, for the updater. */
-export async function listPending(root: string, device: string): Promise<string[]> {
-  const base = join(root, device, 'async_pending');
-  const out: string[] = [];
-  let suffixes: string[] = [];
-  try {
-    suffixes = await readdir(base);
-  } catch {
-    return out;
-  }
-  for (const s of suffixes) {
-    try {
-      for (const f of await readdir(join(base, s))) if (!f.endsWith('.tmp')) out.push(join(base, s, f));
-    } catch {}
-  }
-  return out;
-}
-
-export async function readPending(path: string): Promise<AsyncUpdate | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as AsyncUpdate;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function removePending(path: string): Promise<void> {
-  await unlink(path).catch(() => {});
 }

@@ -27,9 +27,7 @@ export class CandidateFinder {
     const none = { requests: [], summaries: [], snapshot };
     const anchors = rootAnchors(snapshot, wide);
     if (anchors && anchors.size === 0) return none;
-    const sharing = new Set<number>();
-    if (sharingTraitId !== undefined)
-      for (const p of snapshot.providers.values()) if (p.traitIds.has(sharingTraitId)) sharing.add(p.id);
+    const sharing = sharingProviders(snapshot, sharingTraitId);
     const ctx = { anchors, sharing, sharingTraitId };
     let requests: AllocationRequest[];
     if (groups.length === 1 && !wide.randomize && (wide.nestedAware || !snapshot.hasTrees)) {
@@ -74,13 +72,28 @@ export class CandidateFinder {
       const used = new Set(requests.flatMap((r) => r.resources.map((x) => x.providerId)));
       summaries = [...used].map((id) => snapshot.providers.get(id)!);
     } else {
-      const roots = new Set(
-        requests.flatMap((r) => r.resources.map((x) => snapshot.providers.get(x.providerId)!.rootId)),
-      );
-      summaries = [...roots].flatMap((root) => snapshot.trees.get(root) ?? []);
+      // Every provider of each tree a candidate takes from.
+      const roots = new Set<number>();
+      for (const r of requests)
+        for (const x of r.resources) roots.add(snapshot.providers.get(x.providerId)!.rootId);
+      summaries = [];
+      for (const root of roots) for (const p of snapshot.trees.get(root) ?? []) summaries.push(p);
     }
     return { requests, summaries, snapshot };
   }
+}
+
+// The providers with MISC_SHARES_VIA_AGGREGATE, per snapshot (snapshots never change).
+const sharingOf = new WeakMap<PlacementSnapshot, { traitId: number | undefined; ids: Set<number> }>();
+
+function sharingProviders(snapshot: PlacementSnapshot, traitId: number | undefined): Set<number> {
+  const known = sharingOf.get(snapshot);
+  if (known && known.traitId === traitId) return known.ids;
+  const ids = new Set<number>();
+  if (traitId !== undefined)
+    for (const p of snapshot.providers.values()) if (p.traitIds.has(traitId)) ids.add(p.id);
+  sharingOf.set(snapshot, { traitId, ids });
+  return ids;
 }
 
 /** Roots allowed by root_required, or undefined when it is absent. */

@@ -157,12 +157,6 @@ function inAggregatesAny(snapshot: PlacementSnapshot, aggs: string[]): Set<numbe
   return out;
 }
 
-/** A (provider, anchor root) pair that can serve one class of the unsuffixed group. */
-interface Entry {
-  p: SnapshotProvider;
-  root: number;
-}
-
 function* multipleProviders(
   snapshot: PlacementSnapshot,
   group: RequestGroup,
@@ -177,46 +171,43 @@ function* multipleProviders(
   const badAggs = group.forbiddenAggregates.length
     ? inAggregatesAny(snapshot, group.forbiddenAggregates)
     : undefined;
-  // Per class, the (provider, anchor) pairs; then only trees every class can be served in.
-  let byClass = new Map<number, Entry[]>();
-  let trees: Set<number> | undefined;
+  // A provider may serve a class for a tree (its anchor): its own, or, for a sharing provider,
+  // every tree sharing an aggregate with it.
+  const allowed = (p: SnapshotProvider, root: number) =>
+    (!ctx.anchors || ctx.anchors.has(root)) &&
+    (!rpsInAggs || rpsInAggs.has(p.id) || rpsInAggs.has(root)) &&
+    (!badAggs || (!badAggs.has(p.id) && !badAggs.has(root)));
+  // Per class, per anchor tree, the providers that can serve it (each once, in the order found:
+  // the tree's own providers, then sharing ones).
+  const byClass = new Map<number, Map<number, SnapshotProvider[]>>();
   for (const [rcId, list] of withResource) {
-    let entries: Entry[] = list.map((p) => ({ p, root: p.rootId }));
-    const sharingWithRoom = list.filter((p) => ctx.sharing.has(p.id) && (!rpsInAggs || rpsInAggs.has(p.id)));
-    let anchored = false;
-    if (sharingWithRoom.length && treeRoot === undefined) {
-      for (const s of sharingWithRoom)
-        for (const anchor of anchorsOf(snapshot, s)) entries.push({ p: s, root: anchor });
-      anchored = true;
-    }
-    if (ctx.anchors) entries = entries.filter((e) => ctx.anchors!.has(e.root));
-    if (rpsInAggs) entries = entries.filter((e) => rpsInAggs.has(e.p.id) || rpsInAggs.has(e.root));
-    if (badAggs) entries = entries.filter((e) => !badAggs.has(e.p.id) && !badAggs.has(e.root));
-    if (anchored) entries = dedupe(entries);
-    if (!entries.length) return;
-    const roots = new Set(entries.map((e) => e.root));
-    trees = trees ? new Set([...trees].filter((r) => roots.has(r))) : roots;
-    byClass.set(rcId, entries);
-    if (!trees.size) return;
-  }
-  byClass = new Map([...byClass].map(([rc, entries]) => [rc, entries.filter((e) => trees!.has(e.root))]));
-  const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const perTree = new Map<number, Map<number, SnapshotProvider[]>>();
-  for (const rc of classes) {
-    for (const e of byClass.get(rc)!) {
-      let t = perTree.get(e.root);
-      if (!t) {
-        t = new Map();
-        perTree.set(e.root, t);
+    const perRoot = new Map<number, SnapshotProvider[]>();
+    const add = (p: SnapshotProvider, root: number) => {
+      const l = perRoot.get(root);
+      if (!l) perRoot.set(root, [p]);
+      else if (!l.includes(p)) l.push(p);
+    };
+    for (const p of list) if (allowed(p, p.rootId)) add(p, p.rootId);
+    if (treeRoot === undefined && ctx.sharing.size) {
+      for (const p of list) {
+        if (!ctx.sharing.has(p.id) || (rpsInAggs && !rpsInAggs.has(p.id))) continue;
+        for (const anchor of anchorsOf(snapshot, p)) if (allowed(p, anchor)) add(p, anchor);
       }
-      const l = t.get(rc);
-      if (l) l.push(e.p);
-      else t.set(rc, [e.p]);
     }
+    if (!perRoot.size) return;
+    byClass.set(rcId, perRoot);
   }
-  for (const [root, options] of perTree) {
-    const lists = classes.map((rc) => options.get(rc) ?? []);
-    if (lists.some((l) => !l.length)) continue;
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  const perClass = classes.map((rc) => byClass.get(rc)!);
+  // Trees every class can be served in, in the order the lowest class found them.
+  for (const root of perClass[0]!.keys()) {
+    const lists: SnapshotProvider[][] = [];
+    for (const perRoot of perClass) {
+      const l = perRoot.get(root);
+      if (!l) break;
+      lists.push(l);
+    }
+    if (lists.length < perClass.length) continue;
     for (const combo of product(lists)) {
       if (!traitsSatisfied(combo, group)) continue;
       yield {
@@ -231,16 +222,6 @@ function* multipleProviders(
       };
     }
   }
-}
-
-function dedupe(entries: Entry[]): Entry[] {
-  const seen = new Set<number>();
-  return entries.filter((e) => {
-    const key = e.p.id * 4_194_304 + e.root;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** The providers of a candidate, together, have every required trait and none forbidden. */

@@ -1,0 +1,51 @@
+import { type EndpointSource, RestClient, type RestClientOptions } from './rest-client';
+
+/** One event of `os-server-external-events` (Neutron's `network-vif-plugged`, Cinder's `volume-extended`). */
+export interface ServerExternalEvent {
+  name: string;
+  server_uuid: string;
+  tag?: string;
+  status?: 'completed' | 'failed' | 'in-progress';
+}
+
+/** The answer per event: `code` 200 when delivered, 404 when the server is unknown, 422 when not on a host. */
+export interface ServerExternalEventResult extends ServerExternalEvent {
+  code: number;
+}
+
+/** A server as Nova shows it (fields other services read). */
+export type ServerDocument = { id: string; status: string; name: string } & Record<string, unknown>;
+
+/**
+ * The compute (Nova v2.1) calls other services make: external events (network's VIF plugging,
+ * block storage's volume extension) and reading a server. Speaks microversion 2.1 unless a call
+ * asks for another.
+ */
+export class ComputeClient {
+  private readonly rest: RestClient;
+
+  constructor(source: EndpointSource, options: RestClientOptions = {}) {
+    this.rest = new RestClient('compute', source, options);
+  }
+
+  /** Sends events; the answer lists each with its per-event code. */
+  async externalEvents(events: ServerExternalEvent[]): Promise<ServerExternalEventResult[]> {
+    const res = await this.rest.json<{ events: ServerExternalEventResult[] }>({
+      method: 'POST',
+      path: '/v2.1/os-server-external-events',
+      json: { events },
+      expect: [207, 404, 422],
+    });
+    return res.events;
+  }
+
+  /** One server; RemoteServiceError (404) when absent. */
+  async getServer(id: string, microversion = '2.1'): Promise<ServerDocument> {
+    const res = await this.rest.json<{ server: ServerDocument }>({
+      method: 'GET',
+      path: `/v2.1/servers/${encodeURIComponent(id)}`,
+      headers: { 'openstack-api-version': `compute ${microversion}` },
+    });
+    return res.server;
+  }
+}

@@ -1,0 +1,3 @@
+export { type DiskFault, type DiskOp, diskError, type FaultRule } from './disk-fault';
+export { type DiskIo, nodeDiskIo } from './disk-io';
+export { type FaultHit, FaultInjectingDiskIo } from './fault-injecting-disk-io';

@@ -1,0 +1,2 @@
+export * from './format-inspector';
+export * from './qemu-img';

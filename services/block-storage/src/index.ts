@@ -1,0 +1,3 @@
+// The route table, for the fuzzer that walks every declared route (test/fuzz).
+export { blockStorageRoutes } from './api/routes';
+export * from './block-storage-service';

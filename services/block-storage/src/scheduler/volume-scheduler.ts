@@ -1,0 +1,151 @@
+import type { Logger } from '@nimbus/logging';
+import type { ServiceRecord, VolumeRecord } from '../db/records';
+import type { Stores } from '../db/stores';
+import type { Caller } from '../manager/caller';
+import { cinderTime } from '../manager/clock';
+import { MESSAGE_DETAILS, MESSAGE_EVENTS, type MessageManager } from '../manager/message-manager';
+import type { VolumeNotifier } from '../manager/volume-notifier';
+import type { VolumeTypeManager } from '../manager/volume-type-manager';
+import { type CandidatePool, type PoolFilter, type PlacementRequest, poolFilters } from './pool-filters';
+import { type PoolWeigher, poolWeighers, rankPools } from './pool-weighers';
+
+/** How the scheduler picks, from configuration. */
+export interface SchedulerOptions {
+  filters: string[];
+  weighers: { name: string; multiplier: number }[];
+  /** Seconds after its last report that a volume service counts as down. */
+  serviceDownSeconds: number;
+}
+
+/**
+ * The scheduler role: reads the pools the volume roles last reported, filters them (each filter
+ * says why it rejects a pool), weighs the rest and names the winner. With no pool left the
+ * volume goes to `error` with a user message (`NoValidBackend`).
+ */
+export class VolumeScheduler {
+  private readonly filters: PoolFilter[];
+  private readonly weighers: { weigher: PoolWeigher; multiplier: number }[];
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly types: VolumeTypeManager,
+    private readonly messages: MessageManager,
+    private readonly notifier: VolumeNotifier,
+    private readonly logger: Logger,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.filters = options.filters.map((n) => poolFilters[n]).filter((f): f is PoolFilter => !!f);
+    this.weighers = options.weighers
+      .filter((w) => poolWeighers[w.name])
+      .map((w) => ({ weigher: poolWeighers[w.name] as PoolWeigher, multiplier: w.multiplier }));
+  }
+
+  /** The pools of volume services that are up and enabled, with their current figures. */
+  async candidates(): Promise<CandidatePool[]> {
+    const services = await this.stores.services.list();
+    const volumes = await this.stores.volumes.list();
+    const cutoff = cinderTime(new Date(Date.now() - this.options.serviceDownSeconds * 1000));
+    const out: CandidatePool[] = [];
+    for (const s of services) {
+      if (s.binary !== 'cinder-volume' || s.disabled || s.frozen || s.heartbeat_at < cutoff) continue;
+      for (const p of s.pools) out.push(candidateOf(s, p.name, p.stats, volumes));
+    }
+    return out;
+  }
+
+  /** Picks a pool for the volume, or explains why none fits. */
+  async pick(
+    volume: VolumeRecord,
+    hints: Record<string, unknown>,
+  ): Promise<{ pool?: CandidatePool; reasons: string[] }> {
+    const type = await this.types.byId(volume.volume_type_id);
+    const all = await this.candidates();
+    const volumesById = new Map((await this.stores.volumes.list()).map((v) => [v.id, v]));
+    const req: PlacementRequest = {
+      volume,
+      type,
+      hints,
+      hostsOf: (ids) =>
+        new Set(ids.map((id) => volumesById.get(id)?.host?.split('#')[0] ?? '').filter(Boolean)),
+    };
+    const reasons: string[] = [];
+    const passing = all.filter((pool) => {
+      for (const f of this.filters) {
+        const v = f.check(pool, req);
+        if (!v.ok) {
+          reasons.push(`${f.name} rejected ${pool.name}: ${v.reason}`);
+          return false;
+        }
+      }
+      return true;
+    });
+    if (!all.length) reasons.push('no volume service reported pools');
+    return { pool: rankPools(passing, this.weighers)[0], reasons };
+  }
+
+  /** Schedules a new volume: sets its host, or puts it in error with a user message. */
+  async scheduleCreate(caller: Caller, volumeId: string): Promise<string | undefined> {
+    const v = await this.stores.volumes.get(volumeId);
+    if (!v || v.status !== 'creating') return undefined;
+    let host: string | undefined;
+    if (v.source_volid || v.snapshot_id) {
+      // Clones and volumes from snapshots stay on their source's backend, as upstream.
+      const srcId = v.source_volid ?? (await this.stores.snapshots.get(String(v.snapshot_id)))?.volume_id;
+      const src = srcId ? await this.stores.volumes.get(srcId) : undefined;
+      host = src?.host ?? undefined;
+    }
+    if (!host) {
+      const { pool, reasons } = await this.pick(v, v.scheduler_hints ?? {});
+      if (!pool) {
+        this.logger.warn({ volume: v.id, reasons }, 'No valid backend was found');
+        const failed = await this.stores.volumes.update(
+          v.id,
+          () => ({ status: 'error', updated_at: cinderTime() }),
+          ['creating'],
+        );
+        await this.messages.record({
+          projectId: v.project_id,
+          requestId: caller.requestId,
+          resourceType: 'VOLUME',
+          resourceId: v.id,
+          event: MESSAGE_EVENTS.scheduleAllocateVolume,
+          detail: MESSAGE_DETAILS.noBackend,
+        });
+        if (failed) this.notifier.volume(caller, failed, 'create.end');
+        return undefined;
+      }
+      host = pool.name;
+    }
+    await this.stores.volumes.update(v.id, () => ({ host }));
+    return host;
+  }
+}
+
+function candidateOf(
+  s: ServiceRecord,
+  poolName: string,
+  stats: Record<string, unknown>,
+  volumes: VolumeRecord[],
+): CandidatePool {
+  const name = `${s.host}#${poolName}`;
+  const onPool = volumes.filter((v) => v.host === name);
+  const num = (k: string, d = 0) => (typeof stats[k] === 'number' ? (stats[k] as number) : d);
+  return {
+    name,
+    zone: s.zone,
+    totalCapacityGb: num('total_capacity_gb'),
+    freeCapacityGb: num('free_capacity_gb'),
+    allocatedCapacityGb: onPool.reduce((n, v) => n + v.size, 0),
+    provisionedCapacityGb: Math.max(
+      num('provisioned_capacity_gb'),
+      onPool.reduce((n, v) => n + v.size, 0),
+    ),
+    reservedPercentage: num('reserved_percentage'),
+    maxOverSubscriptionRatio: num('max_over_subscription_ratio', 1),
+    thinProvisioningSupport: stats.thin_provisioning_support === true,
+    multiattach: stats.multiattach === true,
+    capabilities: stats,
+    volumeCount: onPool.length,
+    volumeIds: new Set(onPool.map((v) => v.id)),
+  };
+}

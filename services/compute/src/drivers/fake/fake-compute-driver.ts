@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type ComputeDriver,
+  type ComputeDriverOptions,
+  DriverError,
+  type GuestInfo,
+  type HostResources,
+  PowerState,
+  type PowerStateValue,
+  type SpawnRequest,
+} from '../driver-api';
+
+interface FakeGuest {
+  powerState: PowerStateValue;
+  name: string;
+  log: string[];
+}
+
+/**
+ * The fake driver: guests are entries in memory, per host, with honest power states (a stopped
+ * guest reports shut off), optional per-operation delays and injected spawn failures. Thousands
+ * of hosts cost a map entry each.
+ */
+export function createFakeComputeDriver(o: ComputeDriverOptions): ComputeDriver {
+  const hosts = new Map<string, Map<string, FakeGuest>>();
+  const guests = (host: string) => {
+    let m = hosts.get(host);
+    if (!m) {
+      m = new Map();
+      hosts.set(host, m);
+    }
+    return m;
+  };
+  const guest = (host: string, id: string): FakeGuest => {
+    const g = guests(host).get(id);
+    if (!g) throw new DriverError(`Instance ${id} is not on host ${host}`, false);
+    return g;
+  };
+  const delay = async (ms: number) => {
+    if (ms > 0) await sleep(ms);
+  };
+  const power = async (
+    host: string,
+    id: string,
+    from: readonly PowerStateValue[] | undefined,
+    to: PowerStateValue,
+    line: string,
+  ) => {
+    await delay(o.powerDelayMs);
+    const g = guest(host, id);
+    if (from && !from.includes(g.powerState))
+      throw new DriverError(`Instance ${id} is in power state ${g.powerState}`, false);
+    g.powerState = to;
+    g.log.push(line);
+  };
+  const resources: HostResources = {
+    vcpus: o.vcpus,
+    memoryMb: o.memoryMb,
+    localGb: o.localGb,
+    numaCells: o.numaCells,
+    hypervisorType: 'fake',
+    hypervisorVersion: 1000,
+    hostIp: '127.0.0.1',
+    cpuInfo: {
+      arch: 'x86_64',
+      model: 'fake',
+      vendor: 'Nimbus',
+      topology: { sockets: o.numaCells, cores: Math.max(1, Math.floor(o.vcpus / o.numaCells)), threads: 1 },
+      features: [],
+    },
+  };
+  return {
+    capabilities: {
+      supportsRescue: true,
+      supportsPause: true,
+      supportsSuspend: true,
+      supportsLiveMigration: true,
+      supportsConsoleLog: true,
+      supportsAttachInterface: true,
+      supportsMultiattach: true,
+    },
+    async init() {},
+    hostResources: () => resources,
+    async spawn(r: SpawnRequest): Promise<GuestInfo> {
+      await delay(o.spawnDelayMs);
+      if (o.failSpawnHosts.includes(r.host))
+        throw new DriverError(`Injected spawn failure on host ${r.host}`, true);
+      const existing = guests(r.host).get(r.instanceId);
+      if (existing) return { powerState: existing.powerState };
+      guests(r.host).set(r.instanceId, {
+        powerState: PowerState.RUNNING,
+        name: r.name,
+        log: [
+          `Booting ${r.name} (${r.instanceId}) from image ${r.imageId}`,
+          ...r.vifs.map((v) => `eth: ${v.macAddress} ${v.fixedIps.join(' ')}`),
+          'login:',
+        ],
+      });
+      return { powerState: PowerState.RUNNING };
+    },
+    async destroy(host, id) {
+      await delay(o.powerDelayMs);
+      guests(host).delete(id);
+    },
+    powerOff: (h, id) => power(h, id, undefined, PowerState.SHUTDOWN, 'Power down.'),
+    powerOn: (h, id) => power(h, id, undefined, PowerState.RUNNING, 'Power on. login:'),
+    reboot: (h, id, hard) =>
+      power(h, id, undefined, PowerState.RUNNING, hard ? 'Hard reboot. login:' : 'Reboot. login:'),
+    pause: (h, id) => power(h, id, [PowerState.RUNNING], PowerState.PAUSED, 'Paused.'),
+    unpause: (h, id) => power(h, id, [PowerState.PAUSED], PowerState.RUNNING, 'Unpaused.'),
+    suspend: (h, id) => power(h, id, [PowerState.RUNNING], PowerState.SUSPENDED, 'Suspended.'),
+    resume: (h, id) => power(h, id, [PowerState.SUSPENDED], PowerState.RUNNING, 'Resumed.'),
+    powerState: (h, id) => hosts.get(h)?.get(id)?.powerState,
+    listGuests: (h) => [...(hosts.get(h)?.keys() ?? [])],
+    async consoleOutput(h, id) {
+      return `${guest(h, id).log.join('\n')}\n`;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { defineRpcInterface, Type } from '@nimbus/bus';
+import { InstanceNotFound } from '../manager/compute-errors';
+import { VifInfo } from './compute-rpc-types';
+
+/** Fields an agent may change on an instance (through the conductor, never the database). */
+export const InstanceUpdates = Type.Object({
+  vm_state: Type.Optional(Type.String()),
+  task_state: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  power_state: Type.Optional(Type.Integer()),
+  network_info: Type.Optional(Type.Array(VifInfo)),
+  launched_at: Type.Optional(Type.String()),
+  fault: Type.Optional(
+    Type.Union([
+      Type.Object({ code: Type.Integer(), message: Type.String(), details: Type.String() }),
+      Type.Null(),
+    ]),
+  ),
+});
+
+/** One compute node an agent reports. */
+export const NodeReport = Type.Object({
+  hypervisor_hostname: Type.String(),
+  host: Type.String(),
+  uuid: Type.String(),
+  vcpus: Type.Integer(),
+  memory_mb: Type.Integer(),
+  local_gb: Type.Integer(),
+  hypervisor_type: Type.String(),
+  hypervisor_version: Type.Integer(),
+  host_ip: Type.String(),
+  cpu_info: Type.String(),
+});
+
+/** The conductor's interface: builds, and the agents' only way to the database. */
+export const conductorRpc = defineRpcInterface({
+  topic: 'conductor',
+  version: '1.0',
+  errors: [InstanceNotFound],
+  methods: {
+    /** Schedules and builds servers the API recorded (BUILD/scheduling). */
+    build_instances: {
+      args: Type.Object({ instance_uuids: Type.Array(Type.String()) }),
+      since: '1.0',
+      mode: 'cast',
+    },
+    /** Writes an agent's state change; `expected_task_state` guards against a racing action. */
+    instance_update: {
+      args: Type.Object({
+        instance_uuid: Type.String(),
+        updates: InstanceUpdates,
+        event: Type.Optional(Type.String()),
+      }),
+      since: '1.0',
+      mode: 'call',
+    },
+    /** A build on `host` ended: ACTIVE, or failed (rescheduled on an alternate when retryable). */
+    build_result: {
+      args: Type.Object({
+        instance_uuid: Type.String(),
+        host: Type.String(),
+        ok: Type.Boolean(),
+        message: Type.Optional(Type.String()),
+        retryable: Type.Optional(Type.Boolean()),
+        attempt: Type.Integer(),
+      }),
+      since: '1.0',
+      mode: 'call',
+    },
+    /** The agent removed the guest: the row is marked deleted and the allocations released. */
+    instance_destroyed: { args: Type.Object({ instance_uuid: Type.String() }), since: '1.0', mode: 'call' },
+    /** An agent's nodes and heartbeat (`nova-compute` services, compute nodes). */
+    report_nodes: {
+      args: Type.Object({ rpc_server: Type.String(), nodes: Type.Array(NodeReport) }),
+      since: '1.0',
+      mode: 'call',
+    },
+  },
+});

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Makes what Tempest's compute tests expect a deployment to have, as DevStack does: the two
+# flavors DevStack creates for Tempest (m1.nano 42, m1.micro 84), two small public images and a
+# shared project network with a subnet for servers to boot on. run.sh calls it with the admin's
+# clouds.yaml (OS_CLOUD, OS_CLIENT_CONFIG_FILE); its stdout is appended to the suite's Tempest
+# configuration, its stderr goes to a log.
+set -euo pipefail
+os() { openstack "$@"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/nimbus-prepare-compute.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+head -c 1048576 /dev/urandom > "$work/disk.raw"
+
+os flavor create --id 42 --ram 128 --vcpus 1 --disk 1 m1.nano -f value -c id >&2
+os flavor create --id 84 --ram 192 --vcpus 1 --disk 1 m1.micro -f value -c id >&2
+image=$(os image create --disk-format raw --container-format bare --public --file "$work/disk.raw" cirros -f value -c id)
+image_alt=$(os image create --disk-format raw --container-format bare --public --file "$work/disk.raw" cirros-alt -f value -c id)
+net=$(os network create private --share -f value -c id)
+os subnet create private-subnet --network "$net" --subnet-range 10.0.0.0/22 -f value -c id >&2
+
+printf '\n[compute]\nimage_ref = %s\nimage_ref_alt = %s\nflavor_ref = 42\nflavor_ref_alt = 84\nfixed_network_name = private\n' "$image" "$image_alt"
