@@ -33,7 +33,8 @@ apt_install() {
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
-apt_install qemu-utils
+# qemu-img for image conversion and file volumes; qemu-storage-daemon (qemu-system-common) exports volumes over NBD.
+apt_install qemu-utils qemu-system-common
 
 if [ "${1:-}" = "--test" ]; then
   bash test/conformance/install-clients.sh

@@ -1,4 +1,4 @@
-import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -78,6 +78,8 @@ export class FakeVolumeDriver implements VolumeDriver {
 
   async shutdown(): Promise<void> {
     for (const v of this.volumes.values()) if (v.rawPath) await rm(v.rawPath, { force: true });
+    // Shared by the fake drivers of this process: removed only once empty.
+    await rmdir(this.rawDir).catch(() => undefined);
     this.initialized = false;
   }
 
