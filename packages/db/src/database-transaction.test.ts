@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './database';
 
-// Database.transaction keeps "the open transaction" in one variable per database, so a caller
-// that starts while another's transaction is open joins it instead of getting its own: its
-// writes commit or roll back with the other caller's, and it sees the other's uncommitted rows.
-// These tests state what callers are promised. They fail today and are marked `it.fails` until
-// the fix (the transaction kept per async call chain, in an AsyncLocalStorage) lands; then
-// `it.fails` becomes `it`.
+// Each caller of Database.transaction gets a transaction of its own: a concurrent caller's writes
+// commit or roll back on their own, and neither sees the other's uncommitted rows. (They once
+// shared one open transaction per database.)
 describe('Database.transaction with concurrent callers (SQLite)', () => {
   let db: Database;
   beforeEach(async () => {
@@ -23,7 +20,7 @@ describe('Database.transaction with concurrent callers (SQLite)', () => {
   const names = async () =>
     (await db.kysely.selectFrom('items').select('name').orderBy('name').execute()).map((r) => r.name);
 
-  it.fails('keeps a concurrent caller’s committed write when another caller rolls back', async () => {
+  it('keeps a concurrent caller’s committed write when another caller rolls back', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;
@@ -49,7 +46,7 @@ describe('Database.transaction with concurrent callers (SQLite)', () => {
     expect(await names()).toEqual(['b']);
   });
 
-  it.fails('does not show a caller another caller’s uncommitted rows', async () => {
+  it('does not show a caller another caller’s uncommitted rows', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;

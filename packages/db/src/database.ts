@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { mapDriverError } from './db-errors';
 import { registerSqliteHandle } from './sqlite-handle';
@@ -137,21 +138,18 @@ function ignoreAlreadyExists(err: { code?: string }): void {
 }
 
 function wrap<T>(dialect: Dialect, kysely: Kysely<T>): Database<T> {
-  let current: Transaction<T> | undefined;
+  // The open transaction of each async call chain: a nested call (made from inside `fn`) joins
+  // it; a concurrent caller, on another chain, gets its own (on SQLite it waits for the one
+  // connection until the first commits or rolls back).
+  const open = new AsyncLocalStorage<Transaction<T>>();
   return {
     dialect,
     kysely,
     async transaction(fn) {
+      const current = open.getStore();
       if (current) return fn(current);
       try {
-        return await kysely.transaction().execute(async (trx) => {
-          current = trx;
-          try {
-            return await fn(trx);
-          } finally {
-            current = undefined;
-          }
-        });
+        return await kysely.transaction().execute((trx) => open.run(trx, () => fn(trx)));
       } catch (err) {
         throw mapDriverError(err);
       }
