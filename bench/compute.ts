@@ -23,7 +23,7 @@ const PARALLEL = 50;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const t0 = performance.now();
 const rssBefore = process.memoryUsage().rss;
-const env = await computeCloud({ fake: { host_count: hostCount }, compute: { report_interval: 60 } });
+const env = await computeCloud({ fake: { host_count: hostCount } });
 const startMs = performance.now() - t0;
 const providers = await env.placement('GET', '/resource_providers');
 if (providers.body.resource_providers.length !== hostCount)

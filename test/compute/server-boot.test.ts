@@ -265,4 +265,47 @@ describe('compute: booting a server end to end', () => {
     const rps = await env.placement('GET', '/resource_providers');
     expect(rps.body.resource_providers).toHaveLength(2);
   });
+
+  it('places a server in the availability zone of a host aggregate', async () => {
+    const hosts = (await compute('GET', '/os-services?binary=nova-compute')).body.services.map(
+      (s: { host: string }) => s.host,
+    );
+    const agg = await compute('POST', '/os-aggregates', {
+      aggregate: { name: 'agg-b', availability_zone: 'zone-b' },
+    });
+    expect(agg.status).toBe(200);
+    const id = agg.body.aggregate.id;
+    const dup = await compute('POST', '/os-aggregates', { aggregate: { name: 'agg-b' } });
+    expect(dup.status).toBe(409);
+    const added = await compute('POST', `/os-aggregates/${id}/action`, { add_host: { host: hosts[1] } });
+    expect(added.body.aggregate).toMatchObject({
+      hosts: [hosts[1]],
+      availability_zone: 'zone-b',
+      metadata: { availability_zone: 'zone-b' },
+    });
+    const nohost = await compute('POST', `/os-aggregates/${id}/action`, { add_host: { host: 'nowhere' } });
+    expect(nohost.status).toBe(404);
+    const zones = await compute('GET', '/os-availability-zone');
+    expect(zones.body.availabilityZoneInfo.map((z: { zoneName: string }) => z.zoneName).sort()).toEqual([
+      'nova',
+      'zone-b',
+    ]);
+    const created = await compute('POST', '/servers', {
+      server: {
+        name: 'in-b',
+        flavorRef: env.flavorId,
+        imageRef: env.imageId,
+        networks: [{ uuid: env.networkId }],
+        availability_zone: 'zone-b',
+      },
+    });
+    const server = await waitServer(compute, created.body.server.id, (s) => s.status === 'ACTIVE');
+    expect(server).toMatchObject({
+      'OS-EXT-SRV-ATTR:host': hosts[1],
+      'OS-EXT-AZ:availability_zone': 'zone-b',
+    });
+    expect((await compute('DELETE', `/servers/${server.id}`)).status).toBe(204);
+    await compute('POST', `/os-aggregates/${id}/action`, { remove_host: { host: hosts[1] } });
+    expect((await compute('DELETE', `/os-aggregates/${id}`)).status).toBe(200);
+  });
 });

@@ -100,7 +100,10 @@ async function startApi(ctx: Ctx): Promise<StartedRole> {
     conductor: typedRpcClient(ctx.bus, conductorRpc),
     compute,
     nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
-    quota: (projectId) => quotas.limits(projectId),
+    quota: async (projectId) => {
+      const l = await quotas.limits(projectId);
+      return { instances: l.instances, cores: l.cores, ram: l.ram, metadataItems: l.metadata_items };
+    },
     releaseAllocations: allocationReleaser(ctx),
     defaultZone: o.default_availability_zone,
   });

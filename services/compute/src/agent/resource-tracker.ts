@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RpcContext, TypedRpcClient } from '@nimbus/bus';
-import { type InventoryRecord, type PlacementClient, RemoteServiceError } from '@nimbus/clients';
+import {
+  type InventoryRecord,
+  type PlacementClient,
+  RemoteServiceError,
+  type ResourceProviderDocument,
+} from '@nimbus/clients';
 import type { Logger } from '@nimbus/logging';
 import type { ComputeDriver } from '../drivers/driver-api';
 import type { conductorRpc } from '../rpc/conductor-rpc';
@@ -96,7 +101,7 @@ export class ResourceTracker {
         pending.push(
           this.writeProvider(uuid, host, inventories).then(() => void this.written.set(uuid, key)),
         );
-        if (pending.length >= 16) await Promise.all(pending.splice(0));
+        if (pending.length >= 32) await Promise.all(pending.splice(0));
       }
     }
     await Promise.all(pending);
@@ -109,23 +114,24 @@ export class ResourceTracker {
     inventories: Record<string, InventoryRecord>,
   ): Promise<void> {
     const placement = this.deps.placement();
-    let rp = await placement.getProvider(uuid);
-    if (!rp) {
-      try {
-        rp = await placement.createProvider({ uuid, name });
-      } catch (err) {
-        if (!(err instanceof RemoteServiceError && err.httpStatus === 409)) throw err;
-        rp = await placement.getProvider(uuid);
-        if (!rp) throw err;
-      }
+    // Create first: on a fresh start that is one call per host; a provider that exists answers 409.
+    let rp: ResourceProviderDocument | undefined;
+    try {
+      rp = await placement.createProvider({ uuid, name });
+    } catch (err) {
+      if (!(err instanceof RemoteServiceError && err.httpStatus === 409)) throw err;
+      rp = await placement.getProvider(uuid);
+      if (!rp) throw err;
     }
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await placement.getInventories(uuid);
+    // The provider's generation is known from the answer above: one PUT, re-read only on a conflict.
+    let generation = rp.generation;
+    for (let attempt = 0; ; attempt++) {
       try {
-        await placement.setInventories(uuid, current.resource_provider_generation, inventories);
+        await placement.setInventories(uuid, generation, inventories);
         return;
       } catch (err) {
         if (!(err instanceof RemoteServiceError && err.httpStatus === 409) || attempt === 2) throw err;
+        generation = (await placement.getInventories(uuid)).resource_provider_generation;
       }
     }
   }

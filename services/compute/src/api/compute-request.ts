@@ -46,6 +46,8 @@ export function callerContext(req: ComputeRequest): CallerContext {
 export async function findServer(req: ComputeRequest, id: string, action: string): Promise<Instance> {
   const i = await req.services.instances.get(id);
   if (!i) throw new InstanceNotFound(id);
+  // Another project's server does not exist for the caller (Nova reads servers project-scoped).
+  if (i.projectId !== req.credentials.projectId && !isAdmin(req)) throw new InstanceNotFound(id);
   req.authorize(action, { project_id: i.projectId, user_id: i.userId });
   return i;
 }

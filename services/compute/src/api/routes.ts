@@ -42,7 +42,7 @@ import {
   showQuotaSet,
   updateQuotaSet,
 } from './misc/quota-controller';
-import { listVersions, showVersion } from './misc/root-controller';
+import { listVersions, showLegacyVersion, showVersion } from './misc/root-controller';
 import { serverAction } from './servers/server-action-controller';
 import {
   createServer,
@@ -86,6 +86,7 @@ const V = '/v2.1';
 export const computeRoutes: Route[] = [
   route('GET', '/', listVersions, { public: true }),
   route('GET', V, showVersion, { public: true }),
+  route('GET', '/v2', showLegacyVersion, { public: true }),
 
   route('GET', `${V}/servers`, indexServers),
   route('GET', `${V}/servers/detail`, detailServers),

@@ -83,7 +83,11 @@ export class ConductorManager {
     }
     const moved = await this.deps.instances.update(
       uuid,
-      { host: dest.host, node: dest.node, availability_zone: (await this.deps.zones()).get(dest.host) ?? this.deps.defaultZone },
+      {
+        host: dest.host,
+        node: dest.node,
+        availability_zone: (await this.deps.zones()).get(dest.host) ?? this.deps.defaultZone,
+      },
       { taskState: [TaskState.SCHEDULING] },
     );
     if (!moved) {

@@ -37,12 +37,22 @@ export class AggregateRepository {
   async create(name: string, metadata: Record<string, string>): Promise<Aggregate> {
     await this.db.kysely
       .insertInto('aggregates')
-      .values({ uuid: randomUUID(), name, metadata: toJson(metadata), hosts: toJson([]), created_at: nowTimestamp(), updated_at: null })
+      .values({
+        uuid: randomUUID(),
+        name,
+        metadata: toJson(metadata),
+        hosts: toJson([]),
+        created_at: nowTimestamp(),
+        updated_at: null,
+      })
       .execute();
     return (await this.all()).filter((a) => a.name === name).at(-1)!;
   }
 
-  async update(id: number, changes: { name?: string; metadata?: Record<string, string>; hosts?: string[] }): Promise<void> {
+  async update(
+    id: number,
+    changes: { name?: string; metadata?: Record<string, string>; hosts?: string[] },
+  ): Promise<void> {
     const values: Record<string, unknown> = { updated_at: nowTimestamp() };
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.metadata !== undefined) values.metadata = toJson(changes.metadata);

@@ -56,6 +56,7 @@ export interface QuotaLimits {
   instances: number;
   cores: number;
   ram: number;
+  metadataItems: number;
 }
 
 /** Guest actions as the API names them, with the states each allows and the task it sets. */
@@ -131,6 +132,13 @@ export class ServerManager {
       keyData = key.publicKey;
     }
     const networks = await this.resolveNetworks(caller, input.networks, input.maxCount);
+    await this.checkSecurityGroups(caller, input.securityGroups);
+    const limits = await this.deps.quota(caller.projectId);
+    if (limits.metadataItems >= 0 && Object.keys(input.metadata).length > limits.metadataItems) {
+      throw new QuotaExceeded(
+        `Quota exceeded, too many metadata items. Maximum number of metadata items exceeds ${limits.metadataItems}`,
+      );
+    }
     const count = await this.checkQuota(
       caller.projectId,
       flavor.vcpus,
@@ -410,6 +418,17 @@ export class ServerManager {
       out.push(r);
     }
     return out;
+  }
+
+  /** Every named security group must exist for the project (Nova asks Neutron, 400 otherwise). */
+  private async checkSecurityGroups(caller: CallerContext, names: readonly string[]): Promise<void> {
+    const wanted = names.filter((n) => n !== 'default');
+    if (!wanted.length) return;
+    const groups = await caller.clients.network.listSecurityGroups({ project_id: caller.projectId });
+    for (const n of wanted) {
+      if (!groups.some((g) => g.name === n || g.id === n))
+        throw new InvalidInput(`Security group ${n} not found for project ${caller.projectId}.`);
+    }
   }
 
   private async checkQuota(

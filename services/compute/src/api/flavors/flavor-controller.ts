@@ -34,7 +34,9 @@ function parseBool(field: string, v: unknown, fallback: boolean): boolean {
     if (['true', 't', '1', 'yes', 'y', 'on'].includes(t)) return true;
     if (['false', 'f', '0', 'no', 'n', 'off'].includes(t)) return false;
   }
-  throw new InvalidInput(`Invalid input for field/attribute ${field}. Value: ${String(v)}. ${JSON.stringify(v)} is not of type 'boolean', 'string'`);
+  throw new InvalidInput(
+    `Invalid input for field/attribute ${field}. Value: ${String(v)}. ${JSON.stringify(v)} is not of type 'boolean', 'string'`,
+  );
 }
 
 async function visibleFlavor(req: ComputeRequest<unknown>, id: string): Promise<Flavor> {

@@ -48,15 +48,20 @@ export async function listAggregates(req: ComputeRequest<unknown>) {
 }
 
 /** `POST /os-aggregates`. */
-export async function createAggregate(req: ComputeRequest<{ aggregate: { name?: unknown; availability_zone?: unknown } }>) {
+export async function createAggregate(
+  req: ComputeRequest<{ aggregate: { name?: unknown; availability_zone?: unknown } }>,
+) {
   req.authorize('os_compute_api:os-aggregates:create', {});
   const b = req.body?.aggregate;
-  if (!b || typeof b !== 'object') throw new InvalidInput("Invalid input for field/attribute aggregate. 'aggregate' is a required property");
+  if (!b || typeof b !== 'object')
+    throw new InvalidInput("Invalid input for field/attribute aggregate. 'aggregate' is a required property");
   const extra = Object.keys(b).filter((k) => k !== 'name' && k !== 'availability_zone');
-  if (extra.length) throw new InvalidInput(`Additional properties are not allowed ('${extra[0]}' was unexpected)`);
+  if (extra.length)
+    throw new InvalidInput(`Additional properties are not allowed ('${extra[0]}' was unexpected)`);
   const name = checkName(b.name);
   const az = checkZone(b.availability_zone);
-  if ((await req.services.aggregates.all()).some((a) => a.name === name)) throw new AlreadyExists(`Aggregate ${name} already exists.`);
+  if ((await req.services.aggregates.all()).some((a) => a.name === name))
+    throw new AlreadyExists(`Aggregate ${name} already exists.`);
   const a = await req.services.aggregates.create(name, az ? { availability_zone: az } : {});
   return { aggregate: view(req, a, false) };
 }
@@ -68,13 +73,19 @@ export async function showAggregate(req: ComputeRequest<unknown>) {
 }
 
 /** `PUT /os-aggregates/{id}`. */
-export async function updateAggregate(req: ComputeRequest<{ aggregate: { name?: unknown; availability_zone?: unknown } }>) {
+export async function updateAggregate(
+  req: ComputeRequest<{ aggregate: { name?: unknown; availability_zone?: unknown } }>,
+) {
   req.authorize('os_compute_api:os-aggregates:update', {});
   const a = await find(req);
   const b = req.body?.aggregate ?? {};
-  if (!Object.keys(b).length) throw new InvalidInput("Invalid input for field/attribute aggregate. Value: {}. {} does not have enough properties");
+  if (!Object.keys(b).length)
+    throw new InvalidInput(
+      'Invalid input for field/attribute aggregate. Value: {}. {} does not have enough properties',
+    );
   const name = b.name !== undefined ? checkName(b.name) : undefined;
-  if (name && name !== a.name && (await req.services.aggregates.all()).some((x) => x.name === name)) throw new AlreadyExists(`Aggregate ${name} already exists.`);
+  if (name && name !== a.name && (await req.services.aggregates.all()).some((x) => x.name === name))
+    throw new AlreadyExists(`Aggregate ${name} already exists.`);
   const metadata = { ...a.metadata };
   if (b.availability_zone !== undefined) {
     const az = checkZone(b.availability_zone);
@@ -102,8 +113,11 @@ export async function aggregateAction(req: ComputeRequest<Record<string, any>>) 
     case 'add_host': {
       req.authorize('os_compute_api:os-aggregates:add_host', {});
       const host = value?.host;
-      if (typeof host !== 'string' || !host) throw new InvalidInput("Invalid input for field/attribute add_host. 'host' is a required property");
-      const known = (await req.services.hosts.services()).some((s) => s.binary === 'nova-compute' && s.host === host);
+      if (typeof host !== 'string' || !host)
+        throw new InvalidInput("Invalid input for field/attribute add_host. 'host' is a required property");
+      const known = (await req.services.hosts.services()).some(
+        (s) => s.binary === 'nova-compute' && s.host === host,
+      );
       if (!known) throw new NotFoundError(`Compute host ${host} could not be found.`);
       if (a.hosts.includes(host)) throw new AlreadyExists(`Aggregate ${a.id} already has host ${host}.`);
       await req.services.aggregates.update(a.id, { hosts: [...a.hosts, host] });
@@ -112,7 +126,10 @@ export async function aggregateAction(req: ComputeRequest<Record<string, any>>) 
     case 'remove_host': {
       req.authorize('os_compute_api:os-aggregates:remove_host', {});
       const host = value?.host;
-      if (typeof host !== 'string' || !host) throw new InvalidInput("Invalid input for field/attribute remove_host. 'host' is a required property");
+      if (typeof host !== 'string' || !host)
+        throw new InvalidInput(
+          "Invalid input for field/attribute remove_host. 'host' is a required property",
+        );
       if (!a.hosts.includes(host)) throw new NotFoundError(`Cannot remove host ${host} in aggregate ${a.id}`);
       await req.services.aggregates.update(a.id, { hosts: a.hosts.filter((h) => h !== host) });
       break;
@@ -120,10 +137,14 @@ export async function aggregateAction(req: ComputeRequest<Record<string, any>>) 
     case 'set_metadata': {
       req.authorize('os_compute_api:os-aggregates:set_metadata', {});
       const md = value?.metadata;
-      if (!md || typeof md !== 'object' || Array.isArray(md)) throw new InvalidInput("Invalid input for field/attribute set_metadata. 'metadata' is a required property");
+      if (!md || typeof md !== 'object' || Array.isArray(md))
+        throw new InvalidInput(
+          "Invalid input for field/attribute set_metadata. 'metadata' is a required property",
+        );
       const metadata = { ...a.metadata };
       for (const [k, v] of Object.entries(md)) {
-        if (k.length < 1 || k.length > 255) throw new InvalidInput(`Invalid input for field/attribute metadata. Value: ${k}.`);
+        if (k.length < 1 || k.length > 255)
+          throw new InvalidInput(`Invalid input for field/attribute metadata. Value: ${k}.`);
         if (v === null) delete metadata[k];
         else if (typeof v === 'string' && v.length <= 255) metadata[k] = v;
         else throw new InvalidInput(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);

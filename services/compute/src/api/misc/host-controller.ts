@@ -200,12 +200,16 @@ export function listHypervisors(detail: boolean) {
     if (req.microversion.atLeast('2.53') && q.hypervisor_hostname_pattern)
       rows = rows.filter((r) => r.node.hypervisorHostname.includes(q.hypervisor_hostname_pattern!));
     rows = pageOf(req, rows, (r) => (req.microversion.atLeast('2.53') ? r.node.uuid : r.node.id));
-    const withServers = req.microversion.atLeast('2.53') && ['true', '1', 'yes'].includes(String(q.with_servers ?? '').toLowerCase());
+    const withServers =
+      req.microversion.atLeast('2.53') &&
+      ['true', '1', 'yes'].includes(String(q.with_servers ?? '').toLowerCase());
     const out = [];
     for (const r of rows) {
       const v: Record<string, unknown> = detail ? hvDetail(req, r) : hvBrief(req, r);
       if (withServers) {
-        const servers = (await req.services.instances.onHost(r.node.host)).filter((i) => i.node === r.node.hypervisorHostname);
+        const servers = (await req.services.instances.onHost(r.node.host)).filter(
+          (i) => i.node === r.node.hypervisorHostname,
+        );
         v.servers = servers.map((i) => ({ uuid: i.uuid, name: `instance-${i.uuid.slice(0, 8)}` }));
       }
       out.push(v);
@@ -229,7 +233,9 @@ export async function showHypervisor(req: ComputeRequest<unknown>) {
 export async function hypervisorUptime(req: ComputeRequest<unknown>) {
   req.authorize('os_compute_api:os-hypervisors:uptime', {});
   const id = req.params.hypervisor_id!;
-  const r = (await hypervisorRows(req)).find((x) => (req.microversion.atLeast('2.53') ? x.node.uuid === id : String(x.node.id) === id));
+  const r = (await hypervisorRows(req)).find((x) =>
+    req.microversion.atLeast('2.53') ? x.node.uuid === id : String(x.node.id) === id,
+  );
   if (!r) throw new NotFoundError(`Hypervisor with ID '${id}' could not be found.`);
   return { hypervisor: { ...hvBrief(req, r), uptime: fakeUptime() } };
 }
@@ -244,7 +250,10 @@ function fakeUptime(): string {
 /** `GET /os-hypervisors/{pattern}/search` and `/{pattern}/servers` (before 2.53). */
 export function searchHypervisors(withServers: boolean) {
   return async (req: ComputeRequest<unknown>) => {
-    req.authorize(withServers ? 'os_compute_api:os-hypervisors:servers' : 'os_compute_api:os-hypervisors:search', {});
+    req.authorize(
+      withServers ? 'os_compute_api:os-hypervisors:servers' : 'os_compute_api:os-hypervisors:search',
+      {},
+    );
     const pattern = req.params.hypervisor_id!;
     const rows = (await hypervisorRows(req)).filter((r) => r.node.hypervisorHostname.includes(pattern));
     if (!rows.length) throw new NotFoundError(`No hypervisor matching '${pattern}' could be found.`);
@@ -252,8 +261,11 @@ export function searchHypervisors(withServers: boolean) {
     for (const r of rows) {
       const v: Record<string, unknown> = hvBrief(req, r);
       if (withServers) {
-        const servers = (await req.services.instances.onHost(r.node.host)).filter((i) => i.node === r.node.hypervisorHostname);
-        if (servers.length) v.servers = servers.map((i) => ({ uuid: i.uuid, name: `instance-${i.uuid.slice(0, 8)}` }));
+        const servers = (await req.services.instances.onHost(r.node.host)).filter(
+          (i) => i.node === r.node.hypervisorHostname,
+        );
+        if (servers.length)
+          v.servers = servers.map((i) => ({ uuid: i.uuid, name: `instance-${i.uuid.slice(0, 8)}` }));
       }
       out.push(v);
     }
@@ -304,7 +316,11 @@ export function listAvailabilityZones(detail: boolean) {
       for (const s of list) {
         const entry = out[s.host] ?? {};
         out[s.host] = entry;
-        entry[s.binary] = { available: isUp(req, s), active: !s.disabled, updated_at: isoMicros(s.lastSeenUp) };
+        entry[s.binary] = {
+          available: isUp(req, s),
+          active: !s.disabled,
+          updated_at: isoMicros(s.lastSeenUp),
+        };
       }
       return out;
     };
@@ -316,7 +332,12 @@ export function listAvailabilityZones(detail: boolean) {
     if (!detail) return { availabilityZoneInfo: zoneList };
     const internal = services.filter((s) => s.binary !== 'nova-compute');
     return {
-      availabilityZoneInfo: [...(internal.length ? [{ zoneName: 'internal', zoneState: { available: true }, hosts: hostsOf(internal) }] : []), ...zoneList],
+      availabilityZoneInfo: [
+        ...(internal.length
+          ? [{ zoneName: 'internal', zoneState: { available: true }, hosts: hostsOf(internal) }]
+          : []),
+        ...zoneList,
+      ],
     };
   };
 }

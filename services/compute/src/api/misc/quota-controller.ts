@@ -6,7 +6,10 @@ import type { ComputeRequest } from '../compute-request';
 /** The resources a quota set shows at this microversion (2.36 drops the network ones, 2.57 the file ones). */
 function shown(req: ComputeRequest<unknown>): { own: QuotaResource[]; legacy: Record<string, number> } {
   const mv = req.microversion;
-  const own = QUOTA_RESOURCES.filter((r) => !(mv.atLeast('2.57') && r.startsWith('injected_file')));
+  // Quota sets never showed the path length (only /limits' ancestors did).
+  const own = QUOTA_RESOURCES.filter(
+    (r) => r !== 'injected_file_path_length' && !(mv.atLeast('2.57') && r.startsWith('injected_file')),
+  );
   // Nova proxied these to Neutron before 2.36; it answers them as fixed values (-1 / 10 / 100).
   const legacy: Record<string, number> = mv.atLeast('2.36')
     ? {}

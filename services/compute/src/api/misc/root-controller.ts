@@ -29,6 +29,24 @@ export function listVersions(req: ApiRequest) {
   };
 }
 
+/** `GET /v2`: the legacy version's document (the same API without microversions). */
+export function showLegacyVersion(req: ApiRequest) {
+  return {
+    version: {
+      id: 'v2.0',
+      status: 'SUPPORTED',
+      version: '',
+      min_version: '',
+      updated: '2011-01-21T11:33:21Z',
+      links: [
+        { rel: 'self', href: `${req.baseUrl}/v2/` },
+        { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+      ],
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2' }],
+    },
+  };
+}
+
 /** `GET /v2.1`: this version's document. */
 export function showVersion(req: ApiRequest) {
   return {

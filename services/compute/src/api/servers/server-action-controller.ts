@@ -70,10 +70,16 @@ const ACTIONS: Record<string, ActionHandler> = {
     req.authorize('os_compute_api:os-admin-actions:reset_state', { project_id: i.projectId });
     const state = value?.state;
     if (state !== 'active' && state !== 'error') {
-      throw new InvalidInput(`Invalid input for field/attribute state. Value: ${state}. '${state}' is not one of ['active', 'error']`);
+      throw new InvalidInput(
+        `Invalid input for field/attribute state. Value: ${state}. '${state}' is not one of ['active', 'error']`,
+      );
     }
     await req.services.instances.update(i.uuid, { vm_state: state, task_state: null });
-    await req.services.actions.start(i.uuid, 'resetState', { requestId: req.requestId, userId: req.credentials.userId, projectId: req.credentials.projectId });
+    await req.services.actions.start(i.uuid, 'resetState', {
+      requestId: req.requestId,
+      userId: req.credentials.userId,
+      projectId: req.credentials.projectId,
+    });
     return respond(202);
   },
   async 'os-getConsoleOutput'(req, i, value) {

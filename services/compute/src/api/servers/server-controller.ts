@@ -24,7 +24,9 @@ function intParam(req: ComputeRequest, key: string, min = 0): number | undefined
 function timeParam(req: ComputeRequest, key: string): string | undefined {
   const v = one((req.query as Record<string, string | string[]>)[key]);
   if (v === undefined) return undefined;
-  const t = Date.parse(v);
+  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)
+    ? Date.parse(v)
+    : Number.NaN;
   if (Number.isNaN(t))
     throw new BadRequestError(
       `Invalid input for query parameters ${key}. Value: ${v}. '${v}' is not a 'date-time'`,
@@ -185,9 +187,10 @@ export async function showServer(req: ComputeRequest<unknown>) {
   return { server: fullView(req, i) };
 }
 
-function fullView(req: ComputeRequest<unknown>, i: Awaited<ReturnType<typeof findServer>>) {
+function fullView(req: ComputeRequest<unknown>, i: Awaited<ReturnType<typeof findServer>>, brief = false) {
   const target = { project_id: i.projectId };
   return serverView(req, i, {
+    brief,
     admin: req.allowed('os_compute_api:os-extended-server-attributes', target),
     extraSpecs:
       req.microversion.atLeast('2.47') &&
@@ -242,6 +245,15 @@ export async function createServer(req: ComputeRequest<any>) {
     throw new InvalidInput(
       'Invalid input for field/attribute user_data. Value: ... is not a valid base64 string',
     );
+  if (
+    s.accessIPv4 !== undefined &&
+    s.accessIPv4 !== '' &&
+    !/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/.test(s.accessIPv4)
+  ) {
+    throw new InvalidInput(
+      `Invalid input for field/attribute accessIPv4. Value: ${s.accessIPv4}. '${s.accessIPv4}' is not a 'ipv4'`,
+    );
+  }
   const count = (v: unknown, d: number) => (v === undefined ? d : Number(v));
   const minCount = count(s.min_count, 1);
   const maxCount = count(s.max_count, minCount);
@@ -289,7 +301,7 @@ export async function createServer(req: ComputeRequest<any>) {
     minCount,
     maxCount,
     ...(s.accessIPv4 !== undefined ? { accessIpV4: s.accessIPv4 } : {}),
-    ...(s.accessIPv6 !== undefined ? { accessIpV6: s.accessIPv6 } : {}),
+    ...(s.accessIPv6 !== undefined ? { accessIpV6: compactIpv6(s.accessIPv6) } : {}),
     ...(s.adminPass !== undefined ? { adminPass: s.adminPass } : {}),
     schedulerHints: hints,
   });
@@ -310,6 +322,19 @@ export async function createServer(req: ComputeRequest<any>) {
   };
   if (Array.isArray(s.networks) && s.networks.length === 0) delete server.security_groups;
   return respond(202, { server }, { location: `${req.baseUrl}/v2.1/servers/${first.uuid}` });
+}
+
+/** An IPv6 address in its compact form, as Nova stores it (`::babe:dc0c:1602`); 400 when not one. */
+function compactIpv6(addr: string): string {
+  if (addr === '') return addr;
+  try {
+    const host = new URL(`http://[${addr}]/`).hostname;
+    return host.slice(1, -1);
+  } catch {
+    throw new InvalidInput(
+      `Invalid input for field/attribute accessIPv6. Value: ${addr}. '${addr}' is not a 'ipv6'`,
+    );
+  }
 }
 
 function isBase64(text: string): boolean {
@@ -337,9 +362,9 @@ export async function updateServer(req: ComputeRequest<any>) {
     ...(s.description !== undefined ? { display_description: s.description } : {}),
     ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
     ...(s.accessIPv4 !== undefined ? { access_ip_v4: s.accessIPv4 } : {}),
-    ...(s.accessIPv6 !== undefined ? { access_ip_v6: s.accessIPv6 } : {}),
+    ...(s.accessIPv6 !== undefined ? { access_ip_v6: compactIpv6(s.accessIPv6) } : {}),
   });
-  return { server: fullView(req, (await req.services.instances.get(i.uuid))!) };
+  return { server: fullView(req, (await req.services.instances.get(i.uuid))!, true) };
 }
 
 /** `DELETE /servers/{id}`. */

@@ -39,7 +39,7 @@ export function serverBriefView(req: ApiRequest, i: Instance): Record<string, un
 export function serverView(
   req: ApiRequest,
   i: Instance,
-  opts: { admin: boolean; extraSpecs: boolean; hostStatus?: string },
+  opts: { admin: boolean; extraSpecs: boolean; hostStatus?: string; brief?: boolean },
 ): Record<string, unknown> {
   const mv = req.microversion;
   const status = serverStatus(i.vmState, i.taskState);
@@ -113,6 +113,17 @@ export function serverView(
   if (mv.atLeast('2.26')) v.tags = i.tags;
   if (mv.atLeast('2.63')) v.trusted_image_certificates = null;
   if (mv.atLeast('2.73')) v.locked_reason = i.lockedReason;
+  if (opts.brief) {
+    // What an update answers: the base view, without the extensions' attributes (as upstream).
+    for (const k of Object.keys(v)) if (/^(OS-EXT-|OS-SRV-USG|os-extended-volumes)/.test(k)) delete v[k];
+    for (const k of ['config_drive', 'key_name', 'security_groups', 'host_status']) delete v[k];
+    v.addresses = Object.fromEntries(
+      Object.entries(addressesView(i)).map(([n, list]) => [
+        n,
+        (list as Record<string, unknown>[]).map((a) => ({ version: a.version, addr: a.addr })),
+      ]),
+    );
+  }
   if (i.fault && (status === 'ERROR' || status === 'DELETED')) {
     v.fault = {
       code: i.fault.code,
