@@ -119,4 +119,57 @@ describe('openstack CLI against network', () => {
     const ext = await os('extension', 'list', '--network', '-f', 'json');
     expect(ext.map((e: any) => e.Alias)).toContain('router');
   }, 300_000);
+
+  it('lists agents, shares a network by RBAC and makes a subnet from a pool', async () => {
+    let agents: any[] = [];
+    for (let i = 0; i < 20 && agents.length < 4; i++)
+      agents = await os('network', 'agent', 'list', '-f', 'json');
+    expect(agents.map((a: any) => a['Agent Type']).sort()).toEqual([
+      'DHCP agent',
+      'L3 agent',
+      'Metadata agent',
+      'Open vSwitch agent',
+    ]);
+    expect(agents.every((a: any) => a.Alive === true || a.Alive === ':-)')).toBe(true);
+    const net = await os('network', 'create', 'cli-rbac-net', '-f', 'json');
+    const rbac = await os(
+      'network',
+      'rbac',
+      'create',
+      '--type',
+      'network',
+      '--action',
+      'access_as_shared',
+      '--target-all-projects',
+      net.id,
+      '-f',
+      'json',
+    );
+    expect(rbac).toMatchObject({ object_id: net.id, target_project_id: '*' });
+    expect((await os('network', 'show', net.id, '-f', 'json')).shared).toBe(true);
+    await os(
+      'subnet',
+      'pool',
+      'create',
+      '--pool-prefix',
+      '10.90.0.0/16',
+      '--default-prefix-length',
+      '26',
+      'cli-pool',
+      '-f',
+      'json',
+    );
+    const sub = await os(
+      'subnet',
+      'create',
+      '--network',
+      'cli-rbac-net',
+      '--subnet-pool',
+      'cli-pool',
+      'cli-pool-sub',
+      '-f',
+      'json',
+    );
+    expect(sub.cidr).toBe('10.90.0.0/26');
+  }, 300_000);
 });

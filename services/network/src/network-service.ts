@@ -27,6 +27,8 @@ import { AgentScheduler, dhcpSchedulerSpec, l3SchedulerSpec } from './manager/ag
 import { FloatingIpManager } from './manager/floating-ip-manager';
 import { TypeManager } from './manager/ml2/type-manager';
 import { NetworkManager } from './manager/network-manager';
+import { PortBindingManager } from './manager/port-binding-manager';
+import type { PortEventSink } from './manager/port-events';
 import { PortManager } from './manager/port-manager';
 import { QuotaManager } from './manager/quota-manager';
 import { RbacPolicyManager } from './manager/rbac-policy-manager';
@@ -96,7 +98,19 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
   const forget = (scheduler: AgentScheduler) => async (deleted: Record<string, unknown>) =>
     scheduler.forget(db.kysely, deleted.id as string);
   const securityGroups = new SecurityGroupManager(db);
+  // Server ports' plugging reaches compute through its external events API, as Neutron's Nova
+  // notifier does; a cloud without compute (or a server compute does not know) only logs it.
+  const events: PortEventSink = {
+    send: async (list) => {
+      try {
+        await ctx.clients.compute.externalEvents(list);
+      } catch (err) {
+        ctx.logger.debug({ err, events: list }, 'compute external events not delivered');
+      }
+    },
+  };
   const ports = new PortManager(db, networks, securityGroups, driver, {
+    events,
     baseMac: o.base_mac,
     ipamRetries: o.ipam_retries,
     maxFixedIps: o.max_fixed_ips_per_port,
@@ -141,6 +155,7 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
     }),
     schedulers: { dhcp, l3 },
     db: db.kysely,
+    bindings: new PortBindingManager(db, networks, driver),
     extensions: implementedExtensions,
     options: { filterValidation: o.filter_validation, maxLimit: o.pagination_max_limit },
   };

@@ -10,6 +10,11 @@ const ext = (
 /** The Neutron extensions this service implements, as `GET /v2.0/extensions` lists them. */
 export const implementedExtensions: readonly ExtensionDescriptor[] = [
   ext('binding', 'Port Binding', 'Expose port bindings of a virtual port to external application'),
+  ext(
+    'binding-extended',
+    'Port Bindings Extended',
+    'Expose port bindings of a virtual port to external application',
+  ),
   ext('external-net', 'Neutron external network', 'Adds external network attribute to network resource.'),
   ext('provider', 'Provider Network', 'Expose mapping of virtual networks to physical networks'),
   ext(

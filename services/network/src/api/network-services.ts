@@ -1,6 +1,7 @@
 import type { PolicyCheck } from '@nimbus/http';
 import type { Kysely } from 'kysely';
 import type { AgentScheduler } from '../manager/agent-scheduler';
+import type { PortBindingManager } from '../manager/port-binding-manager';
 import type { QuotaManager } from '../manager/quota-manager';
 import type { ResourceHandlers } from './resource-definition';
 
@@ -12,6 +13,8 @@ export interface NetworkServices {
   /** The handlers of each resource, by singular name. */
   resources: Record<string, ResourceHandlers>;
   quotas: QuotaManager;
+  /** The port bindings API. */
+  bindings: PortBindingManager;
   /** Read-only queries across tables (IP availability). */
   db: Kysely<any>;
   /** Networks to DHCP agents, routers to L3 agents. */

@@ -12,6 +12,13 @@ import {
 } from './agents/agent-scheduler-controller';
 import { listIpAvailabilities, showIpAvailability } from './ip-availability-controller';
 import { networkDefinition } from './networks/network-definition';
+import {
+  activatePortBinding,
+  createPortBinding,
+  deletePortBinding,
+  listPortBindings,
+  showPortBinding,
+} from './ports/port-binding-controller';
 import { portDefinition } from './ports/port-definition';
 import {
   callerProject,
@@ -62,6 +69,11 @@ export const networkRoutes: Route[] = [
   route('PUT', '/v2.0/routers/:id/add_router_interface', addRouterInterface),
   route('PUT', '/v2.0/routers/:id/remove_router_interface', removeRouterInterface),
   route('GET', '/v2.0/service-providers', listServiceProviders),
+  route('GET', '/v2.0/ports/:id/bindings', listPortBindings),
+  route('POST', '/v2.0/ports/:id/bindings', createPortBinding),
+  route('GET', '/v2.0/ports/:id/bindings/:host', showPortBinding),
+  route('PUT', '/v2.0/ports/:id/bindings/:host/activate', activatePortBinding),
+  route('DELETE', '/v2.0/ports/:id/bindings/:host', deletePortBinding, { status: 204 }),
   route('GET', '/v2.0/network-ip-availabilities', listIpAvailabilities),
   route('GET', '/v2.0/network-ip-availabilities/:id', showIpAvailability),
   route('GET', '/v2.0/quotas', listQuotas),

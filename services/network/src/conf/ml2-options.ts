@@ -36,7 +36,7 @@ export const ml2VlanOptions = defineOptions('ml2_type_vlan', 'ML2 VLAN type driv
 /** `[ml2_type_vxlan]`. */
 export const ml2VxlanOptions = defineOptions('ml2_type_vxlan', 'ML2 VXLAN type driver.', {
   vni_ranges: opt.list({
-    default: ['1:1000'],
+    default: ['1:65535'],
     help: '<vni_min>:<vni_max> ranges of VNIs for project networks.',
   }),
 });
@@ -44,7 +44,7 @@ export const ml2VxlanOptions = defineOptions('ml2_type_vxlan', 'ML2 VXLAN type d
 /** `[ml2_type_gre]`. */
 export const ml2GreOptions = defineOptions('ml2_type_gre', 'ML2 GRE type driver.', {
   tunnel_id_ranges: opt.list({
-    default: ['1:1000'],
+    default: ['1:65535'],
     help: '<tun_min>:<tun_max> ranges of GRE tunnel ids for project networks.',
   }),
 });
@@ -52,7 +52,7 @@ export const ml2GreOptions = defineOptions('ml2_type_gre', 'ML2 GRE type driver.
 /** `[ml2_type_geneve]`. */
 export const ml2GeneveOptions = defineOptions('ml2_type_geneve', 'ML2 Geneve type driver.', {
   vni_ranges: opt.list({
-    default: ['1:1000'],
+    default: ['1:65535'],
     help: '<vni_min>:<vni_max> ranges of Geneve VNIs for project networks.',
   }),
   max_header_size: opt.int({

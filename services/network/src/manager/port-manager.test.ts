@@ -9,6 +9,7 @@ import { networkMigrations } from '../db/migrations/index';
 import { FakeNetworkDriver } from '../drivers/fake/fake-network-driver';
 import { testTypeManager } from './ml2/test-type-manager';
 import { NetworkManager } from './network-manager';
+import type { ServerEvent } from './port-events';
 import { PortManager } from './port-manager';
 import { SecurityGroupManager } from './security-group-manager';
 import { SubnetManager } from './subnet-manager';
@@ -29,6 +30,7 @@ for (const dialect of allDialects) {
     let networks: NetworkManager;
     let subnets: SubnetManager;
     let ports: PortManager;
+    const sent: ServerEvent[] = [];
 
     beforeAll(async () => {
       db = await openTestDatabase(dialect, 'network');
@@ -45,6 +47,7 @@ for (const dialect of allDialects) {
         baseMac: 'fa:16:3e:00:00:00',
         ipamRetries: 20,
         maxFixedIps: 5,
+        events: { send: async (list) => void sent.push(...list) },
       });
     });
     afterAll(async () => {
@@ -92,6 +95,27 @@ for (const dialect of allDialects) {
       ).rejects.toMatchObject({
         type: 'IpAddressGenerationFailure',
       });
+    });
+
+    it("tells compute when a server's port is plugged and deleted", async () => {
+      const net = await networks.create(
+        ctx,
+        fillDefaults({ name: 'ev', project_id: 'p1', tenant_id: 'p1' }, networkDefinition.attributes),
+      );
+      const server = { device_owner: 'compute:nova', device_id: 'server-1', 'binding:host_id': 'node1' };
+      const port = await ports.create(
+        ctx,
+        fillDefaults(
+          { network_id: net.id, project_id: 'p1', tenant_id: 'p1', ...server },
+          portDefinition.attributes,
+        ),
+      );
+      expect(port.status).toBe('ACTIVE');
+      expect(sent).toEqual([
+        { name: 'network-vif-plugged', server_uuid: 'server-1', tag: port.id, status: 'completed' },
+      ]);
+      await ports.delete(ctx, port);
+      expect(sent.at(-1)).toMatchObject({ name: 'network-vif-deleted', tag: port.id });
     });
   });
 }

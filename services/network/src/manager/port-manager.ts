@@ -14,6 +14,7 @@ import { canonicalAddress } from './ip-math';
 import { type FixedIpRequest, Ipam } from './ipam';
 import { macAddressInUse, NeutronError, notFoundErrors } from './network-errors';
 import type { NetworkManager } from './network-manager';
+import { type PortEventSink, portEvents } from './port-events';
 import type { SecurityGroupManager } from './security-group-manager';
 import { subnetColumns } from './subnet-manager';
 import { setTags } from './tags';
@@ -57,6 +58,8 @@ const INTERNAL = {
 
 /** Options of the port manager. */
 export interface PortOptions {
+  /** Where server ports' status changes go (compute's external events); none: not announced. */
+  events?: PortEventSink;
   baseMac: string;
   ipamRetries: number;
   maxFixedIps: number;
@@ -293,7 +296,14 @@ export class PortManager implements ResourceHandlers {
       });
     }
     const row = (await this.store.get(this.db.kysely, port.id as string))!;
+    await this.announce(port, row);
     return (await this.decorate(this.db.kysely, [row]))[0]!;
+  }
+
+  /** Tells compute of a server port's status change, after commit; a failure is only logged by the sink. */
+  private async announce(before: Resource | undefined, after: Resource | undefined): Promise<void> {
+    const events = portEvents(before as never, after as never);
+    if (events.length && this.options.events) await this.options.events.send(events);
   }
 
   async update(ctx: CallContext, current: Resource, changes: Resource): Promise<Resource> {
@@ -390,6 +400,7 @@ export class PortManager implements ResourceHandlers {
     });
     if (current['binding:host_id'])
       await this.driver.portUnbound?.(current.id as string, current['binding:host_id'] as string);
+    await this.announce(current, undefined);
   }
 
   async setTags(_ctx: CallContext, current: Resource, tags: string[]): Promise<void> {

@@ -235,4 +235,23 @@ export const portPolicies = defineRules([
       scope: ['project'],
     },
   ),
+  neutronRule('get_port_binding', 'rule:admin_only', {
+    ops: [
+      ['GET', '/ports/{port_id}/bindings/'],
+      ['GET', '/ports/{port_id}/bindings/{host}'],
+    ],
+    scope: ['project'],
+  }),
+  neutronRule('create_port_binding', 'rule:admin_only', {
+    ops: [['POST', '/ports/{port_id}/bindings/']],
+    scope: ['project'],
+  }),
+  neutronRule('activate', 'rule:admin_only', {
+    ops: [['PUT', '/ports/{port_id}/bindings/{host}/activate']],
+    scope: ['project'],
+  }),
+  neutronRule('delete_port_binding', 'rule:admin_only', {
+    ops: [['DELETE', '/ports/{port_id}/bindings/{host}']],
+    scope: ['project'],
+  }),
 ]);

@@ -5,6 +5,7 @@ import { segmentsMigration } from './0003-segments';
 import { agentsMigration } from './0004-agents';
 import { subnetPoolsMigration } from './0005-subnet-pools';
 import { rbacPoliciesMigration } from './0006-rbac-policies';
+import { portBindingsMigration } from './0007-port-bindings';
 
 /** The network service's migrations, in apply order. */
 export const networkMigrations: Migration[] = [
@@ -14,4 +15,5 @@ export const networkMigrations: Migration[] = [
   agentsMigration,
   subnetPoolsMigration,
   rbacPoliciesMigration,
+  portBindingsMigration,
 ];

@@ -79,7 +79,7 @@ for (const dialect of allDialects) {
       const types = testTypeManager({
         tenantNetworkTypes: ['vlan'],
         networkVlanRanges: ['physnet1:100:115', 'physnet2'],
-        vxlanVniRanges: ['1:4'],
+        vxlanVniRanges: ['1:65535'],
       });
       networks = new NetworkManager(db, new FakeNetworkDriver(), types, 40);
     });
@@ -100,6 +100,14 @@ for (const dialect of allDialects) {
       await networks.delete(ctx, made[3]!);
       const again = await networks.create(ctx, net());
       expect(again['provider:segmentation_id']).toBe(made[3]!['provider:segmentation_id']);
+    });
+
+    it('gives 32 concurrent VXLAN networks distinct VNIs from a large range (probed)', async () => {
+      const vxlan = { 'provider:network_type': 'vxlan' };
+      const made = await Promise.all(Array.from({ length: 32 }, () => networks.create(ctx, net(vxlan))));
+      const vnis = made.map((n) => n['provider:segmentation_id'] as number);
+      expect(new Set(vnis).size).toBe(32);
+      expect(vnis.every((v) => v >= 1 && v <= 65535)).toBe(true);
     });
 
     it('refuses a taken VLAN or flat physical network, and frees them on delete', async () => {

@@ -30,6 +30,8 @@ export interface TypeManagerOptions {
 
 /** Free ids a project network is given one of at random, so concurrent creates seldom collide. */
 const SPREAD = 16;
+/** Ranges at least this large are probed at random rather than scanned. */
+const PROBE_THRESHOLD = 4096;
 
 /** The allocations table: one row per taken (type, physical network, id); flat takes id 0. */
 const ALLOCATIONS = 'ml2_segment_allocations';
@@ -117,14 +119,7 @@ export class TypeManager {
     }
     if (d.hasIds || d.type === 'flat') {
       const key = { type: d.type, physnet: s.physicalNetwork ?? '', id: s.segmentationId ?? 0 };
-      const taken = await trx
-        .selectFrom(ALLOCATIONS)
-        .select('network_id')
-        .where('network_type', '=', key.type)
-        .where('physical_network', '=', key.physnet)
-        .where('segmentation_id', '=', key.id)
-        .executeTakeFirst();
-      if (taken) throw d.inUse(s);
+      if (await this.taken(trx, key.type, key.physnet, key.id)) throw d.inUse(s);
       await insertAllocation(trx, key, networkId);
     }
     return s;
@@ -140,12 +135,23 @@ export class TypeManager {
     const pools = d.pools.filter((p) => physnet === null || p.physicalNetwork === physnet);
     for (const pool of pools) {
       const candidates: number[] = [];
+      const physnetKey = pool.physicalNetwork ?? '';
+      // Large ranges (VNIs): a few random probes by primary key find a free id at once while the
+      // range is mostly free; small or crowded ones are scanned for their first free ids.
       for (const [lo, hi] of pool.ranges) {
+        if (hi - lo + 1 < PROBE_THRESHOLD) continue;
+        for (let i = 0; i < SPREAD && !candidates.length; i++) {
+          const id = lo + Math.floor(Math.random() * (hi - lo + 1));
+          if (!(await this.taken(trx, d.type, physnetKey, id))) candidates.push(id);
+        }
+        if (candidates.length) break;
+      }
+      for (const [lo, hi] of candidates.length ? [] : pool.ranges) {
         const used = await trx
           .selectFrom(ALLOCATIONS)
           .select('segmentation_id')
           .where('network_type', '=', d.type)
-          .where('physical_network', '=', pool.physicalNetwork ?? '')
+          .where('physical_network', '=', physnetKey)
           .where('segmentation_id', '>=', lo)
           .where('segmentation_id', '<=', hi)
           .orderBy('segmentation_id')
@@ -166,6 +172,17 @@ export class TypeManager {
       return { networkType: d.type, physicalNetwork: pool.physicalNetwork, segmentationId: id };
     }
     return undefined;
+  }
+
+  private async taken(trx: Kysely<any>, type: string, physnet: string, id: number): Promise<boolean> {
+    const row = await trx
+      .selectFrom(ALLOCATIONS)
+      .select('network_id')
+      .where('network_type', '=', type)
+      .where('physical_network', '=', physnet)
+      .where('segmentation_id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Frees one segment's allocation (the segments API) or all of a network's. */
