@@ -30,7 +30,7 @@ describe('openstack CLI against block storage', () => {
   });
 
   const waitFor = async (kind: string, id: string, status: string) => {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       const shown = await os(kind, 'show', id, '-f', 'json');
       if (shown.status === status) return shown;
       if (String(shown.status).startsWith('error'))
@@ -163,7 +163,7 @@ describe('openstack CLI against block storage', () => {
       'json',
     );
     expect(accepted.volume_id).toBe(fromImage.id);
-  }, 120_000);
+  }, 600_000);
 
   it('backs a volume up to object storage and restores it byte for byte', async () => {
     const v = await os('volume', 'create', '--size', '1', 'cli-backup-src', '-f', 'json');
@@ -177,7 +177,12 @@ describe('openstack CLI against block storage', () => {
     await waitFor('volume backup', b.id, 'available');
     const target = await os('volume', 'create', '--size', '1', 'cli-restore-target', '-f', 'json');
     await waitFor('volume', target.id, 'available');
-    await os('volume', 'backup', 'restore', b.id, target.id);
+    // This python-openstackclient sends the restore, then fails to print cinderclient's answer
+    // ("cannot unpack non-iterable VolumeBackupsRestore object"): a client-side bug after the
+    // API accepted the request, so that one message is tolerated and the bytes are checked below.
+    await os('volume', 'backup', 'restore', '--force', b.id, target.id).catch((err: { stderr?: string }) => {
+      if (!String(err.stderr).includes('cannot unpack non-iterable VolumeBackupsRestore')) throw err;
+    });
     await waitFor('volume', target.id, 'available');
     const { stdout } = await run('qemu-img', [
       'compare',
@@ -189,5 +194,5 @@ describe('openstack CLI against block storage', () => {
       volumeFile(target.id),
     ]);
     expect(stdout).toContain('Images are identical');
-  }, 120_000);
+  }, 600_000);
 });

@@ -1,3 +1,4 @@
+export * from './block-storage-client';
 export * from './compute-client';
 export * from './http-error';
 export * from './identity-client';

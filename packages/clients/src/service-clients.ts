@@ -1,3 +1,4 @@
+import { BlockStorageClient } from './block-storage-client';
 import { ComputeClient } from './compute-client';
 import { IdentityClient } from './identity-client';
 import { ImageClient } from './image-client';
@@ -141,6 +142,11 @@ export class ServiceClients {
   }
 
   /** Network (Neutron v2.0: networks, ports and their binding, security groups). */
+  /** Block storage (Cinder v3), at the catalog URL of the token's project. */
+  get blockStorage(): BlockStorageClient {
+    return new BlockStorageClient(this.endpointSource('block-storage'), this.restOptions());
+  }
+
   get network(): NetworkClient {
     return new NetworkClient(this.endpointSource('network'), this.restOptions());
   }

@@ -20,11 +20,13 @@ import { blockStorageOptions } from './conf/options';
 import { blockStorageMigrations } from './db/migrations/index';
 import type { BlockStorageTables } from './db/record-store';
 import { Stores } from './db/stores';
+import type { VolumeOperation } from './drivers/driver-api';
 import { volumeDrivers } from './drivers/registry';
 import { AttachmentManager } from './manager/attachment-manager';
 import { BackupManager } from './manager/backup-manager';
 import { BackupWorker } from './manager/backup-worker';
 import { type Caller, callerOf } from './manager/caller';
+import { CinderInvalid } from './manager/cinder-errors';
 import { GroupManager } from './manager/group-manager';
 import { MessageManager } from './manager/message-manager';
 import { QosManager } from './manager/qos-manager';
@@ -158,7 +160,6 @@ async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
         .image.getImage(imageId)
         .catch(() => undefined);
       if (!image || image.status !== 'active') {
-        const { CinderInvalid } = await import('./manager/cinder-errors');
         throw new CinderInvalid('Invalid image identifier or unable to access requested image.');
       }
       const properties: Record<string, string> = {};
@@ -280,6 +281,9 @@ function backendsOf(ctx: RoleContext<Shared>): Backend[] {
         max_over_subscription_ratio: o.max_over_subscription_ratio,
         volume_format: o.volume_format,
         volumes_dir: join(ctx.dataDir, 'block-storage', ctx.host, String(name)),
+        ...(driverName === 'fake' && o.fake_fail.length
+          ? { fake_fail: o.fake_fail as VolumeOperation[] }
+          : {}),
       },
     });
     return { host: `${ctx.host}@${name}`, name: String(name), driver, up: false };
@@ -312,8 +316,6 @@ async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
   );
   await worker.init();
   for (const b of backends) workers.set(b.host, worker);
-  const h = volumeRpc.methods;
-  void h;
   return {
     rpc: {
       [volumeRpc.topic]: {
@@ -328,7 +330,6 @@ async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
           worker.deleteSnapshot(callerOf(rctx), a.snapshot_id, a.unmanage),
         revert_to_snapshot: (rctx, a: { volume_id: string; snapshot_id: string }) =>
           worker.revertToSnapshot(callerOf(rctx), a.volume_id, a.snapshot_id),
-        retype: async () => undefined,
         copy_volume_to_image: (rctx, a: { volume_id: string; image_id: string; disk_format: string }) => {
           const caller = callerOf(rctx);
           const image = ctx.clients.actingFor(caller.token ?? '').forType('image');
@@ -346,8 +347,6 @@ async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
           worker.initializeConnection(a.volume_id, a.connector),
         terminate_connection: (_rctx, a: { volume_id: string; connector: Record<string, unknown> | null }) =>
           worker.terminateConnection(a.volume_id, a.connector),
-        manage_existing: async () => undefined,
-        get_manageable_volumes: async () => [],
       },
     },
     periodic: { 'pool-report': () => worker.reportPools() },

@@ -46,6 +46,10 @@ export const blockStorageOptions = defineOptions('block_storage', 'Block storage
     min: 1,
     help: 'Thin provisioning over-subscription ratio.',
   }),
+  fake_fail: opt.list({
+    default: [],
+    help: 'fake backend only: driver operations that fail (createVolume, extendVolume...), for tests.',
+  }),
   backup_driver: opt.enum({
     choices: ['object-store', 'posix', 'none'],
     default: 'object-store',

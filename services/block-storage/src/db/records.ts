@@ -73,6 +73,10 @@ export interface BackupRecordRow extends BaseRecord {
   metadata: Record<string, string>;
   encryption_key_id: string | null;
   restore_volume_id: string | null;
+  /** The volume's metadata, image metadata and bootable flag when backed up (restored with the data). */
+  volume_metadata?: Record<string, string>;
+  volume_image_metadata?: Record<string, string>;
+  volume_bootable?: boolean;
 }
 
 /** A volume type. */

@@ -98,6 +98,9 @@ export class BackupManager {
       metadata: input.metadata ?? {},
       encryption_key_id: null,
       restore_volume_id: null,
+      volume_metadata: { ...v.metadata },
+      volume_image_metadata: { ...v.image_metadata },
+      volume_bootable: v.bootable,
       created_at: now,
       updated_at: now,
     };

@@ -124,7 +124,14 @@ export class BackupWorker {
       } finally {
         await access.close();
       }
-      await this.stores.volumes.update(v.id, () => ({ status: 'available', updated_at: cinderTime() }));
+      // As upstream, the volume gets the backed-up volume's metadata back with its data.
+      await this.stores.volumes.update(v.id, (cur) => ({
+        status: 'available',
+        metadata: { ...cur.metadata, ...(b.volume_metadata ?? {}) },
+        image_metadata: { ...cur.image_metadata, ...(b.volume_image_metadata ?? {}) },
+        bootable: b.volume_bootable ?? cur.bootable,
+        updated_at: cinderTime(),
+      }));
       await this.stores.backups.update(b.id, () => ({ status: 'available', updated_at: cinderTime() }));
     } catch (err) {
       this.logger.warn({ err, backup: b.id }, 'block-storage: restore failed');

@@ -44,11 +44,6 @@ export const volumeRpc = defineRpcInterface({
       mode: 'cast',
     },
     revert_to_snapshot: { args: Type.Object({ volume_id: id, snapshot_id: id }), since: '3.0', mode: 'cast' },
-    retype: {
-      args: Type.Object({ volume_id: id, new_type_id: id, host: Type.String() }),
-      since: '3.0',
-      mode: 'cast',
-    },
     copy_volume_to_image: {
       args: Type.Object({ volume_id: id, image_id: id, disk_format: Type.String() }),
       since: '3.0',
@@ -63,13 +58,6 @@ export const volumeRpc = defineRpcInterface({
     },
     terminate_connection: {
       args: Type.Object({ volume_id: id, connector: Type.Union([anyObject, Type.Null()]) }),
-      since: '3.0',
-      mode: 'call',
-    },
-    manage_existing: { args: Type.Object({ volume_id: id, ref: anyObject }), since: '3.0', mode: 'cast' },
-    get_manageable_volumes: {
-      args: Type.Object({}),
-      result: Type.Array(anyObject),
       since: '3.0',
       mode: 'call',
     },
