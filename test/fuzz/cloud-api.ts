@@ -84,3 +84,19 @@ export async function issueToken(
     userId: a.json.token.user.id,
   };
 }
+
+/** A system-scoped token (what Keystone's Zed defaults ask for to manage limits). */
+export async function issueSystemToken(cloud: FuzzCloud, user: string, password: string): Promise<string> {
+  const a = await must([201], cloud, 'identity', 'POST', '/v3/auth/tokens', {
+    body: {
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: user, domain: { id: 'default' }, password } },
+        },
+        scope: { system: { all: true } },
+      },
+    },
+  });
+  return a.headers.get('x-subject-token')!;
+}

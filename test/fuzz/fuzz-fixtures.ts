@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { api, must } from './cloud-api';
+import { api, issueSystemToken, must } from './cloud-api';
 import type { FuzzCloud } from './fuzz-cloud';
 import { type FuzzSession, MEMBER } from './fuzz-session';
 import type { FuzzTargets } from './fuzz-targets';
@@ -131,12 +131,14 @@ export async function makeFuzzTargets(cloud: FuzzCloud, s: FuzzSession): Promise
     ),
   );
   add('consumer_id', await id('/v3/OS-OAUTH1/consumers', { consumer: { description: 'fuzz' } }, 'consumer'));
+  // Keystone's Zed defaults let only a system-scoped admin manage limits.
+  const system = await issueSystemToken(cloud, 'admin', s.adminPassword());
   const rl = await api(cloud, 'identity', 'POST', '/v3/registered_limits', {
-    token: s.admin,
+    token: system,
     body: { registered_limits: [{ service_id: service, resource_name: 'fuzz', default_limit: 5 }] },
   });
   const lim = await api(cloud, 'identity', 'POST', '/v3/limits', {
-    token: s.admin,
+    token: system,
     body: {
       limits: [
         { service_id: service, project_id: ids.project_id?.[0], resource_name: 'fuzz', resource_limit: 3 },

@@ -140,6 +140,8 @@ async function listEndpoints(req: Req) {
 }
 
 async function getEndpoint(req: Req) {
+  // Keystone looks the endpoint up before its policy check: an unknown id is 404 for everyone.
+  await req.services.catalog.getEndpoint(req.params.endpoint_id!);
   req.authorize('identity:get_endpoint', {});
   return { endpoint: endpointView(req, await req.services.catalog.getEndpoint(req.params.endpoint_id!)) };
 }
@@ -162,6 +164,8 @@ async function createEndpoint(req: Req<{ endpoint: Record<string, any> }>) {
 }
 
 async function updateEndpoint(req: Req<{ endpoint: Record<string, any> }>) {
+  // Keystone looks the endpoint up before its policy check: an unknown id is 404 for everyone.
+  await req.services.catalog.getEndpoint(req.params.endpoint_id!);
   req.authorize('identity:update_endpoint', {});
   const b = req.body.endpoint;
   const regionId = b.region_id !== undefined ? b.region_id : b.region;
@@ -181,6 +185,8 @@ async function updateEndpoint(req: Req<{ endpoint: Record<string, any> }>) {
 }
 
 async function deleteEndpoint(req: Req) {
+  // Keystone looks the endpoint up before its policy check: an unknown id is 404 for everyone.
+  await req.services.catalog.getEndpoint(req.params.endpoint_id!);
   req.authorize('identity:delete_endpoint', {});
   await req.services.catalog.deleteEndpoint(req.params.endpoint_id!);
 }

@@ -67,9 +67,9 @@ async function updateGroup(req: Req<{ group: Record<string, any> }>) {
 }
 
 async function deleteGroup(req: Req) {
-  const found = await findGroup(req);
-  req.authorize('identity:delete_group', groupTarget(found.value));
-  const g = found.get();
+  // Keystone looks the group up first here: an unknown id is 404 for everyone.
+  const g = await req.services.groups.get(req.params.group_id!);
+  req.authorize('identity:delete_group', groupTarget(g));
   await req.services.groups.delete(g.id);
 }
 
@@ -78,6 +78,8 @@ async function listMembers(req: Req) {
   req.authorize('identity:list_users_in_group', groupTarget(found.value));
   const g = found.get();
   const ids = await req.services.groups.memberIds(g.id);
+  // As Keystone: a domain-scoped caller sees only the members of its own domain.
+  const scoped = req.credentials.domainId;
   const name = queryValue(req, 'name');
   const enabled = queryValue(req, 'enabled');
   const users = await req.services.users.list({
@@ -88,7 +90,7 @@ async function listMembers(req: Req) {
   return collection(
     req,
     'users',
-    users.map((u) => userView(req, u)),
+    users.filter((u) => !scoped || u.domainId === scoped).map((u) => userView(req, u)),
   );
 }
 

@@ -111,10 +111,12 @@ async function groupsForUser(req: Req) {
   req.authorize('identity:list_groups_for_user', { ...userTarget(found.value), user_id: req.params.user_id });
   const u = found.get();
   const groups = await req.services.groups.groupsOf(u.id);
+  // As Keystone: a domain-scoped caller sees only the groups of its own domain.
+  const scoped = req.credentials.domainId;
   return collection(
     req,
     'groups',
-    groups.map((g) => groupView(req, g)),
+    groups.filter((g) => !scoped || g.domainId === scoped).map((g) => groupView(req, g)),
   );
 }
 

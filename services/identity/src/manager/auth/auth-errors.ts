@@ -1,4 +1,4 @@
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '@nimbus/errors';
+import { BadRequestError, ForbiddenError, NotImplementedError, UnauthorizedError } from '@nimbus/errors';
 
 /** Keystone's one message for every failed authentication: nothing says what was wrong. */
 export const AUTH_REQUIRED = 'The request you have made requires authentication.';
@@ -17,6 +17,17 @@ export function expectingToFind(attribute: string, target: string): BadRequestEr
 }
 
 /** Keystone's AuthMethodNotSupported (401). */
+/**
+ * An enabled Keystone method Nimbus does not build yet (501, never 401: the credentials were not
+ * judged wrong, the method is missing).
+ */
+export function methodNotImplemented(method: string): NotImplementedError {
+  return new NotImplementedError(
+    `The '${method}' authentication method is not implemented by this identity service.`,
+    { code: 'IDENTITY_AUTH_METHOD_NOT_IMPLEMENTED' },
+  );
+}
+
 export function methodNotSupported(): UnauthorizedError {
   return new UnauthorizedError('Attempted to authenticate with an unsupported method.', {
     code: 'IDENTITY_AUTH_METHOD_UNSUPPORTED',

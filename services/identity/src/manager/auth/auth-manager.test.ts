@@ -148,6 +148,11 @@ describe('AuthManager', () => {
     await expect(auth.issue({ identity: { methods: ['password'] } })).rejects.toMatchObject({
       category: 'bad_request',
     });
+    // Enabled upstream methods not built yet answer 501, never 401.
+    for (const m of ['oauth1', 'mapped'])
+      await expect(auth.issue({ identity: { methods: [m], [m]: {} } })).rejects.toMatchObject({
+        category: 'not_implemented',
+      });
   });
 
   it('rescopes with the token method, keeping the audit chain and the expiry', async () => {
