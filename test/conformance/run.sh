@@ -44,11 +44,13 @@ fi
 password=$(sed -n 's/^ *password: *//p' "$data/clouds.yaml" | head -1 | tr -d "'\"")
 
 status=0
-while read -r type name regex tservices; do
+while read -r type name workers regex tservices; do
   case "$type" in ''|'#'*) continue ;; esac
   case " $types " in *" $type "*) ;; *) continue ;; esac
   # SUITES="image object-storage" runs only those suites.
   if [ -n "${SUITES:-}" ]; then case " $SUITES " in *" $name "*) ;; *) continue ;; esac; fi
+  # SUITES_EXCLUDE="keystone-rbac" runs every suite but those.
+  case " ${SUITES_EXCLUDE:-} " in *" $name "*) continue ;; esac
   features=""
   [ "$type" = identity ] && features="access_rules=true security_compliance=true"
   echo "conformance: Tempest $name ($regex)"
@@ -64,7 +66,7 @@ while read -r type name regex tservices; do
       status=1; continue
     fi
   fi
-  line=$(IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$extra" \
+  line=$(CONCURRENCY=${CONCURRENCY:-$workers} IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$extra" \
     bash "$here/tempest-run.sh" "$auth_url" admin "$password" admin "$regex" $tservices | tail -1)
   echo "tempest $name: $line"
   read -r p _ f _ s _ <<<"$line"
