@@ -1,45 +1,18 @@
 import { blockStorageService } from '@nimbus/block-storage';
 import { identityService } from '@nimbus/identity';
 import type { ServiceDefinition } from '@nimbus/service';
-import { adminToken, passwordToken, startTestCloud, type TestCloud } from '@nimbus/testing';
+import {
+  adminToken,
+  type Caller,
+  jsonCaller,
+  passwordToken,
+  startTestCloud,
+  type TestCloud,
+} from '@nimbus/testing';
 
-/** A JSON answer of the block-storage API. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
+export type { Answer, Caller } from '@nimbus/testing';
 
-/** A caller of the block-storage API with one token, paths relative to `/v3/{project_id}`. */
-export type Caller = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<Answer>;
-
-function caller(base: string, token: string): Caller {
-  return async (method, path, body, headers = {}) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'x-auth-token': token,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: r.status, headers: r.headers, body: json };
-  };
-}
+const caller = jsonCaller;
 
 /** Polls until `check` answers true (every 20 ms, up to `seconds`). */
 export async function until(check: () => Promise<boolean>, seconds = 10): Promise<void> {

@@ -3,46 +3,10 @@ import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { networkService } from '@nimbus/network';
 import { placementService } from '@nimbus/placement';
-import { adminToken, startTestCloud, type TestCloud } from '@nimbus/testing';
+import { adminToken, type Caller, jsonCaller, startTestCloud, type TestCloud } from '@nimbus/testing';
 
-/** A JSON answer. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** A caller of one service with one token. */
-export type Caller = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<Answer>;
-
-/** Makes a caller for a base URL and token. */
-export function caller(base: string, token: string): Caller {
-  return async (method, path, body, headers = {}) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'x-auth-token': token,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: r.status, headers: r.headers, body: json };
-  };
-}
+export type { Answer, Caller } from '@nimbus/testing';
+export const caller = jsonCaller;
 
 /** The services a compute test cloud runs. */
 export const computeCloudServices = [

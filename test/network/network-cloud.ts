@@ -1,45 +1,16 @@
 import { identityService } from '@nimbus/identity';
 import { networkService } from '@nimbus/network';
-import { adminToken, passwordToken, startTestCloud, type TestCloud } from '@nimbus/testing';
+import {
+  adminToken,
+  type Caller,
+  jsonCaller,
+  passwordToken,
+  startTestCloud,
+  type TestCloud,
+} from '@nimbus/testing';
 
-/** A JSON answer of the network API. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** A caller of the network API with one token. */
-export type Caller = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<Answer>;
-
-/** Makes a caller for a token. */
-export function caller(base: string, token: string): Caller {
-  return async (method, path, body, headers = {}) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'x-auth-token': token,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: r.status, headers: r.headers, body: json };
-  };
-}
+export type { Answer, Caller } from '@nimbus/testing';
+export const caller = jsonCaller;
 
 /** A test cloud with identity and network, an admin caller and a member of another project. */
 export async function networkCloud(): Promise<{

@@ -1,4 +1,5 @@
 export * from './cloud-tokens';
+export * from './json-caller';
 export * from './openstack-cli';
 export * from './raw-header-names';
 export * from './start-test-cloud';
