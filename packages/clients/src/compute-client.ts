@@ -17,6 +17,23 @@ export interface ServerExternalEventResult extends ServerExternalEvent {
 export type ServerDocument = { id: string; status: string; name: string } & Record<string, unknown>;
 
 /**
+ * Nova's catalog entry is usually versioned (`…/v2.1`, as ours, or `…/v2`), sometimes the bare
+ * root: paths below are relative to the v2.1 API, so a bare root gets `/v2.1` appended.
+ */
+export function withComputeVersion(source: EndpointSource): EndpointSource {
+  const versioned = async () => {
+    const base = (await source.endpoint()).replace(/\/+$/, '');
+    return /\/v2(\.1)?(\/[0-9a-f-]+)?$/.test(base) ? base : `${base}/v2.1`;
+  };
+  return {
+    endpoint: versioned,
+    token: () => source.token(),
+    serviceToken: source.serviceToken && (() => source.serviceToken!()),
+    invalidate: source.invalidate && (() => source.invalidate!()),
+  };
+}
+
+/**
  * The compute (Nova v2.1) calls other services make: external events (network's VIF plugging,
  * block storage's volume extension) and reading a server. Speaks microversion 2.1 unless a call
  * asks for another.
@@ -25,14 +42,14 @@ export class ComputeClient {
   private readonly rest: RestClient;
 
   constructor(source: EndpointSource, options: RestClientOptions = {}) {
-    this.rest = new RestClient('compute', source, options);
+    this.rest = new RestClient('compute', withComputeVersion(source), options);
   }
 
   /** Sends events; the answer lists each with its per-event code. */
   async externalEvents(events: ServerExternalEvent[]): Promise<ServerExternalEventResult[]> {
     const res = await this.rest.json<{ events: ServerExternalEventResult[] }>({
       method: 'POST',
-      path: '/v2.1/os-server-external-events',
+      path: '/os-server-external-events',
       json: { events },
       expect: [207, 404, 422],
     });
@@ -43,7 +60,7 @@ export class ComputeClient {
   async getServer(id: string, microversion = '2.1'): Promise<ServerDocument> {
     const res = await this.rest.json<{ server: ServerDocument }>({
       method: 'GET',
-      path: `/v2.1/servers/${encodeURIComponent(id)}`,
+      path: `/servers/${encodeURIComponent(id)}`,
       headers: { 'openstack-api-version': `compute ${microversion}` },
     });
     return res.server;
