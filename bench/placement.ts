@@ -140,7 +140,7 @@ async function latencies(
 }
 
 /** Claims per second over `secs`: each request a new consumer taking 1 VCPU from a random provider. */
-async function claims(base: string, roots: string[], secs: number): Promise<number> {
+async function claims(base: string, roots: string[], secs: number): Promise<{ rate: number; total: number }> {
   const result = await autocannon({
     url: base,
     duration: secs,
@@ -167,14 +167,23 @@ async function claims(base: string, roots: string[], secs: number): Promise<numb
     ],
   });
   if (result.non2xx) console.log(`  (claims: ${result.non2xx} non-2xx answers)`);
-  return result.requests.average;
+  return { rate: result.requests.average, total: result.requests.total };
 }
 
-async function withPlacement<T>(fn: (base: string) => Promise<T>): Promise<T> {
+type Child = Awaited<ReturnType<typeof startChild>>;
+
+/** Runs `work` and returns the server's CPU milliseconds per operation over it. */
+async function cpuPerOp(child: Child, work: () => Promise<number>): Promise<number> {
+  const before = await child.cpuMicros();
+  const ops = await work();
+  return ((await child.cpuMicros()) - before) / 1000 / Math.max(ops, 1);
+}
+
+async function withPlacement<T>(fn: (base: string, child: Child) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-placement-'));
   const child = await startChild(['bench/placement.ts', '--serve', dataDir]);
   try {
-    return await fn(`http://127.0.0.1:${child.port}`);
+    return await fn(`http://127.0.0.1:${child.port}`, child);
   } finally {
     child.stop();
     await new Promise((r) => child.process.once('exit', r));
@@ -184,26 +193,42 @@ async function withPlacement<T>(fn: (base: string) => Promise<T>): Promise<T> {
 
 async function main() {
   for (const n of sizes) {
-    await withPlacement(async (base) => {
+    await withPlacement(async (base, child) => {
       const t = performance.now();
       const roots = await populate(base, n);
       console.log(`${n} compute nodes populated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       await latencies(`${base}${CANDIDATES}`, 5);
       const p50s: number[] = [];
       const p95s: number[] = [];
+      const cpus: number[] = [];
       let found = 0;
       for (let r = 0; r < runs; r++) {
-        const l = await latencies(`${base}${CANDIDATES}`, 40);
-        p50s.push(l.p50);
-        p95s.push(l.p95);
-        found = l.candidates;
+        cpus.push(
+          await cpuPerOp(child, async () => {
+            const l = await latencies(`${base}${CANDIDATES}`, 40);
+            p50s.push(l.p50);
+            p95s.push(l.p95);
+            found = l.candidates;
+            return 40;
+          }),
+        );
       }
       console.log(
-        `allocation candidates, ${n} providers (${found} returned): p50 ${median(p50s).toFixed(1)} ms, p95 ${median(p95s).toFixed(1)} ms`,
+        `allocation candidates, ${n} providers (${found} returned): p50 ${median(p50s).toFixed(1)} ms, p95 ${median(p95s).toFixed(1)} ms; server CPU ${median(cpus).toFixed(2)} ms per request`,
       );
       const rates: number[] = [];
-      for (let r = 0; r < runs; r++) rates.push(await claims(base, roots, seconds));
-      console.log(`claims across ${n} providers: ${Math.round(median(rates))} /s`);
+      const claimCpus: number[] = [];
+      for (let r = 0; r < runs; r++)
+        claimCpus.push(
+          await cpuPerOp(child, async () => {
+            const c = await claims(base, roots, seconds);
+            rates.push(c.rate);
+            return c.total;
+          }),
+        );
+      console.log(
+        `claims across ${n} providers: ${Math.round(median(rates))} /s; server CPU ${median(claimCpus).toFixed(3)} ms per claim`,
+      );
     });
   }
   await withPlacement(async (base) => {
@@ -232,6 +257,11 @@ async function serve(dataDir: string) {
   });
   process.stdout.write(`listening ${new URL(cloud.endpoints[0]!.url).port}\n`);
   process.on('SIGTERM', () => void cloud.stop().finally(() => process.exit(0)));
+  // The parent asks for CPU time around each run: CPU per request is robust on a busy machine.
+  process.on('SIGUSR2', () => {
+    const u = process.cpuUsage();
+    process.stdout.write(`cpu ${u.user + u.system}\n`);
+  });
 }
 
 if (process.argv.includes('--serve')) await serve(arg('--serve', ''));

@@ -14,7 +14,11 @@ export async function startChild(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ port: number; stop(): void; process: ChildProcess; cpuMicros(): Promise<number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // BENCH_CPU_PROF=<dir> writes the server child's V8 CPU profile there when it exits.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });

@@ -51,6 +51,8 @@ while read -r type name workers regex tservices; do
   if [ -n "${SUITES:-}" ]; then case " $SUITES " in *" $name "*) ;; *) continue ;; esac; fi
   # SUITES_EXCLUDE="keystone-rbac" runs every suite but those.
   case " ${SUITES_EXCLUDE:-} " in *" $name "*) continue ;; esac
+  # TEMPEST_REGEX narrows the run while iterating on one suite (with SUITES naming it).
+  regex=${TEMPEST_REGEX:-$regex}
   features=""
   [ "$type" = identity ] && features="access_rules=true security_compliance=true"
   echo "conformance: Tempest $name ($regex)"
