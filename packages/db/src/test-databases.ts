@@ -19,7 +19,9 @@ export async function openTestDatabase<T = any>(dialect: Dialect, service = 'tes
   try {
     db = await openDatabase<T>({ url: `${server}/${name}`, service });
   } catch (err) {
-    throw new Error(`${dialect} at ${server} is not reachable (${(err as Error).message}): run 'bash scripts/ensure-databases.sh'`);
+    throw new Error(
+      `${dialect} at ${server} is not reachable (${(err as Error).message}): run 'bash scripts/ensure-databases.sh'`,
+    );
   }
   return {
     ...db,
@@ -30,17 +32,25 @@ export async function openTestDatabase<T = any>(dialect: Dialect, service = 'tes
   };
 }
 
-async function dropDatabase(dialect: Dialect, server: string, name: string): Promise<void> {
+/** Drops a database a test made on a server (PostgreSQL or MariaDB). */
+export async function dropDatabase(dialect: Dialect, server: string, name: string): Promise<void> {
   const url = new URL(server);
   if (dialect === 'postgres') {
     const pg = (await import('pg')).default;
-    const c = new pg.Client({ host: url.hostname, port: Number(url.port || 5432), user: url.username || 'postgres', database: 'postgres' });
+    const c = new pg.Client({
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: url.username || 'postgres',
+      database: 'postgres',
+    });
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.end();
   } else {
     const mysql = await import('mysql2');
-    const c = mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: url.username || 'root' }).promise();
+    const c = mysql
+      .createConnection({ host: url.hostname, port: Number(url.port || 3306), user: url.username || 'root' })
+      .promise();
     await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await c.end();
   }
