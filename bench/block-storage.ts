@@ -3,8 +3,10 @@
 // `fake` one side by side, backups to object storage). Clients share the process: figures are
 // a floor.
 //   empty 1 GiB `file` volume create → available (median of 10)
-//   creates/s with the fake driver (4 clients, 3 runs of --seconds)
-//   GET /volumes/detail?limit=50 with 1,000 volumes: requests/s (autocannon, 3 runs)
+//   creates/s with the fake driver (4 clients, 3 runs of --seconds), and the process's CPU ms
+//   per create → available (server and clients share the process: an upper bound)
+//   GET /volumes/detail?limit=50 with 1,000 volumes: requests/s (autocannon, 3 runs) and CPU ms
+//   per request (autocannon runs in this process too)
 //   1 GiB backup to object storage: MB/s, beside the object store's own 1 GiB PUT in the same
 //   run, and whether the restore is byte-identical (qemu-img compare)
 //   npx tsx bench/block-storage.ts [--seconds 5] [--volumes 1000] [--backup-gb 1]
@@ -80,6 +82,8 @@ async function main() {
     console.log(`empty 1 GiB file volume create → available: median ${median(createTimes).toFixed(1)} ms`);
 
     const rates: number[] = [];
+    const createCpu = process.cpuUsage();
+    let created = 0;
     for (let r = 0; r < 3; r++) {
       let done = 0;
       const started = Date.now();
@@ -94,8 +98,12 @@ async function main() {
         }),
       );
       rates.push(done / ((Date.now() - started) / 1000));
+      created += done;
     }
-    console.log(`create → available with the fake driver, 4 clients: median ${median(rates).toFixed(0)}/s`);
+    const createMs = cpuMs(process.cpuUsage(createCpu)) / created;
+    console.log(
+      `create → available with the fake driver, 4 clients: median ${median(rates).toFixed(0)}/s, ${createMs.toFixed(2)} CPU ms per create`,
+    );
 
     const have = (await call('GET', '/volumes?limit=100000')).volumes.length;
     for (let i = have; i < volumeCount; i += 20) {
@@ -105,7 +113,13 @@ async function main() {
         ),
       );
     }
+    // Let the creates still in flight settle, so only the listing is measured.
+    while ((await call('GET', '/volumes?status=creating&limit=1')).volumes.length) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const detailRps: number[] = [];
+    const detailCpu = process.cpuUsage();
+    let requests = 0;
     for (let r = 0; r < 3; r++) {
       const res = await runAutocannon({
         url: `${base}/volumes/detail?limit=50`,
@@ -115,10 +129,12 @@ async function main() {
       });
       if (res.non2xx) throw new Error(`volumes/detail: ${res.non2xx} failed requests`);
       detailRps.push(res.rps);
+      requests += res.total;
     }
+    const detailMs = cpuMs(process.cpuUsage(detailCpu)) / requests;
     const total = (await call('GET', '/volumes?limit=100000')).volumes.length;
     console.log(
-      `GET volumes/detail?limit=50 with ${total} volumes: median ${median(detailRps).toFixed(0)} requests/s`,
+      `GET volumes/detail?limit=50 with ${total} volumes: median ${median(detailRps).toFixed(0)} requests/s, ${detailMs.toFixed(2)} CPU ms per request`,
     );
 
     // The object store's own PUT of the same number of bytes, from a file, in the user's account.
@@ -175,6 +191,10 @@ async function main() {
   } finally {
     await cloud.stop();
   }
+}
+
+function cpuMs(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1000;
 }
 
 /** The file backend's file of a volume, found under the data directory. */

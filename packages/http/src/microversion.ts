@@ -39,9 +39,15 @@ export class Microversion {
   }
 }
 
+/** Literals compared against, parsed once (views compare per item of a list). */
+const literals = new Map<string, Microversion>();
+
 function mustParse(version: string): Microversion {
+  const known = literals.get(version);
+  if (known) return known;
   const v = Microversion.parse(version);
   if (!v) throw new Error(`invalid microversion literal ${version}`);
+  if (literals.size < 1000) literals.set(version, v);
   return v;
 }
 
@@ -60,7 +66,10 @@ export class MicroversionNotAcceptable extends NimbusError {
  * Picks the request's microversion from `OpenStack-API-Version` (which may list several services)
  * or a legacy header; absent means the minimum, `latest` the maximum. Malformed → 400, out of range → 406.
  */
-export function negotiateMicroversion(headers: Record<string, string | string[] | undefined>, spec: MicroversionSpec): Microversion {
+export function negotiateMicroversion(
+  headers: Record<string, string | string[] | undefined>,
+  spec: MicroversionSpec,
+): Microversion {
   let requested: string | undefined;
   const modern = headerText(headers['openstack-api-version']);
   if (modern) {
@@ -83,8 +92,12 @@ export function negotiateMicroversion(headers: Record<string, string | string[] 
   if (requested === undefined) return min;
   if (requested.toLowerCase() === 'latest') return max;
   const version = Microversion.parse(requested);
-  if (!version) throw new BadRequestError(`API Version String ${requested} is of invalid format. Must be of format MajorNum.MinorNum.`);
-  if (version.compare(min) < 0 || version.compare(max) > 0) throw new MicroversionNotAcceptable(requested, spec);
+  if (!version)
+    throw new BadRequestError(
+      `API Version String ${requested} is of invalid format. Must be of format MajorNum.MinorNum.`,
+    );
+  if (version.compare(min) < 0 || version.compare(max) > 0)
+    throw new MicroversionNotAcceptable(requested, spec);
   return version;
 }
 

@@ -132,13 +132,16 @@ export function sortRecords<T>(items: T[], keys: SortKey[], get: (item: T, key: 
   });
 }
 
-/** Applies `marker`, `limit` and `offset`, and builds the `<collection>_links` next link. */
-export function page<T extends { id: string }>(
-  req: Req,
-  items: T[],
-  maxLimit: number,
-  notFound: (marker: string) => Error,
-): { items: T[]; next?: string } {
+/** The paging parameters of a list request, checked. */
+export interface PageParams {
+  limit?: number;
+  marker?: string;
+  offset: number;
+  /** The page size: `limit`, capped by the API's maximum. */
+  effective: number;
+}
+
+export function pageParams(req: Req, maxLimit: number): PageParams {
   const rawLimit = q(req, 'limit');
   const marker = q(req, 'marker');
   const rawOffset = q(req, 'offset');
@@ -149,21 +152,45 @@ export function page<T extends { id: string }>(
     }
     limit = Number(rawLimit);
   }
-  let start = 0;
-  if (marker) {
-    const at = items.findIndex((i) => i.id === marker);
-    if (at < 0) throw notFound(marker);
-    start = at + 1;
-  }
+  let offset = 0;
   if (rawOffset !== undefined) {
     if (!/^\d+$/.test(rawOffset))
       throw new CinderInvalid('Invalid input received: offset param must be an integer');
-    start += Number(rawOffset);
+    offset = Number(rawOffset);
   }
-  const effective = Math.min(limit ?? maxLimit, maxLimit);
-  const slice = items.slice(start, start + effective);
-  // As upstream: a full page links to the next one, even when that one turns out empty.
+  return { limit, ...(marker ? { marker } : {}), offset, effective: Math.min(limit ?? maxLimit, maxLimit) };
+}
+
+/**
+ * A page's items and next link. As upstream: a full page links to the next one, even when that
+ * one turns out empty (`more`: whether records lie beyond this page).
+ */
+export function pageOf<T extends { id: string }>(
+  req: Req,
+  slice: T[],
+  params: PageParams,
+  more: boolean,
+): { items: T[]; next?: string } {
   const last = slice[slice.length - 1];
-  const full = slice.length === effective && (limit !== undefined || items.length > maxLimit);
-  return { items: slice, ...(full && last ? { next: nextPageHref(req, last.id, limit) } : {}) };
+  const full = slice.length === params.effective && (params.limit !== undefined || more);
+  return { items: slice, ...(full && last ? { next: nextPageHref(req, last.id, params.limit) } : {}) };
+}
+
+/** Applies `marker`, `limit` and `offset` to records in memory, and builds the next link. */
+export function page<T extends { id: string }>(
+  req: Req,
+  items: T[],
+  maxLimit: number,
+  notFound: (marker: string) => Error,
+): { items: T[]; next?: string } {
+  const params = pageParams(req, maxLimit);
+  let start = 0;
+  if (params.marker) {
+    const at = items.findIndex((i) => i.id === params.marker);
+    if (at < 0) throw notFound(params.marker);
+    start = at + 1;
+  }
+  start += params.offset;
+  const slice = items.slice(start, start + params.effective);
+  return pageOf(req, slice, params, items.length > maxLimit);
 }

@@ -2,7 +2,7 @@ import { CinderInvalid } from '../manager/cinder-errors';
 import type { Req } from './cinder-request';
 
 /** Query keys that steer a list rather than filter it. */
-const CONTROL = new Set([
+export const CONTROL = new Set([
   'limit',
   'marker',
   'offset',

@@ -12,13 +12,13 @@ import * as xfer from './transfers/transfer-controller';
 import * as enc from './types/encryption-controller';
 import * as types from './types/type-controller';
 import * as act from './volumes/volume-action-controller';
-import * as meta from './volumes/volume-metadata-controller';
 import * as vol from './volumes/volume-controller';
+import * as meta from './volumes/volume-metadata-controller';
 
 const P = '/v3/:project_id';
 
-/** The block-storage (Cinder v3) API's route table. */
-export const blockStorageRoutes: Route[] = [
+/** The routes under `/v3` and `/v3/{project_id}`. */
+const projectRoutes: Route[] = [
   route('GET', '/', listVersions, { public: true }),
   route('GET', '/v3', showVersion, { public: true }),
 
@@ -158,4 +158,15 @@ export const blockStorageRoutes: Route[] = [
   route('GET', `${P}/group_snapshots/:group_snapshot_id`, grp.showGroupSnapshot, { since: '3.14' }),
   route('DELETE', `${P}/group_snapshots/:group_snapshot_id`, grp.deleteGroupSnapshot, { since: '3.14' }),
   route('POST', `${P}/group_snapshots/:group_snapshot_id/action`, grp.groupSnapshotAction, { since: '3.19' }),
+];
+
+/**
+ * The block-storage (Cinder v3) API's route table: each project route also without the project
+ * id in its URL (announced by 3.67; upstream's router takes both forms at every version).
+ */
+export const blockStorageRoutes: Route[] = [
+  ...projectRoutes,
+  ...projectRoutes
+    .filter((r) => r.path.startsWith(`${P}/`))
+    .map((r) => ({ ...r, path: `/v3${r.path.slice(P.length)}` })),
 ];

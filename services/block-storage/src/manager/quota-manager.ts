@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { BlockStorageTables } from '../db/record-store';
 import type { Stores } from '../db/stores';
+import { projectScope } from '../db/usage-counters';
 import { CinderInvalid, QuotaExceeded } from './cinder-errors';
 import { cinderTime } from './clock';
 import type { VolumeTypeManager } from './volume-type-manager';
@@ -14,12 +17,19 @@ export const QUOTA_RESOURCES = [
   'per_volume_gigabytes',
 ] as const;
 
+/** Limits and type names for a quota check. */
+export interface QuotaContext {
+  projectId: string;
+  limits: Record<string, number>;
+  typeNames: Map<string, string>;
+}
+
 /** A change of usage a request would make: `{ volumes: 1, gigabytes: 10, volumes_lvm: 1 }`. */
 export type QuotaDeltas = Record<string, number>;
 
 /**
  * Cinder's quotas: defaults from configuration, the `default` quota class, per-project limits,
- * and usage counted from the records themselves (so nothing drifts: no reservations table).
+ * and usage from counters kept with the records (Cinder's `quota_usages`).
  */
 export class QuotaManager {
   constructor(
@@ -45,50 +55,61 @@ export class QuotaManager {
     return { ...limits, ...(own?.limits ?? {}) };
   }
 
-  /** Usage of every resource by a project, counted now. */
+  /**
+   * Usage of every resource by a project, from the counters every write of a volume, snapshot,
+   * backup or group moves in its own transaction (per-type counters are kept by type id).
+   */
   async usage(projectId: string): Promise<Record<string, number>> {
+    return this.named(await this.stores.usage.read(projectScope(projectId)), await this.typeNames());
+  }
+
+  private async typeNames(): Promise<Map<string, string>> {
+    return new Map((await this.types.store.list()).map((t) => [t.id, t.name]));
+  }
+
+  private named(counters: Record<string, number>, typeNames: Map<string, string>): Record<string, number> {
     const u: Record<string, number> = {};
-    const add = (k: string, n: number) => {
-      u[k] = (u[k] ?? 0) + n;
-    };
     for (const r of QUOTA_RESOURCES) u[r] = 0;
-    const typeName = async (id: string) => (await this.types.byId(id))?.name ?? id;
-    for (const v of await this.stores.volumes.list({ projectId })) {
-      const t = await typeName(v.volume_type_id);
-      add('volumes', 1);
-      add('gigabytes', v.size);
-      add(`volumes_${t}`, 1);
-      add(`gigabytes_${t}`, v.size);
+    for (const [resource, n] of Object.entries(counters)) {
+      const at = resource.indexOf('@');
+      const typeId = resource.slice(at + 1);
+      const key = at < 0 ? resource : `${resource.slice(0, at)}_${typeNames.get(typeId) ?? typeId}`;
+      u[key] = (u[key] ?? 0) + n;
     }
-    for (const s of await this.stores.snapshots.list({ projectId })) {
-      const t = await typeName(s.volume_type_id);
-      add('snapshots', 1);
-      add('gigabytes', s.volume_size);
-      add(`snapshots_${t}`, 1);
-      add(`gigabytes_${t}`, s.volume_size);
-    }
-    for (const b of await this.stores.backups.list({ projectId })) {
-      add('backups', 1);
-      add('backup_gigabytes', b.size);
-    }
-    for (const _g of await this.stores.groups.list({ projectId })) add('groups', 1);
     return u;
   }
 
   /**
-   * Refuses a change that would take a project over a limit (413, Cinder's wording). Counting
-   * and creating are not one transaction: two racing creates may both pass the last unit, as
-   * with Cinder's reservations under a sync race; usage is recounted on every request.
+   * What a check needs besides the counters (limits, type names), read before the transaction
+   * that checks and writes: on SQLite a read outside that transaction would wait for it.
    */
+  async prepare(projectId: string): Promise<QuotaContext> {
+    return { projectId, limits: await this.projectLimits(projectId), typeNames: await this.typeNames() };
+  }
+
+  /** Refuses a change that would take a project over a limit (413, Cinder's wording). */
   async check(projectId: string, deltas: QuotaDeltas, sizeGb?: number): Promise<void> {
-    const limits = await this.projectLimits(projectId);
+    await this.checkIn(await this.prepare(projectId), deltas, sizeGb);
+  }
+
+  /**
+   * As `check`, reading the counters in `trx`: the transaction that then writes the record, so
+   * the check and the counters' move are one unit.
+   */
+  async checkIn(
+    ctx: QuotaContext,
+    deltas: QuotaDeltas,
+    sizeGb?: number,
+    trx?: Kysely<BlockStorageTables>,
+  ): Promise<void> {
+    const { limits } = ctx;
     const perVolume = limits.per_volume_gigabytes ?? -1;
     if (sizeGb !== undefined && perVolume >= 0 && sizeGb > perVolume) {
       throw new QuotaExceeded(
         `VolumeSizeExceedsLimit: Requested volume size ${sizeGb}G is larger than maximum allowed limit ${perVolume}G.`,
       );
     }
-    const usage = await this.usage(projectId);
+    const usage = this.named(await this.stores.usage.read(projectScope(ctx.projectId), trx), ctx.typeNames);
     for (const [resource, delta] of Object.entries(deltas)) {
       if (delta <= 0) continue;
       const limit = limits[resource] ?? -1;

@@ -188,11 +188,12 @@ export class VolumeManager {
     }
     zone ??= this.options.defaultAvailabilityZone;
 
-    await this.quotas.check(
-      caller.projectId,
-      { volumes: 1, gigabytes: size, [`volumes_${type.name}`]: 1, [`gigabytes_${type.name}`]: size },
-      size,
-    );
+    const quotaDeltas = {
+      volumes: 1,
+      gigabytes: size,
+      [`volumes_${type.name}`]: 1,
+      [`gigabytes_${type.name}`]: size,
+    };
     const now = cinderTime();
     const v: VolumeRecord = {
       id: randomUUID(),
@@ -228,7 +229,12 @@ export class VolumeManager {
       created_at: now,
       updated_at: now,
     };
-    await this.stores.volumes.insert(v);
+    // The quota check and the counters' move (with the row) are one transaction.
+    const quota = await this.quotas.prepare(caller.projectId);
+    await this.stores.db.transaction(async (trx) => {
+      await this.quotas.checkIn(quota, quotaDeltas, size, trx);
+      await this.stores.volumes.insert(v, trx);
+    });
     this.notifier.volume(caller, v, 'create.start');
     await this.rpc.scheduler.cast.create_volume(rpcContext(caller, true), { volume_id: v.id });
     return v;

@@ -24,7 +24,6 @@ const pool = (over: Partial<CandidatePool> = {}): CandidatePool => ({
   multiattach: false,
   capabilities: { volume_backend_name: 'file', storage_protocol: 'file' },
   volumeCount: 0,
-  volumeIds: new Set(),
   ...over,
 });
 

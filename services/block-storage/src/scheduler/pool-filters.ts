@@ -17,8 +17,6 @@ export interface CandidatePool {
   capabilities: Record<string, unknown>;
   /** Volumes on the pool now. */
   volumeCount: number;
-  /** Hosts (`host@backend`) of volumes on this pool, for affinity hints. */
-  volumeIds: Set<string>;
 }
 
 /** What is being placed. */
@@ -122,7 +120,8 @@ export const poolFilters: Record<string, PoolFilter> = {
   DifferentBackendFilter: affinityFilter,
 };
 
-function idList(v: unknown): string[] {
+/** A hint's volume ids (one id or a list). */
+export function idList(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.map(String) : [];
 }

@@ -1,12 +1,19 @@
 import type { Logger } from '@nimbus/logging';
-import type { ServiceRecord, VolumeRecord } from '../db/records';
+import type { VolumeRecord } from '../db/records';
 import type { Stores } from '../db/stores';
+import { hostScope } from '../db/usage-counters';
 import type { Caller } from '../manager/caller';
 import { cinderTime } from '../manager/clock';
 import { MESSAGE_DETAILS, MESSAGE_EVENTS, type MessageManager } from '../manager/message-manager';
 import type { VolumeNotifier } from '../manager/volume-notifier';
 import type { VolumeTypeManager } from '../manager/volume-type-manager';
-import { type CandidatePool, type PoolFilter, type PlacementRequest, poolFilters } from './pool-filters';
+import {
+  type CandidatePool,
+  idList,
+  type PlacementRequest,
+  type PoolFilter,
+  poolFilters,
+} from './pool-filters';
 import { type PoolWeigher, poolWeighers, rankPools } from './pool-weighers';
 
 /** How the scheduler picks, from configuration. */
@@ -40,15 +47,21 @@ export class VolumeScheduler {
       .map((w) => ({ weigher: poolWeighers[w.name] as PoolWeigher, multiplier: w.multiplier }));
   }
 
-  /** The pools of volume services that are up and enabled, with their current figures. */
+  /**
+   * The pools of volume services that are up and enabled, with their current figures (the
+   * allocation counters each volume's writes keep per pool, not a count of every volume).
+   */
   async candidates(): Promise<CandidatePool[]> {
     const services = await this.stores.services.list();
-    const volumes = await this.stores.volumes.list();
+    const allocated = await this.stores.usage.readPrefixed(hostScope(''));
     const cutoff = cinderTime(new Date(Date.now() - this.options.serviceDownSeconds * 1000));
     const out: CandidatePool[] = [];
     for (const s of services) {
       if (s.binary !== 'cinder-volume' || s.disabled || s.frozen || s.heartbeat_at < cutoff) continue;
-      for (const p of s.pools) out.push(candidateOf(s, p.name, p.stats, volumes));
+      for (const p of s.pools) {
+        const name = `${s.host}#${p.name}`;
+        out.push(candidateOf(name, s.zone, p.stats, allocated.get(hostScope(name)) ?? {}));
+      }
     }
     return out;
   }
@@ -60,7 +73,13 @@ export class VolumeScheduler {
   ): Promise<{ pool?: CandidatePool; reasons: string[] }> {
     const type = await this.types.byId(volume.volume_type_id);
     const all = await this.candidates();
-    const volumesById = new Map((await this.stores.volumes.list()).map((v) => [v.id, v]));
+    // Only the volumes the affinity hints name are read.
+    const hinted = [...idList(hints.same_host), ...idList(hints.different_host)];
+    const volumesById = new Map<string, VolumeRecord>();
+    for (const id of new Set(hinted)) {
+      const v = await this.stores.volumes.get(id);
+      if (v) volumesById.set(id, v);
+    }
     const req: PlacementRequest = {
       volume,
       type,
@@ -122,30 +141,25 @@ export class VolumeScheduler {
 }
 
 function candidateOf(
-  s: ServiceRecord,
-  poolName: string,
+  name: string,
+  zone: string,
   stats: Record<string, unknown>,
-  volumes: VolumeRecord[],
+  allocated: Record<string, number>,
 ): CandidatePool {
-  const name = `${s.host}#${poolName}`;
-  const onPool = volumes.filter((v) => v.host === name);
   const num = (k: string, d = 0) => (typeof stats[k] === 'number' ? (stats[k] as number) : d);
+  const allocatedGb = allocated.gigabytes ?? 0;
   return {
     name,
-    zone: s.zone,
+    zone,
     totalCapacityGb: num('total_capacity_gb'),
     freeCapacityGb: num('free_capacity_gb'),
-    allocatedCapacityGb: onPool.reduce((n, v) => n + v.size, 0),
-    provisionedCapacityGb: Math.max(
-      num('provisioned_capacity_gb'),
-      onPool.reduce((n, v) => n + v.size, 0),
-    ),
+    allocatedCapacityGb: allocatedGb,
+    provisionedCapacityGb: Math.max(num('provisioned_capacity_gb'), allocatedGb),
     reservedPercentage: num('reserved_percentage'),
     maxOverSubscriptionRatio: num('max_over_subscription_ratio', 1),
     thinProvisioningSupport: stats.thin_provisioning_support === true,
     multiattach: stats.multiattach === true,
     capabilities: stats,
-    volumeCount: onPool.length,
-    volumeIds: new Set(onPool.map((v) => v.id)),
+    volumeCount: allocated.volumes ?? 0,
   };
 }

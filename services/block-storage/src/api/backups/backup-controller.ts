@@ -15,6 +15,7 @@ import {
   sortRecords,
 } from '../cinder-request';
 import { listFilters } from '../list-filters';
+import { SQL_FILTERS, sqlPage } from '../sql-page';
 
 function links(req: Req, b: BackupRecordRow) {
   return [
@@ -62,11 +63,23 @@ function summaryView(req: Req, b: BackupRecordRow) {
   };
 }
 
+const SORT_KEYS = ['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id', 'container'];
+
 async function listed(req: Req) {
   checkProject(req);
   authorize(req, 'backup:get_all');
   const caller = callerOf(req);
   const all = q(req, 'all_tenants') !== undefined && parseBool(q(req, 'all_tenants'), 'all_tenants');
+  const keys = parseSort(req, SORT_KEYS);
+  const inSql = await sqlPage(
+    req,
+    req.services.stores.backups,
+    keys,
+    caller.isAdmin && all ? q(req, 'project_id') : caller.projectId,
+    (m) => new CinderNotFound('Backup', m),
+    { ...SQL_FILTERS, volume_id: 'parent_id' },
+  );
+  if (inSql) return inSql;
   let items = await req.services.backups.list(caller, all, caller.isAdmin ? q(req, 'project_id') : undefined);
   const filters = listFilters<BackupRecordRow>(req, {
     name: (b) => b.name,
@@ -75,11 +88,7 @@ async function listed(req: Req) {
     availability_zone: (b) => b.availability_zone,
   });
   items = items.filter((b) => filters.every((f) => f(b)));
-  items = sortRecords(
-    items,
-    parseSort(req, ['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id', 'container']),
-    (b, k) => (b as unknown as Record<string, unknown>)[k],
-  );
+  items = sortRecords(items, keys, (b, k) => (b as unknown as Record<string, unknown>)[k]);
   return {
     p: page(req, items, req.services.options.maxLimit, (m) => new CinderNotFound('Backup', m)),
     total: items.length,

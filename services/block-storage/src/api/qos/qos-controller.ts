@@ -8,7 +8,7 @@ function qosView(q: QosSpecsRecord) {
 }
 
 function links(req: Req, q: QosSpecsRecord) {
-  const project = String(req.params.project_id);
+  const project = String(req.params.project_id ?? req.credentials.projectId);
   return [
     { href: `${req.baseUrl}/v3/${project}/qos-specs/${q.id}`, rel: 'self' },
     { href: `${req.baseUrl}/${project}/qos-specs/${q.id}`, rel: 'bookmark' },

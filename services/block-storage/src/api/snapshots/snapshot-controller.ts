@@ -16,6 +16,7 @@ import {
   sortRecords,
 } from '../cinder-request';
 import { listFilters } from '../list-filters';
+import { SQL_FILTERS, sqlPage } from '../sql-page';
 
 /** The snapshot view; `detail` adds the extended attributes (show and detail lists). */
 export function snapshotView(req: Req, s: SnapshotRecord, detail: boolean) {
@@ -41,11 +42,23 @@ export function snapshotView(req: Req, s: SnapshotRecord, detail: boolean) {
   return view;
 }
 
+const SORT_KEYS = ['id', 'name', 'display_name', 'status', 'size', 'created_at', 'updated_at', 'volume_id'];
+
 async function listed(req: Req) {
   checkProject(req);
   authorize(req, 'volume:get_all_snapshots');
   const caller = callerOf(req);
   const all = q(req, 'all_tenants') !== undefined && parseBool(q(req, 'all_tenants'), 'all_tenants');
+  const keys = parseSort(req, SORT_KEYS);
+  const inSql = await sqlPage(
+    req,
+    req.services.stores.snapshots,
+    keys,
+    caller.isAdmin && all ? q(req, 'project_id') : caller.projectId,
+    (m) => new CinderNotFound('Snapshot', m),
+    { ...SQL_FILTERS, volume_id: 'parent_id' },
+  );
+  if (inSql) return inSql;
   let items = await req.services.snapshots.list(
     caller,
     all,
@@ -60,15 +73,12 @@ async function listed(req: Req) {
     availability_zone: () => req.services.options.zone,
   });
   items = items.filter((s) => filters.every((f) => f(s)));
-  items = sortRecords(
-    items,
-    parseSort(req, ['id', 'name', 'display_name', 'status', 'size', 'created_at', 'updated_at', 'volume_id']),
-    (s, k) =>
-      k === 'size'
-        ? s.volume_size
-        : k === 'display_name'
-          ? s.name
-          : (s as unknown as Record<string, unknown>)[k],
+  items = sortRecords(items, keys, (s, k) =>
+    k === 'size'
+      ? s.volume_size
+      : k === 'display_name'
+        ? s.name
+        : (s as unknown as Record<string, unknown>)[k],
   );
   const total = items.length;
   return {

@@ -15,7 +15,8 @@ import {
   sortRecords,
 } from '../cinder-request';
 import { listFilters } from '../list-filters';
-import { volumeDetailView, volumeSummaryView, type VolumeViewContext } from './volume-view';
+import { sqlPage } from '../sql-page';
+import { type VolumeViewContext, volumeDetailView, volumeSummaryView } from './volume-view';
 
 const SORT_KEYS = [
   'id',
@@ -31,10 +32,10 @@ const SORT_KEYS = [
 ];
 
 /** What the volume views need: type names and attachments, loaded once per request. */
-export async function viewContext(req: Req): Promise<VolumeViewContext> {
+export async function viewContext(req: Req, volumeIds: string[]): Promise<VolumeViewContext> {
   const types = await req.services.types.store.list();
   const names = new Map(types.map((t) => [t.id, t.name]));
-  const attachments = await req.services.stores.attachments.list();
+  const attachments = await req.services.stores.attachments.byParent(volumeIds);
   return {
     typeName: (id) => names.get(id),
     attachments: (volumeId) => attachments.filter((a) => a.volume_id === volumeId),
@@ -57,6 +58,16 @@ async function listed(req: Req) {
   const caller = callerOf(req);
   authorize(req, 'volume:get_all');
   const allTenants = q(req, 'all_tenants') !== undefined && parseBool(q(req, 'all_tenants'), 'all_tenants');
+  const keys = parseSort(req, SORT_KEYS);
+  const projectId = caller.isAdmin && allTenants ? q(req, 'project_id') : caller.projectId;
+  const inSql = await sqlPage(
+    req,
+    req.services.stores.volumes,
+    keys,
+    projectId,
+    (m) => new VolumeNotFound(m),
+  );
+  if (inSql) return inSql;
   const names = new Map((await req.services.types.store.list()).map((t) => [t.id, t.name]));
   let items = await req.services.volumes.list(
     caller,
@@ -87,7 +98,6 @@ async function listed(req: Req) {
     reference: (v) => v.provider_location,
   });
   items = items.filter((v) => filters.every((f) => f(v)));
-  const keys = parseSort(req, SORT_KEYS);
   items = sortRecords(items, keys, (v, k) => {
     if (k === 'display_name') return v.name;
     if (k === 'volume_type') return names.get(v.volume_type_id);
@@ -116,7 +126,10 @@ export async function listVolumes(req: Req) {
 /** `GET /volumes/detail`. */
 export async function listVolumesDetail(req: Req) {
   const { p, total } = await listed(req);
-  const ctx = await viewContext(req);
+  const ctx = await viewContext(
+    req,
+    p.items.map((v) => v.id),
+  );
   return {
     volumes: p.items.map((v) => volumeDetailView(req, v, ctx)),
     ...(p.next ? { volumes_links: [{ href: p.next, rel: 'next' }] } : {}),
@@ -155,7 +168,7 @@ export async function showVolume(req: Req) {
   checkProject(req);
   const v = await req.services.volumes.get(callerOf(req), String(req.params.volume_id));
   authorize(req, 'volume:get', v.project_id);
-  return { volume: volumeDetailView(req, v, await viewContext(req)) };
+  return { volume: volumeDetailView(req, v, await viewContext(req, [v.id])) };
 }
 
 /** `POST /volumes` (202). */
@@ -201,7 +214,7 @@ export async function createVolume(req: Req) {
     },
     hints && typeof hints === 'object' ? (hints as Record<string, unknown>) : {},
   );
-  return respond(202, { volume: plainVolumeView(req, v, await viewContext(req)) });
+  return respond(202, { volume: plainVolumeView(req, v, await viewContext(req, [v.id])) });
 }
 
 /** `PUT /volumes/{id}`. */
@@ -231,7 +244,7 @@ export async function updateVolume(req: Req) {
     ...(description !== undefined ? { description: description as string | null } : {}),
     ...(body.metadata !== undefined ? { metadata: checkMetadata(body.metadata) } : {}),
   });
-  return { volume: plainVolumeView(req, v, await viewContext(req)) };
+  return { volume: plainVolumeView(req, v, await viewContext(req, [v.id])) };
 }
 
 /** `DELETE /volumes/{id}` (`cascade`, `force` at 3.23). */
