@@ -11,6 +11,16 @@ export interface CheckInput {
 /** A compiled rule: answers allowed or not. */
 export type Check = (input: CheckInput) => boolean;
 
+/**
+ * A service's own kind of check, as oslo.policy's `register()` adds one (Neutron's
+ * `field:networks:shared=True`): compiles the text after `<kind>:` once. Throws PolicySyntaxError
+ * when that text is malformed, so a bad policy file is refused at its line.
+ */
+export type CheckKind = (match: string) => Check;
+
+/** Check kinds a service registers, by the word before the first colon. */
+export type CheckKinds = Readonly<Record<string, CheckKind>>;
+
 const SUBST = /%\(([^)]+)\)s/g;
 
 /** Replaces `%(a.b)s` with the target's values; undefined when one is missing (the check fails, as oslo's KeyError). */
@@ -87,8 +97,8 @@ function compileValue(text: string): (target: Record<string, unknown>) => string
   return (target) => substitute(text, target);
 }
 
-/** Builds the check for one `kind:match` token. */
-export function compileAtom(token: string): Check {
+/** Builds the check for one `kind:match` token; `kinds` are the service's own check kinds. */
+export function compileAtom(token: string, kinds?: CheckKinds): Check {
   if (token === '@') return () => true;
   if (token === '!') return () => false;
   const colon = token.indexOf(':');
@@ -108,6 +118,8 @@ export function compileAtom(token: string): Check {
       }
     };
   }
+  const custom = kinds && kind !== 'rule' && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  if (custom) return custom(match);
   if (kind === 'role') {
     const fixed = match.includes('%(') ? undefined : match.toLowerCase();
     const wantedOf = compileValue(match);

@@ -1,4 +1,4 @@
-import { type Check, compileAtom } from './checks';
+import { type Check, type CheckKinds, compileAtom } from './checks';
 
 /** A rule string that could not be parsed; enforcement treats it as deny. */
 export class PolicySyntaxError extends Error {}
@@ -40,9 +40,10 @@ export function ruleReferences(rule: string): string[] {
 /**
  * Compiles an oslo.policy rule string (`role:admin or (role:reader and project_id:%(project_id)s)`)
  * into a check. Precedence as oslo: `not` binds tightest, then `and`, then `or`. An empty rule
- * always passes. Throws PolicySyntaxError on malformed input.
+ * always passes. `kinds` are the service's own check kinds (see CheckKind). Throws
+ * PolicySyntaxError on malformed input.
  */
-export function parseRule(rule: string): Check {
+export function parseRule(rule: string, kinds?: CheckKinds): Check {
   const tokens = tokenize(rule);
   if (tokens.length === 0) return () => true;
   let pos = 0;
@@ -89,7 +90,7 @@ export function parseRule(rule: string): Check {
     pos++;
     if (!t.value.includes(':') && t.value !== '@' && t.value !== '!')
       throw new PolicySyntaxError(`'${t.value}' is not a check in rule: ${rule}`);
-    return compileAtom(t.value);
+    return compileAtom(t.value, kinds);
   };
   const check = parseOr();
   if (pos !== tokens.length) throw new PolicySyntaxError(`unexpected trailing tokens in rule: ${rule}`);

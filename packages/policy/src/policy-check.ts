@@ -6,10 +6,15 @@ import { InvalidScopeError, PolicyNotRegistered } from './policy-errors';
 /** Builds the `creds` dictionary a service's rules read from the caller's credentials. */
 export type PolicyCredentialsMapper = (credentials: Credentials) => Record<string, unknown>;
 
+/** Completes the target a rule reads (Neutron adds `tenant_id` beside `project_id`); returns a new object. */
+export type PolicyTargetMapper = (target: Record<string, unknown>) => Record<string, unknown>;
+
 /** How the adapter behaves. */
 export interface PolicyCheckOptions {
   /** The service's view of the credentials; default keystonemiddleware's (toPolicyCredentials). */
   credentials?: PolicyCredentialsMapper;
+  /** The service's view of the target; default the target as the controller gave it. */
+  target?: PolicyTargetMapper;
   /**
    * What an unregistered rule name does. `true` (under test runners): PolicyNotRegistered is thrown
    * from `authorize` and `allowed` alike, so a misspelt name fails the test. `false`: logged at
@@ -43,6 +48,7 @@ export function policyCheck(
 ): ServicePolicyCheck {
   const current = typeof enforcer === 'function' ? enforcer : () => enforcer;
   const toCreds = options.credentials ?? toPolicyCredentials;
+  const toTarget = options.target ?? ((t: Record<string, unknown>) => t);
   const strict = options.strict ?? strictByDefault();
   const unregistered = (err: PolicyNotRegistered): never => {
     if (strict) throw err;
@@ -57,7 +63,7 @@ export function policyCheck(
   return {
     authorize(action, target, credentials) {
       try {
-        current().authorize(action, target, toCreds(credentials), scopeOf(credentials));
+        current().authorize(action, toTarget(target), toCreds(credentials), scopeOf(credentials));
       } catch (err) {
         if (err instanceof PolicyNotRegistered) unregistered(err);
         throw err;
@@ -65,7 +71,8 @@ export function policyCheck(
     },
     allowed(action, target, credentials) {
       try {
-        return current().enforce(action, target, toCreds(credentials), scopeOf(credentials)).allowed;
+        return current().enforce(action, toTarget(target), toCreds(credentials), scopeOf(credentials))
+          .allowed;
       } catch (err) {
         if (err instanceof InvalidScopeError) return false;
         if (err instanceof PolicyNotRegistered) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ForbiddenError } from '@nimbus/errors';
 import { parse as parseYaml } from 'yaml';
-import type { Check } from './checks';
+import type { Check, CheckKinds } from './checks';
 import { effectiveRules } from './effective-rules';
 import { PolicySyntaxError, parseRule } from './parse-rule';
 import { InvalidScopeError, PolicyNotRegistered } from './policy-errors';
@@ -24,6 +24,8 @@ export interface PolicyEnforcerOptions {
   /** Use only the new defaults; when false, deprecated rules are OR'd in (oslo's enforce_new_defaults). */
   enforceNewDefaults?: boolean;
   logger?: PolicyLogger;
+  /** The service's own check kinds (oslo.policy's `register()`), e.g. Neutron's `field:`. */
+  checkKinds?: CheckKinds;
 }
 
 /** The outcome of one check, with the reason a denial happened. */
@@ -56,7 +58,7 @@ export class PolicyEnforcer {
     );
     for (const [name, rule] of this.sources) {
       try {
-        this.compiled.set(name, parseRule(rule));
+        this.compiled.set(name, parseRule(rule, options.checkKinds));
       } catch (err) {
         if (!(err instanceof PolicySyntaxError)) throw err;
         options.logger?.warn(
@@ -122,7 +124,10 @@ export class PolicyEnforcer {
    * name rules this way); it may refer to every rule the enforcer knows.
    */
   evaluate(checkStr: string, target: Record<string, unknown>, creds: Record<string, unknown>): boolean {
-    return parseRule(checkStr)({ target, creds, rule: this.lookup, stack: [checkStr] });
+    return parseRule(
+      checkStr,
+      this.options.checkKinds,
+    )({ target, creds, rule: this.lookup, stack: [checkStr] });
   }
 
   /** Throws ForbiddenError (Nova's wording) when the action is denied. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { CheckKinds } from './checks';
 import { PolicySyntaxError, parseRule } from './parse-rule';
 import { PolicyFileError } from './policy-errors';
 
@@ -18,9 +19,13 @@ export interface PolicyFileRules {
 /**
  * Reads a policy file (YAML, or JSON, which YAML reads too): a map of rule name to check string.
  * Every check string is parsed here, so a file that reads is a file whose rules compile. Throws
- * PolicyFileError naming the file, the line and the rule.
+ * PolicyFileError naming the file, the line and the rule. `kinds` are the service's own check kinds.
  */
-export function readPolicyFile(path: string, text = readFileSync(path, 'utf8')): PolicyFileRules {
+export function readPolicyFile(
+  path: string,
+  text = readFileSync(path, 'utf8'),
+  kinds?: CheckKinds,
+): PolicyFileRules {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
@@ -61,7 +66,7 @@ export function readPolicyFile(path: string, text = readFileSync(path, 'utf8')):
       );
     }
     try {
-      parseRule(value);
+      parseRule(value, kinds);
     } catch (err) {
       if (!(err instanceof PolicySyntaxError)) throw err;
       throw new PolicyFileError(path, line, name, `bad check string: ${err.message}`);

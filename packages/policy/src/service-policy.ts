@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Credentials } from '@nimbus/auth';
 import type { Config } from '@nimbus/config';
+import type { CheckKinds } from './checks';
 import { effectiveRules } from './effective-rules';
 import {
   type PolicyCheckOptions,
   type PolicyCredentialsMapper,
+  type PolicyTargetMapper,
   policyCheck,
   type ServicePolicyCheck,
 } from './policy-check';
@@ -35,6 +37,13 @@ export interface LoadServicePolicyInput {
   logger: ServicePolicyLogger;
   /** The service's view of the credentials (identity adds Keystone's `token.*`). */
   credentials?: PolicyCredentialsMapper;
+  /** The service's view of the target, applied before every check (Neutron adds `tenant_id`). */
+  target?: PolicyTargetMapper;
+  /**
+   * The service's own check kinds, as oslo.policy's `register()` (Neutron's `field:` checks). They
+   * apply to the defaults and to the operator's files alike.
+   */
+  checkKinds?: CheckKinds;
   /** Identity's single file of earlier releases, read under the per-service file. */
   legacyFile?: string;
   /** Rule names other files of the service refer to (accepted in the policy file). */
@@ -78,6 +87,7 @@ export class ServicePolicy implements ServicePolicyCheck {
     this.loadedText = first.text;
     const checkOptions: PolicyCheckOptions = { logger: input.logger };
     if (input.credentials) checkOptions.credentials = input.credentials;
+    if (input.target) checkOptions.target = input.target;
     if (input.strict !== undefined) checkOptions.strict = input.strict;
     this.check = policyCheck(() => this.current, checkOptions);
     if (first.files.length)
@@ -90,6 +100,11 @@ export class ServicePolicy implements ServicePolicyCheck {
         ...(input.pollMs !== undefined ? { pollMs: input.pollMs } : {}),
       });
     }
+  }
+
+  /** `[oslo_policy] enforce_new_defaults` as loaded (Neutron lets admins skip rules while it is off). */
+  get enforceNewDefaults(): boolean {
+    return this.input.enforceNewDefaults;
   }
 
   /** The enforcer in force now (replaced on each good reload). */
@@ -148,14 +163,21 @@ export class ServicePolicy implements ServicePolicyCheck {
     const files = this.readFiles();
     const overrides: Record<string, string> = {};
     for (const f of files) for (const [name, r] of f.rules) overrides[name] = r.check;
-    const { defaults, enforceNewDefaults, enforceScope, logger, knownNames } = this.input;
+    const { defaults, enforceNewDefaults, enforceScope, logger, knownNames, checkKinds } = this.input;
     validateRules({
       defaults,
       files,
       effective: effectiveRules(defaults, overrides, enforceNewDefaults),
       ...(knownNames ? { knownNames } : {}),
     });
-    const enforcer = new PolicyEnforcer({ defaults, overrides, enforceScope, enforceNewDefaults, logger });
+    const enforcer = new PolicyEnforcer({
+      defaults,
+      overrides,
+      enforceScope,
+      enforceNewDefaults,
+      logger,
+      ...(checkKinds ? { checkKinds } : {}),
+    });
     const text = JSON.stringify(files.map((f) => [f.path, [...f.rules].map(([n, r]) => [n, r.check])]));
     return { enforcer, text, files: files.map((f) => f.path) };
   }
@@ -171,7 +193,7 @@ export class ServicePolicy implements ServicePolicyCheck {
         `${own.join(' and ')} both exist; keep one policy file per service`,
       );
     }
-    return present.map((f) => readPolicyFile(f));
+    return present.map((f) => readPolicyFile(f, undefined, this.input.checkKinds));
   }
 }
 

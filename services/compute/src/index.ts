@@ -1,4 +1,5 @@
-export * from './compute-service';
+export { nodeUuid } from './agent/resource-tracker';
+export { computePolicies } from './api/compute-policies';
 // The route table, for the fuzzer that walks every declared route (test/fuzz).
 export { computeRoutes } from './api/routes';
-export { nodeUuid } from './agent/resource-tracker';
+export * from './compute-service';

@@ -61,7 +61,8 @@ export class MemberManager {
     await this.images.get(caller, imageId);
     const m = await this.members.get(imageId, member);
     if (!m) throw memberNotFound(imageId, member);
-    if (member !== caller.projectId)
+    // As Glance: the member itself sets its status, and an admin context may set anyone's.
+    if (!caller.isAdmin && member !== caller.projectId)
       throw forbidden(`You are not permitted to modify 'status' on this image member.`);
     if (!['pending', 'accepted', 'rejected'].includes(status))
       throw badRequest(`Status must be "pending", "accepted" or "rejected".`);
