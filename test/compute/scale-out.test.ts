@@ -62,9 +62,21 @@ async function serve(name: string, dataDir: string, config: string, args: string
 describe('scale-out: compute roles and two agents in separate processes', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-compute-scale-'));
   const children: ChildProcess[] = [];
+  let slowAgent: ChildProcess;
+  let adminToken = '';
+  /** A server as the admin sees it at 2.1, read over the API (polling through the CLI is slow). */
+  const server = async (id: string): Promise<any> => {
+    const r = await fetch(`http://${bindHost}:8774/v2.1/servers/${id}`, {
+      headers: { 'x-auth-token': adminToken },
+    });
+    const body = (await r.json()) as { server?: unknown };
+    if (!body.server) throw new Error(`GET server ${id}: ${r.status} ${JSON.stringify(body)}`);
+    return body.server;
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   let env: Record<string, string>;
 
-  const config = (service: string, extra = '') =>
+  const config = (service: string, extra = '', fake = '') =>
     [
       '[DEFAULT]',
       `data_dir = ${dataDir}`,
@@ -77,6 +89,11 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
       'password_hash_rounds = 4',
       '[fake]',
       'host_count = 1',
+      fake,
+      // A host is down 3 s after its last heartbeat (one a second): the test kills an agent.
+      '[compute]',
+      'report_interval = 1',
+      'service_down_time = 3',
       extra,
     ].join('\n');
   const serviceUser = (password: string) =>
@@ -153,6 +170,7 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
       ])),
     );
     // The agents last: each reports its host to the conductor and to placement as it starts.
+    // node3's guests take a minute to spawn: the test kills that agent during a build.
     children.push(
       ...(await Promise.all(
         ['node1', 'node2'].map((host) =>
@@ -160,6 +178,12 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
         ),
       )),
     );
+    slowAgent = await serve('agent-node3', dataDir, config('compute', user, 'spawn_delay_ms = 60000'), [
+      'compute-agent',
+      '--host',
+      'node3',
+    ]);
+    children.push(slowAgent);
     env = { ...process.env, OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'nimbus' } as Record<string, string>;
   }, 180_000);
 
@@ -177,7 +201,9 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
 
   it('boots servers through both agents with the real CLI and frees everything on delete', async () => {
     const hypervisors = await os('hypervisor', 'list', '-f', 'json');
-    expect(hypervisors.map((h: any) => h['Hypervisor Hostname']).sort()).toEqual(['node1', 'node2']);
+    expect(hypervisors.map((h: any) => h['Hypervisor Hostname']).sort()).toEqual(['node1', 'node2', 'node3']);
+    // node3 only for the server sent there by name (`zone:host`, an admin's choice).
+    await os('compute', 'service', 'set', '--disable', 'node3', 'nova-compute');
 
     await os('flavor', 'create', '--ram', '512', '--vcpus', '1', '--disk', '1', 'scale.tiny');
     const file = join(dataDir, 'disk.raw');
@@ -222,8 +248,40 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
 
     await os('server', 'delete', '--wait', ...ids);
     expect(await os('server', 'list', '-f', 'json')).toEqual([]);
+
+    // An agent that dies mid-build: once its host is down, the conductor ends the build in
+    // ERROR with a fault naming the host and frees the claim in placement.
+    const doomed = await os(
+      'server',
+      'create',
+      '--flavor',
+      'scale.tiny',
+      '--image',
+      'scale-img',
+      '--network',
+      'scale-net',
+      '--availability-zone',
+      'nova:node3',
+      'scale-doomed',
+      '-f',
+      'json',
+    );
+    adminToken = (await os('token', 'issue', '-f', 'json')).id;
+    for (let i = 0; i < 120 && (await server(doomed.id))['OS-EXT-STS:task_state'] !== 'spawning'; i++)
+      await sleep(250);
+    expect((await server(doomed.id))['OS-EXT-STS:task_state']).toBe('spawning');
+    slowAgent.kill('SIGKILL');
+    let ended = await server(doomed.id);
+    for (let i = 0; i < 120 && ended.status === 'BUILD'; i++) {
+      await sleep(250);
+      ended = await server(doomed.id);
+    }
+    expect(ended.status).toBe('ERROR');
+    expect(ended.fault.message).toMatch(/node3 is down/);
+    await os('server', 'delete', '--wait', doomed.id);
+
     const providers = await os('resource', 'provider', 'list', '-f', 'json');
-    expect(providers).toHaveLength(2);
+    expect(providers).toHaveLength(3);
     for (const rp of providers) {
       const usage = await os('resource', 'provider', 'usage', 'show', rp.uuid, '-f', 'json');
       expect(usage.every((u: any) => u.usage === 0)).toBe(true);

@@ -16,17 +16,25 @@ import { computeMicroversions } from './api/compute-microversions';
 import { computePolicies } from './api/compute-policies';
 import type { ComputeServices } from './api/compute-services';
 import { computeRoutes } from './api/routes';
-import { computeOptions, computeQuotaOptions, fakeDriverOptions, schedulerOptions } from './conf/options';
+import { BuildWatchdog } from './conductor/build-watchdog';
 import { ConductorManager } from './conductor/conductor-manager';
-import type { ComputeTables } from './db/compute-tables';
+import { MoveConductor } from './conductor/move-conductor';
+import { computeOptions, computeQuotaOptions, fakeDriverOptions, schedulerOptions } from './conf/options';
 import { AggregateRepository } from './db/aggregate-repository';
+import type { ComputeTables } from './db/compute-tables';
 import { FlavorRepository } from './db/flavor-repository';
 import { HostRepository } from './db/host-repository';
 import { InstanceActionRepository } from './db/instance-action-repository';
 import { InstanceRepository } from './db/instance-repository';
 import { KeypairRepository } from './db/keypair-repository';
+import { MigrationRepository } from './db/migration-repository';
 import { computeMigrations } from './db/migrations/index';
+import { ServerGroupRepository } from './db/server-group-repository';
+import { UsageRepository } from './db/usage-repository';
 import { computeDrivers } from './drivers/registry';
+import { GuestExtraActions } from './manager/actions/guest-extra-actions';
+import { RebuildActions } from './manager/actions/rebuild-action';
+import { ResizeActions } from './manager/actions/resize-actions';
 import { ComputeNotifier } from './manager/compute-notifier';
 import { QuotaManager } from './manager/quota-manager';
 import { ServerManager } from './manager/server-manager';
@@ -43,8 +51,10 @@ interface ComputeShared {
   instances: InstanceRepository;
   flavors: FlavorRepository;
   keypairs: KeypairRepository;
+  serverGroups: ServerGroupRepository;
   actions: InstanceActionRepository;
   hosts: HostRepository;
+  migrations: MigrationRepository;
 }
 
 type Ctx = RoleContext<ComputeShared>;
@@ -91,25 +101,62 @@ async function startApi(ctx: Ctx): Promise<StartedRole> {
     logger: ctx.logger,
   });
   const compute = typedRpcClient(ctx.bus, computeRpc);
-  const quotas = new QuotaManager(ctx.db as Database<ComputeTables>, q, s.instances, s.keypairs);
+  const quotas = new QuotaManager(
+    ctx.db as Database<ComputeTables>,
+    q,
+    s.instances,
+    s.keypairs,
+    s.serverGroups,
+  );
   const servers = new ServerManager({
     instances: s.instances,
     flavors: s.flavors,
     keypairs: s.keypairs,
+    serverGroups: s.serverGroups,
     actions: s.actions,
     conductor: typedRpcClient(ctx.bus, conductorRpc),
     compute,
     nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
     quota: async (projectId) => {
       const l = await quotas.limits(projectId);
-      return { instances: l.instances, cores: l.cores, ram: l.ram, metadataItems: l.metadata_items };
+      return {
+        instances: l.instances,
+        cores: l.cores,
+        ram: l.ram,
+        metadataItems: l.metadata_items,
+        serverGroupMembers: l.server_group_members,
+      };
     },
     releaseAllocations: allocationReleaser(ctx),
     defaultZone: o.default_availability_zone,
   });
+  const moves = new ResizeActions({
+    instances: s.instances,
+    flavors: s.flavors,
+    migrations: s.migrations,
+    actions: s.actions,
+    hosts: s.hosts,
+    conductor: typedRpcClient(ctx.bus, conductorRpc),
+    quota: (projectId) => quotas.limits(projectId),
+  });
   const services: ComputeServices = {
     ...s,
+    usage: new UsageRepository(ctx.db as Database<ComputeTables>),
     servers,
+    moves,
+    guestExtras: new GuestExtraActions({
+      instances: s.instances,
+      actions: s.actions,
+      compute,
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+    }),
+    rebuilds: new RebuildActions({
+      instances: s.instances,
+      keypairs: s.keypairs,
+      actions: s.actions,
+      compute,
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+    }),
     quotas,
     compute,
     clients: ctx.clients,
@@ -139,6 +186,7 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
   const o = ctx.config.group(computeOptions);
   const conductor = new ConductorManager({
     instances: ctx.shared.instances,
+    serverGroups: ctx.shared.serverGroups,
     hosts: ctx.shared.hosts,
     zones: () => ctx.shared.aggregates.zones(),
     actions: ctx.shared.actions,
@@ -150,6 +198,27 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
     maxAttempts: ctx.config.group(schedulerOptions).max_attempts,
     defaultZone: o.default_availability_zone,
   });
+  const moves = new MoveConductor({
+    instances: ctx.shared.instances,
+    migrations: ctx.shared.migrations,
+    actions: ctx.shared.actions,
+    hosts: ctx.shared.hosts,
+    zones: () => ctx.shared.aggregates.zones(),
+    scheduler: typedRpcClient(ctx.bus, schedulerRpc),
+    compute: typedRpcClient(ctx.bus, computeRpc),
+    placement: () => ctx.clients.placement,
+    notifier: notifierFor(ctx, 'nova-conductor'),
+    logger: ctx.logger,
+    defaultZone: o.default_availability_zone,
+    allowResizeToSameHost: o.allow_resize_to_same_host,
+  });
+  const watchdog = new BuildWatchdog({
+    hosts: ctx.shared.hosts,
+    instances: ctx.shared.instances,
+    downSeconds: o.service_down_time,
+    abortBuild: (c, uuid, message, host) => conductor.abortBuild(c, uuid, message, host),
+    logger: ctx.logger,
+  });
   await ctx.shared.hosts.heartbeat('nova-conductor', ctx.host, 'conductor');
   return {
     rpc: {
@@ -157,11 +226,20 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
         build_instances: (c, a) => conductor.buildInstances(c, a),
         instance_update: (c, a) => conductor.instanceUpdate(c, a),
         build_result: (c, a) => conductor.buildResult(c, a),
-        instance_destroyed: (_c, a) => conductor.destroyed(a.instance_uuid),
+        instance_destroyed: async (c, a) => {
+          await conductor.destroyed(a.instance_uuid);
+          await moves.instanceDeleted(c, a.instance_uuid);
+        },
         report_nodes: (_c, a) => conductor.reportNodes(a),
+        move_instance: (c, a) => moves.moveInstance(c, a),
+        confirm_move: (c, a) => moves.confirmMove(c, a),
+        revert_move: (c, a) => moves.revertMove(c, a),
       }),
     },
-    periodic: { 'conductor-heartbeat': heartbeat(ctx, 'nova-conductor', 'conductor') },
+    periodic: {
+      'conductor-heartbeat': heartbeat(ctx, 'nova-conductor', 'conductor'),
+      'build-watchdog': async () => void (await watchdog.sweep()),
+    },
   };
 }
 
@@ -242,6 +320,12 @@ async function startAgent(ctx: Ctx): Promise<StartedRole> {
         terminate_instance: (c, a) => agent.terminate(c, a),
         guest_action: (c, a) => agent.guestAction(c, a),
         get_console_output: (_c, a) => agent.consoleOutput(a),
+        move_power_off: (_c, a) => agent.movePowerOff(a),
+        move_spawn: (_c, a) => agent.moveSpawn(a),
+        move_drop_guest: (_c, a) => agent.moveDropGuest(a),
+        rebuild_instance: (c, a) => agent.rebuild(c, a),
+        set_admin_password: (c, a) => agent.setAdminPassword(c, a),
+        trigger_crash_dump: (_c, a) => agent.triggerCrashDump(a),
       }),
     },
     periodic: { 'update-available-resource': (signal) => tracker.update(signal) },
@@ -273,8 +357,10 @@ export const computeService = defineService<ComputeShared>({
       instances: new InstanceRepository(db),
       flavors: new FlavorRepository(db),
       keypairs: new KeypairRepository(db),
+      serverGroups: new ServerGroupRepository(db),
       actions: new InstanceActionRepository(db),
       hosts: new HostRepository(db),
+      migrations: new MigrationRepository(db),
     };
   },
   roles: [
@@ -290,6 +376,7 @@ export const computeService = defineService<ComputeShared>({
       rpc: [{ topic: 'conductor' }],
       periodic: [
         { name: 'conductor-heartbeat', intervalSeconds: (c) => c.group(computeOptions).report_interval },
+        { name: 'build-watchdog', intervalSeconds: (c) => c.group(computeOptions).report_interval },
       ],
       start: startConductor,
     },

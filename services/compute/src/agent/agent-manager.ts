@@ -250,6 +250,147 @@ export class AgentManager {
     });
   }
 
+  /** Sets the admin password in the guest; the task state clears either way. */
+  setAdminPassword(ctx: RpcContext, args: RpcArgs<M['set_admin_password']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      try {
+        this.checkHost(args.host);
+        await this.deps.driver.setAdminPassword(args.host, args.instance_uuid, args.password);
+      } catch (err) {
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: set admin password failed');
+      }
+      await this.deps.conductor.call.instance_update(ctx, {
+        instance_uuid: args.instance_uuid,
+        updates: { task_state: null },
+      });
+    });
+  }
+
+  /** Injects an NMI into the guest (the guest decides what a crash dump is). */
+  triggerCrashDump(args: RpcArgs<M['trigger_crash_dump']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      this.checkHost(args.host);
+      await this.deps.driver.injectNmi(args.host, args.instance_uuid);
+    });
+  }
+
+  /** Rebuilds a guest in place: destroyed and spawned again from the new image. */
+  rebuild(ctx: RpcContext, args: RpcArgs<M['rebuild_instance']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      const update = (updates: RpcArgs<(typeof conductorRpc)['methods']['instance_update']>['updates']) =>
+        this.deps.conductor.call.instance_update(ctx, { instance_uuid: args.instance_uuid, updates });
+      const d = this.deps.driver;
+      try {
+        this.checkHost(args.host);
+        await d.destroy(args.host, args.instance_uuid);
+        await update({ task_state: TaskState.REBUILD_SPAWNING });
+        const f = args.flavor;
+        await d.spawn({
+          instanceId: args.instance_uuid,
+          host: args.host,
+          name: args.name,
+          flavor: {
+            vcpus: f.vcpus,
+            memoryMb: f.memory_mb,
+            rootGb: f.root_gb,
+            ephemeralGb: f.ephemeral_gb,
+            swapMb: f.swap,
+          },
+          imageId: args.image_ref,
+          vifs: args.vifs.map((v) => ({
+            portId: v.port_id,
+            macAddress: v.mac_address,
+            networkId: v.network_id,
+            fixedIps: v.fixed_ips.map((ip) => ip.ip_address),
+          })),
+          ...(args.user_data ? { userData: args.user_data } : {}),
+        });
+        if (!args.power_on) await d.powerOff(args.host, args.instance_uuid);
+        await update({
+          vm_state: args.power_on ? VmState.ACTIVE : VmState.STOPPED,
+          task_state: null,
+          power_state: args.power_on ? PowerState.RUNNING : PowerState.SHUTDOWN,
+          launched_at: nowTimestamp(),
+        });
+      } catch (err) {
+        const message = (err as Error).message;
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: rebuild failed');
+        await update({
+          vm_state: VmState.ERROR,
+          task_state: null,
+          fault: { code: 500, message, details: '' },
+        });
+      }
+    });
+  }
+
+  /** A move's source side: powers the guest off and keeps it (a revert starts it again). */
+  movePowerOff(args: RpcArgs<M['move_power_off']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      this.checkHost(args.host);
+      const d = this.deps.driver;
+      const power = d.powerState(args.host, args.instance_uuid);
+      if (power !== undefined && power !== PowerState.SHUTDOWN)
+        await d.powerOff(args.host, args.instance_uuid);
+    });
+  }
+
+  /**
+   * A move's destination (or a revert's source): binds the ports to `host`, starts the guest
+   * there with the given flavor and leaves it running or powered off as asked.
+   */
+  moveSpawn(args: RpcArgs<M['move_spawn']>): Promise<number> {
+    return this.serial(args.instance_uuid, async () => {
+      this.checkHost(args.host);
+      const net = this.deps.network();
+      for (const v of args.vifs) {
+        await net.bindPort(v.port_id, {
+          deviceId: args.instance_uuid,
+          deviceOwner: `compute:${args.availability_zone}`,
+          hostId: args.host,
+        });
+      }
+      const d = this.deps.driver;
+      const f = args.flavor;
+      const guest = await d.spawn({
+        instanceId: args.instance_uuid,
+        host: args.host,
+        name: args.name,
+        flavor: {
+          vcpus: f.vcpus,
+          memoryMb: f.memory_mb,
+          rootGb: f.root_gb,
+          ephemeralGb: f.ephemeral_gb,
+          swapMb: f.swap,
+        },
+        imageId: args.image_ref,
+        vifs: args.vifs.map((v) => ({
+          portId: v.port_id,
+          macAddress: v.mac_address,
+          networkId: v.network_id,
+          fixedIps: v.fixed_ips.map((ip) => ip.ip_address),
+        })),
+      });
+      let power: number = guest.powerState;
+      if (args.power_on && power !== PowerState.RUNNING) {
+        await d.powerOn(args.host, args.instance_uuid);
+        power = PowerState.RUNNING;
+      } else if (!args.power_on && power !== PowerState.SHUTDOWN) {
+        await d.powerOff(args.host, args.instance_uuid);
+        power = PowerState.SHUTDOWN;
+      }
+      return power;
+    });
+  }
+
+  /** Removes the guest a move left on `host`. */
+  moveDropGuest(args: RpcArgs<M['move_drop_guest']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      this.checkHost(args.host);
+      await this.deps.driver.destroy(args.host, args.instance_uuid);
+    });
+  }
+
   async consoleOutput(args: RpcArgs<M['get_console_output']>): Promise<string> {
     if (this.deps.driver.powerState(args.host, args.instance_uuid) === undefined)
       throw new InstanceNotFound(args.instance_uuid);

@@ -1,4 +1,5 @@
 import type { RuleDefault } from '@nimbus/policy';
+import { serverGroupPolicies } from './server-groups/server-group-policies';
 
 const ADMIN = 'rule:context_is_admin';
 const MEMBER = 'rule:project_member_or_admin';
@@ -91,6 +92,15 @@ export const computePolicies: RuleDefault[] = [
   member('os_compute_api:os-console-output'),
   admin('os_compute_api:os-admin-actions:reset_state'),
   admin('os_compute_api:os-admin-actions:inject_network_info'),
+  admin('os_compute_api:os-migrate-server:migrate'),
+  member('os_compute_api:os-admin-password'),
+  reader('os_compute_api:os-server-password:show'),
+  member('os_compute_api:os-server-password:clear'),
+  admin('os_compute_api:os-server-diagnostics'),
+  admin('os_compute_api:os-migrate-server:migrate_live'),
+  admin('os_compute_api:os-migrations:index'),
+  admin('os_compute_api:servers:migrations:index'),
+  admin('os_compute_api:servers:migrations:show'),
   member('os_compute_api:os-deferred-delete:restore'),
   admin('os_compute_api:os-deferred-delete:force'),
   reader('os_compute_api:ips:index'),
@@ -128,6 +138,7 @@ export const computePolicies: RuleDefault[] = [
   rule('os_compute_api:os-keypairs:delete', '(rule:context_is_admin) or user_id:%(user_id)s'),
   rule('os_compute_api:os-keypairs:show', '(rule:context_is_admin) or user_id:%(user_id)s'),
   rule('os_compute_api:limits', ANY),
+  rule('os_compute_api:extensions', ANY),
   admin('os_compute_api:limits:other_project'),
   rule('os_compute_api:os-availability-zone:list', ANY),
   admin('os_compute_api:os-availability-zone:detail'),
@@ -146,6 +157,16 @@ export const computePolicies: RuleDefault[] = [
   admin('os_compute_api:os-aggregates:add_host'),
   admin('os_compute_api:os-aggregates:remove_host'),
   admin('os_compute_api:os-aggregates:set_metadata'),
+  admin('os_compute_api:os-simple-tenant-usage:list'),
+  reader('os_compute_api:os-simple-tenant-usage:show'),
+  admin('os_compute_api:os-instance-usage-audit-log:list'),
+  admin('os_compute_api:os-instance-usage-audit-log:show'),
+  admin('os_compute_api:os-hosts:list'),
+  admin('os_compute_api:os-hosts:show'),
+  admin('os_compute_api:os-hosts:update'),
+  admin('os_compute_api:os-hosts:start'),
+  admin('os_compute_api:os-hosts:shutdown'),
+  admin('os_compute_api:os-hosts:reboot'),
   admin('os_compute_api:os-services:list'),
   admin('os_compute_api:os-services:update'),
   admin('os_compute_api:os-services:delete'),
@@ -154,4 +175,7 @@ export const computePolicies: RuleDefault[] = [
   rule('os_compute_api:os-quota-sets:defaults', ANY),
   admin('os_compute_api:os-quota-sets:delete'),
   reader('os_compute_api:os-quota-sets:detail'),
+  admin('os_compute_api:os-quota-class-sets:show'),
+  admin('os_compute_api:os-quota-class-sets:update'),
+  ...serverGroupPolicies,
 ];

@@ -6,6 +6,12 @@ import type { HostRepository } from '../db/host-repository';
 import type { InstanceActionRepository } from '../db/instance-action-repository';
 import type { InstanceRepository } from '../db/instance-repository';
 import type { KeypairRepository } from '../db/keypair-repository';
+import type { MigrationRepository } from '../db/migration-repository';
+import type { ServerGroupRepository } from '../db/server-group-repository';
+import type { UsageRepository } from '../db/usage-repository';
+import type { GuestExtraActions } from '../manager/actions/guest-extra-actions';
+import type { RebuildActions } from '../manager/actions/rebuild-action';
+import type { ResizeActions } from '../manager/actions/resize-actions';
 import type { QuotaManager } from '../manager/quota-manager';
 import type { ServerManager } from '../manager/server-manager';
 import type { computeRpc } from '../rpc/compute-rpc';
@@ -15,10 +21,19 @@ export interface ComputeServices {
   aggregates: AggregateRepository;
   flavors: FlavorRepository;
   keypairs: KeypairRepository;
+  serverGroups: ServerGroupRepository;
+  usage: UsageRepository;
   instances: InstanceRepository;
   actions: InstanceActionRepository;
   hosts: HostRepository;
   servers: ServerManager;
+  /** Resize, cold migration, confirm and revert. */
+  moves: ResizeActions;
+  /** Rebuild from a new image. */
+  rebuilds: RebuildActions;
+  /** changePassword, trigger_crash_dump, server password, restore/forceDelete states. */
+  guestExtras: GuestExtraActions;
+  migrations: MigrationRepository;
   quotas: QuotaManager;
   compute: TypedRpcClient<(typeof computeRpc)['methods']>;
   clients: ServiceClients;

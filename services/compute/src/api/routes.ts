@@ -14,6 +14,8 @@ import {
   updateExtraSpec,
   updateFlavor,
 } from './flavors/flavor-controller';
+import { createKeypair, deleteKeypair, listKeypairs, showKeypair } from './keypairs/keypair-controller';
+import { listMigrations, listServerMigrations, showServerMigration } from './migrations/migration-controller';
 import {
   aggregateAction,
   createAggregate,
@@ -22,7 +24,7 @@ import {
   showAggregate,
   updateAggregate,
 } from './misc/aggregate-controller';
-import { createKeypair, deleteKeypair, listKeypairs, showKeypair } from './keypairs/keypair-controller';
+import { listExtensions, showExtension } from './misc/extension-controller';
 import {
   deleteService,
   hypervisorStatistics,
@@ -34,6 +36,8 @@ import {
   showHypervisor,
   updateService,
 } from './misc/host-controller';
+import { hostPowerAction, listHosts, showHost, updateHost } from './misc/os-hosts-controller';
+import { showQuotaClassSet, updateQuotaClassSet } from './misc/quota-class-controller';
 import {
   deleteQuotaSet,
   showLimits,
@@ -43,6 +47,14 @@ import {
   updateQuotaSet,
 } from './misc/quota-controller';
 import { listVersions, showLegacyVersion, showVersion } from './misc/root-controller';
+import { listTenantUsages, showTenantUsage } from './misc/tenant-usage-controller';
+import { listUsageAuditLogs, showUsageAuditLog } from './misc/usage-audit-log-controller';
+import {
+  createServerGroup,
+  deleteServerGroup,
+  listServerGroups,
+  showServerGroup,
+} from './server-groups/server-group-controller';
 import { serverAction } from './servers/server-action-controller';
 import {
   createServer,
@@ -54,6 +66,7 @@ import {
   showServer,
   updateServer,
 } from './servers/server-controller';
+import { showServerDiagnostics } from './servers/server-diagnostics-controller';
 import {
   addTag,
   checkTag,
@@ -70,6 +83,7 @@ import {
   showInstanceAction,
   showMetadata,
 } from './servers/server-extras-controller';
+import { clearServerPassword, showServerPassword } from './servers/server-password-controller';
 import {
   createServerBody,
   externalEventsBody,
@@ -112,6 +126,12 @@ export const computeRoutes: Route[] = [
   route('GET', `${V}/servers/:server_id/os-instance-actions`, listInstanceActions),
   route('GET', `${V}/servers/:server_id/os-instance-actions/:request_id`, showInstanceAction),
   route('POST', `${V}/os-server-external-events`, externalEvents, { body: externalEventsBody }),
+  route('GET', `${V}/servers/:server_id/migrations`, listServerMigrations, { since: '2.23' }),
+  route('GET', `${V}/servers/:server_id/migrations/:migration_id`, showServerMigration, { since: '2.23' }),
+  route('GET', `${V}/os-migrations`, listMigrations),
+  route('GET', `${V}/servers/:server_id/os-server-password`, showServerPassword),
+  route('DELETE', `${V}/servers/:server_id/os-server-password`, clearServerPassword),
+  route('GET', `${V}/servers/:server_id/diagnostics`, showServerDiagnostics),
 
   route('GET', `${V}/flavors`, indexFlavors),
   route('GET', `${V}/flavors/detail`, detailFlavors),
@@ -132,7 +152,17 @@ export const computeRoutes: Route[] = [
   route('GET', `${V}/os-keypairs/:keypair_name`, showKeypair),
   route('DELETE', `${V}/os-keypairs/:keypair_name`, deleteKeypair),
 
+  route('GET', `${V}/os-server-groups`, listServerGroups),
+  route('POST', `${V}/os-server-groups`, createServerGroup),
+  route('GET', `${V}/os-server-groups/:group_id`, showServerGroup),
+  route('DELETE', `${V}/os-server-groups/:group_id`, deleteServerGroup),
+
+  route('GET', `${V}/extensions`, listExtensions),
+  route('GET', `${V}/extensions/:alias`, showExtension),
+
   route('GET', `${V}/limits`, showLimits),
+  route('GET', `${V}/os-quota-class-sets/:class_name`, showQuotaClassSet),
+  route('PUT', `${V}/os-quota-class-sets/:class_name`, updateQuotaClassSet),
   route('GET', `${V}/os-quota-sets/:project_id`, showQuotaSet),
   route('GET', `${V}/os-quota-sets/:project_id/detail`, showQuotaDetail),
   route('GET', `${V}/os-quota-sets/:project_id/defaults`, showQuotaDefaults),
@@ -147,6 +177,16 @@ export const computeRoutes: Route[] = [
   route('PUT', `${V}/os-aggregates/:aggregate_id`, updateAggregate),
   route('DELETE', `${V}/os-aggregates/:aggregate_id`, deleteAggregate),
   route('POST', `${V}/os-aggregates/:aggregate_id/action`, aggregateAction),
+  route('GET', `${V}/os-hosts`, listHosts, { until: '2.42' }),
+  route('GET', `${V}/os-hosts/:host_name`, showHost, { until: '2.42' }),
+  route('PUT', `${V}/os-hosts/:host_name`, updateHost, { until: '2.42' }),
+  route('GET', `${V}/os-hosts/:host_name/startup`, hostPowerAction('startup'), { until: '2.42' }),
+  route('GET', `${V}/os-hosts/:host_name/shutdown`, hostPowerAction('shutdown'), { until: '2.42' }),
+  route('GET', `${V}/os-hosts/:host_name/reboot`, hostPowerAction('reboot'), { until: '2.42' }),
+  route('GET', `${V}/os-simple-tenant-usage`, listTenantUsages),
+  route('GET', `${V}/os-simple-tenant-usage/:tenant_id`, showTenantUsage),
+  route('GET', `${V}/os-instance_usage_audit_log`, listUsageAuditLogs),
+  route('GET', `${V}/os-instance_usage_audit_log/:before_timestamp`, showUsageAuditLog),
   route('GET', `${V}/os-services`, listServices),
   route('PUT', `${V}/os-services/:service_id`, updateService),
   route('DELETE', `${V}/os-services/:service_id`, deleteService),

@@ -4,8 +4,9 @@ import type { Logger } from '@nimbus/logging';
 import type { HostRepository } from '../db/host-repository';
 import type { InstanceActionRepository } from '../db/instance-action-repository';
 import type { InstanceChanges, InstanceRepository } from '../db/instance-repository';
-import type { ComputeNotifier } from '../manager/compute-notifier';
+import type { ServerGroupRepository } from '../db/server-group-repository';
 import { InstanceNotFound, NoValidHost } from '../manager/compute-errors';
+import type { ComputeNotifier } from '../manager/compute-notifier';
 import { TaskState, VmState } from '../manager/vm-states';
 import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
@@ -25,6 +26,7 @@ export class ConductorManager {
   constructor(
     private readonly deps: {
       instances: InstanceRepository;
+      serverGroups: ServerGroupRepository;
       hosts: HostRepository;
       zones: () => Promise<Map<string, string>>;
       actions: InstanceActionRepository;
@@ -39,7 +41,13 @@ export class ConductorManager {
   ) {}
 
   async buildInstances(ctx: RpcContext, args: RpcArgs<M['build_instances']>): Promise<void> {
-    await Promise.all(args.instance_uuids.map((uuid) => this.buildOne(ctx, uuid, 1)));
+    const first = args.instance_uuids[0] ? await this.deps.instances.get(args.instance_uuids[0]) : undefined;
+    if (first?.schedulerHints.group === undefined) {
+      await Promise.all(args.instance_uuids.map((uuid) => this.buildOne(ctx, uuid, 1)));
+      return;
+    }
+    // Members of one server group are placed one after another, so each sees its siblings' hosts.
+    for (const uuid of args.instance_uuids) await this.buildOne(ctx, uuid, 1);
   }
 
   private async buildOne(ctx: RpcContext, uuid: string, attempt: number): Promise<void> {
@@ -72,6 +80,7 @@ export class ConductorManager {
         ignore_hosts: this.tried.get(uuid) ?? [],
         same_host: await this.hostsOf(list(hints.same_host)),
         different_host: await this.hostsOf(list(hints.different_host)),
+        ...(await this.groupSpec(uuid, list(hints.group)[0])),
       });
     } catch (err) {
       const message =
@@ -119,6 +128,25 @@ export class ConductorManager {
     );
   }
 
+  /** The scheduler's view of the server's group: policy, other members' hosts, rules. */
+  private async groupSpec(
+    uuid: string,
+    groupUuid: string | undefined,
+  ): Promise<{ group_policy?: string; group_hosts?: string[]; group_max_per_host?: number }> {
+    const group = groupUuid ? await this.deps.serverGroups.get(groupUuid) : undefined;
+    if (!group) return {};
+    const hosts = (await this.deps.serverGroups.memberHosts(group.uuid))
+      .filter((m) => m.instanceUuid !== uuid && m.host !== null)
+      .map((m) => m.host!);
+    return {
+      group_policy: group.policy,
+      group_hosts: hosts,
+      ...(group.rules.max_server_per_host !== undefined
+        ? { group_max_per_host: group.rules.max_server_per_host }
+        : {}),
+    };
+  }
+
   private async hostsOf(uuids: string[]): Promise<string[]> {
     const out: string[] = [];
     for (const u of uuids) {
@@ -126,6 +154,11 @@ export class ConductorManager {
       if (i?.host) out.push(i.host);
     }
     return out;
+  }
+
+  /** Ends a build that cannot finish on `host` (its agent is down): ERROR, allocations freed. */
+  async abortBuild(ctx: RpcContext, uuid: string, message: string, host: string): Promise<void> {
+    await this.fail(ctx, uuid, message, nowTimestamp(), host);
   }
 
   private async fail(

@@ -116,6 +116,8 @@ export interface ComputeTables {
     updated_at: string | null;
   };
   quotas: { project_id: string; resource: string; hard_limit: number };
+  quota_classes: { class_name: string; resource: string; hard_limit: number };
+  migrations: MigrationRow;
   aggregates: {
     id: Generated<number>;
     uuid: string;
@@ -125,4 +127,35 @@ export interface ComputeTables {
     created_at: string;
     updated_at: string | null;
   };
+  server_groups: {
+    uuid: string;
+    name: string;
+    project_id: string;
+    user_id: string;
+    policy: string;
+    rules: string;
+    created_at: string;
+  };
+  server_group_members: { group_uuid: string; instance_uuid: string };
+}
+
+/** A migration row (resize, cold or live migration, evacuation). JSON columns are text. */
+export interface MigrationRow {
+  id: Generated<number>;
+  uuid: string;
+  instance_uuid: string;
+  migration_type: string;
+  status: string;
+  source_compute: string | null;
+  source_node: string | null;
+  dest_compute: string | null;
+  dest_node: string | null;
+  dest_host: string | null;
+  old_flavor: string;
+  new_flavor: string;
+  old_vm_state: string;
+  project_id: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string | null;
 }

@@ -126,9 +126,15 @@ export type InstanceChanges = Partial<{
   deleted_at: string | null;
   deleted: boolean;
   progress: number;
+  flavor: FlavorSnapshot;
+  image_ref: string;
+  key_name: string | null;
+  key_data: string | null;
+  user_data: string | null;
+  system_metadata: Record<string, string>;
 }>;
 
-const JSON_COLUMNS = new Set(['metadata', 'tags', 'network_info', 'fault']);
+const JSON_COLUMNS = new Set(['metadata', 'tags', 'network_info', 'fault', 'flavor', 'system_metadata']);
 
 /** The instances table. */
 export class InstanceRepository {

@@ -104,6 +104,10 @@ export interface ComputeDriver {
   powerState(host: string, instanceId: string): PowerStateValue | undefined;
   /** Guests the host runs (orphan reaping). */
   listGuests(host: string): string[];
+  /** Sets the guest's admin password (changePassword); resolves once the guest took it. */
+  setAdminPassword(host: string, instanceId: string, password: string): Promise<void>;
+  /** Injects an NMI into the guest (trigger_crash_dump). */
+  injectNmi(host: string, instanceId: string): Promise<void>;
   /** The guest's console log. */
   consoleOutput(host: string, instanceId: string): Promise<string>;
 }

@@ -2,6 +2,7 @@ import type { Database } from '@nimbus/db';
 import type { ComputeTables } from '../db/compute-tables';
 import type { InstanceRepository } from '../db/instance-repository';
 import type { KeypairRepository } from '../db/keypair-repository';
+import type { ServerGroupRepository } from '../db/server-group-repository';
 
 /** The quota resources Nova's quota sets show (2.57+ drops the file and network ones). */
 export const QUOTA_RESOURCES = [
@@ -25,10 +26,42 @@ export class QuotaManager {
     private readonly defaults: Record<QuotaResource, number>,
     private readonly instances: InstanceRepository,
     private readonly keypairs: KeypairRepository,
+    private readonly serverGroups: ServerGroupRepository,
   ) {}
 
-  defaultLimits(): Record<QuotaResource, number> {
-    return { ...this.defaults };
+  /** The configured defaults, as the `default` quota class overrides them. */
+  async defaultLimits(): Promise<Record<QuotaResource, number>> {
+    const out: Record<QuotaResource, number> = { ...this.defaults };
+    for (const [k, v] of Object.entries(await this.classLimits('default')))
+      if (k in out) out[k as QuotaResource] = v;
+    return out;
+  }
+
+  /** The limits a quota class sets explicitly (any resource name it was given). */
+  async classLimits(className: string): Promise<Record<string, number>> {
+    const rows = await this.db.kysely
+      .selectFrom('quota_classes')
+      .selectAll()
+      .where('class_name', '=', className)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit]));
+  }
+
+  /** Sets limits of a quota class. */
+  async setClass(className: string, limits: Record<string, number>): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      for (const [resource, hard_limit] of Object.entries(limits)) {
+        await trx
+          .deleteFrom('quota_classes')
+          .where('class_name', '=', className)
+          .where('resource', '=', resource)
+          .execute();
+        await trx
+          .insertInto('quota_classes')
+          .values({ class_name: className, resource, hard_limit })
+          .execute();
+      }
+    });
   }
 
   async limits(projectId: string): Promise<Record<QuotaResource, number>> {
@@ -37,7 +70,7 @@ export class QuotaManager {
       .selectAll()
       .where('project_id', '=', projectId)
       .execute();
-    const out = this.defaultLimits();
+    const out = await this.defaultLimits();
     for (const r of rows) if (r.resource in out) out[r.resource as QuotaResource] = r.hard_limit;
     return out;
   }
@@ -70,7 +103,7 @@ export class QuotaManager {
       cores: u.cores,
       ram: u.ram,
       key_pairs: await this.keypairs.count(userId),
-      server_groups: 0,
+      server_groups: await this.serverGroups.count(projectId),
     };
   }
 }

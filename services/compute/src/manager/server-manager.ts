@@ -3,9 +3,10 @@ import type { RpcContext, TypedRpcClient } from '@nimbus/bus';
 import { RemoteServiceError, type ServiceClients } from '@nimbus/clients';
 import { nowTimestamp, toJson } from '@nimbus/db';
 import type { FlavorRepository } from '../db/flavor-repository';
+import type { InstanceActionRepository } from '../db/instance-action-repository';
 import type { Instance, InstanceRepository, RequestedNetwork } from '../db/instance-repository';
 import type { KeypairRepository } from '../db/keypair-repository';
-import type { InstanceActionRepository } from '../db/instance-action-repository';
+import type { ServerGroup, ServerGroupRepository } from '../db/server-group-repository';
 import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
 import {
@@ -57,6 +58,7 @@ export interface QuotaLimits {
   cores: number;
   ram: number;
   metadataItems: number;
+  serverGroupMembers: number;
 }
 
 /** Guest actions as the API names them, with the states each allows and the task it sets. */
@@ -103,6 +105,7 @@ export class ServerManager {
       instances: InstanceRepository;
       flavors: FlavorRepository;
       keypairs: KeypairRepository;
+      serverGroups: ServerGroupRepository;
       actions: InstanceActionRepository;
       conductor: TypedRpcClient<typeof conductorRpc.methods>;
       compute: TypedRpcClient<typeof computeRpc.methods>;
@@ -139,6 +142,7 @@ export class ServerManager {
         `Quota exceeded, too many metadata items. Maximum number of metadata items exceeds ${limits.metadataItems}`,
       );
     }
+    const group = await this.hintedGroup(caller, input.schedulerHints.group);
     const count = await this.checkQuota(
       caller.projectId,
       flavor.vcpus,
@@ -146,6 +150,8 @@ export class ServerManager {
       input.minCount,
       input.maxCount,
     );
+    if (group && limits.serverGroupMembers >= 0 && group.members.length + count > limits.serverGroupMembers)
+      throw new QuotaExceeded('Quota exceeded, too many servers in group');
     const reservationId = `r-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
     const now = nowTimestamp();
     const snapshot = {
@@ -203,10 +209,32 @@ export class ServerManager {
       };
     });
     await this.deps.instances.createMany(rows);
+    if (group)
+      await this.deps.serverGroups.addMembers(
+        group.uuid,
+        rows.map((r) => r.uuid),
+      );
     for (const r of rows) await this.deps.actions.start(r.uuid, 'create', caller.rpc);
     await this.deps.conductor.cast.build_instances(caller.rpc, { instance_uuids: rows.map((r) => r.uuid) });
     const created = await Promise.all(rows.map((r) => this.deps.instances.get(r.uuid)));
     return created.filter((i): i is Instance => i !== undefined);
+  }
+
+  /** The server group a `group` scheduler hint names (it must exist and be visible). */
+  private async hintedGroup(caller: CallerContext, hint: unknown): Promise<ServerGroup | undefined> {
+    if (hint === undefined) return undefined;
+    const id = Array.isArray(hint) ? hint[0] : hint;
+    if (
+      typeof id !== 'string' ||
+      !/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id)
+    )
+      throw new InvalidInput(
+        `Invalid input for field/attribute group. Value: ${String(id)}. '${String(id)}' is not a 'uuid'`,
+      );
+    const group = await this.deps.serverGroups.get(id);
+    if (!group || (group.projectId !== caller.projectId && !caller.isAdmin))
+      throw new InvalidInput(`Instance group ${id} could not be found.`);
+    return group;
   }
 
   /** Deletes a server: at once when it never reached a host, else through its agent. */

@@ -28,6 +28,14 @@ export const TaskState = {
   SUSPENDING: 'suspending',
   RESUMING: 'resuming',
   DELETING: 'deleting',
+  RESIZE_PREP: 'resize_prep',
+  REBUILDING: 'rebuilding',
+  UPDATING_PASSWORD: 'updating_password',
+  REBUILD_SPAWNING: 'rebuild_spawning',
+  RESIZE_MIGRATING: 'resize_migrating',
+  RESIZE_MIGRATED: 'resize_migrated',
+  RESIZE_FINISH: 'resize_finish',
+  RESIZE_REVERTING: 'resize_reverting',
 } as const;
 
 const byVmState: Record<string, string> = {

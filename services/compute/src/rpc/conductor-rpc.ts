@@ -68,6 +68,19 @@ export const conductorRpc = defineRpcInterface({
     },
     /** The agent removed the guest: the row is marked deleted and the allocations released. */
     instance_destroyed: { args: Type.Object({ instance_uuid: Type.String() }), since: '1.0', mode: 'call' },
+    /**
+     * Runs a recorded move (resize, cold migration): source allocation to the migration
+     * consumer, a destination scheduled and claimed, the guest moved; ends in VERIFY_RESIZE.
+     */
+    move_instance: {
+      args: Type.Object({ migration_id: Type.Integer(), force_host: Type.Optional(Type.String()) }),
+      since: '1.0',
+      mode: 'cast',
+    },
+    /** Confirms a finished move: the source guest and the migration's allocation go. */
+    confirm_move: { args: Type.Object({ migration_id: Type.Integer() }), since: '1.0', mode: 'cast' },
+    /** Reverts a finished move: the destination guest goes, the source allocation comes back. */
+    revert_move: { args: Type.Object({ migration_id: Type.Integer() }), since: '1.0', mode: 'cast' },
     /** An agent's nodes and heartbeat (`nova-compute` services, compute nodes). */
     report_nodes: {
       args: Type.Object({ rpc_server: Type.String(), nodes: Type.Array(NodeReport) }),

@@ -2,8 +2,8 @@ import {
   type RpcEndpoint,
   type RpcEndpoints,
   type RpcHandlers,
-  RpcInvalidArgumentsError,
   type RpcInterface,
+  RpcInvalidArgumentsError,
   type RpcMethods,
 } from '@nimbus/bus';
 import { Value } from '@sinclair/typebox/value';

@@ -24,6 +24,12 @@ export const schedulerRpc = defineRpcInterface({
         ignore_hosts: Type.Array(Type.String()),
         same_host: Type.Array(Type.String()),
         different_host: Type.Array(Type.String()),
+        /** The server group's policy, when the server is in one (the `group` hint). */
+        group_policy: Type.Optional(Type.String()),
+        /** The hosts of the group's other members, one entry per member. */
+        group_hosts: Type.Optional(Type.Array(Type.String())),
+        /** The group's `max_server_per_host` rule (anti-affinity, 2.64+). */
+        group_max_per_host: Type.Optional(Type.Integer()),
       }),
       result: Destination,
       since: '1.0',

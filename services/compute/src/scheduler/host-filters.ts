@@ -23,6 +23,13 @@ export interface RequestSpec {
   ignoreHosts: readonly string[];
   sameHost: readonly string[];
   differentHost: readonly string[];
+  /** The server group the server joins (its policy, its other members' hosts, its rules). */
+  group?: { policy: string; hosts: readonly string[]; maxPerHost?: number };
+}
+
+/** How many of the group's other members run on `host`. */
+function groupMembersOn(spec: RequestSpec, host: string): number {
+  return spec.group ? spec.group.hosts.filter((h) => h === host).length : 0;
 }
 
 /** A filter's answer: pass, or the reason it rejects the host. */
@@ -57,8 +64,24 @@ export const hostFilters: Record<string, HostFilter> = {
   },
   ComputeCapabilitiesFilter: { name: 'ComputeCapabilitiesFilter', check: () => pass() },
   ImagePropertiesFilter: { name: 'ImagePropertiesFilter', check: () => pass() },
-  ServerGroupAntiAffinityFilter: { name: 'ServerGroupAntiAffinityFilter', check: () => pass() },
-  ServerGroupAffinityFilter: { name: 'ServerGroupAffinityFilter', check: () => pass() },
+  ServerGroupAntiAffinityFilter: {
+    name: 'ServerGroupAntiAffinityFilter',
+    check: (h, s) => {
+      if (s.group?.policy !== 'anti-affinity') return pass();
+      const max = s.group.maxPerHost ?? 1;
+      const on = groupMembersOn(s, h.host);
+      return on < max
+        ? pass()
+        : reject(`host runs ${on} member(s) of the anti-affinity group (at most ${max} allowed)`);
+    },
+  },
+  ServerGroupAffinityFilter: {
+    name: 'ServerGroupAffinityFilter',
+    check: (h, s) =>
+      s.group?.policy !== 'affinity' || s.group.hosts.length === 0 || s.group.hosts.includes(h.host)
+        ? pass()
+        : reject('host runs no member of the affinity group'),
+  },
   SameHostFilter: {
     name: 'SameHostFilter',
     check: (h, s) =>
@@ -76,7 +99,7 @@ export const hostFilters: Record<string, HostFilter> = {
 /** A weigher (Nova's BaseHostWeigher): higher is better, normalised by the scheduler. */
 export interface HostWeigher {
   name: string;
-  weigh(host: HostState): number;
+  weigh(host: HostState, spec: RequestSpec): number;
 }
 
 /** The weighers by name, as `[scheduler] weight_classes` lists them (spreading by default). */
@@ -84,4 +107,12 @@ export const hostWeighers: Record<string, HostWeigher> = {
   RAMWeigher: { name: 'RAMWeigher', weigh: (h) => h.freeRamMb },
   CPUWeigher: { name: 'CPUWeigher', weigh: (h) => h.freeVcpus },
   DiskWeigher: { name: 'DiskWeigher', weigh: (h) => h.freeDiskGb },
+  ServerGroupSoftAffinityWeigher: {
+    name: 'ServerGroupSoftAffinityWeigher',
+    weigh: (h, s) => (s.group?.policy === 'soft-affinity' ? groupMembersOn(s, h.host) : 0),
+  },
+  ServerGroupSoftAntiAffinityWeigher: {
+    name: 'ServerGroupSoftAntiAffinityWeigher',
+    weigh: (h, s) => (s.group?.policy === 'soft-anti-affinity' ? -groupMembersOn(s, h.host) : 0),
+  },
 };

@@ -66,6 +66,15 @@ export class SchedulerManager {
       ignoreHosts: args.ignore_hosts,
       sameHost: args.same_host,
       differentHost: args.different_host,
+      ...(args.group_policy
+        ? {
+            group: {
+              policy: args.group_policy,
+              hosts: args.group_hosts ?? [],
+              ...(args.group_max_per_host !== undefined ? { maxPerHost: args.group_max_per_host } : {}),
+            },
+          }
+        : {}),
     };
     const hosts: HostState[] = [];
     for (const req of candidates.allocation_requests) {
@@ -121,7 +130,7 @@ export class SchedulerManager {
         }
       }
     }
-    const ranked = this.weigh(passing);
+    const ranked = this.weigh(passing, spec);
     for (const h of ranked) {
       try {
         await placement.putAllocations(args.instance_uuid, {
@@ -139,11 +148,11 @@ export class SchedulerManager {
     throw new NoValidHost('There are not enough hosts available.');
   }
 
-  private weigh(hosts: HostState[]): HostState[] {
+  private weigh(hosts: HostState[], spec: RequestSpec): HostState[] {
     if (hosts.length <= 1 || this.weighers.length === 0) return hosts;
     const scores = new Map<HostState, number>(hosts.map((h) => [h, 0]));
     for (const w of this.weighers) {
-      const values = hosts.map((h) => w.weigh(h));
+      const values = hosts.map((h) => w.weigh(h, spec));
       const min = Math.min(...values);
       const max = Math.max(...values);
       hosts.forEach((h, i) => {

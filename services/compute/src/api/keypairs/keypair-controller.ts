@@ -2,8 +2,9 @@ import { respond } from '@nimbus/http';
 import type { Keypair } from '../../db/keypair-repository';
 import { AlreadyExists, InvalidInput, KeypairNotFound, QuotaExceeded } from '../../manager/compute-errors';
 import { generateSshKeypair, sshFingerprint, x509Fingerprint } from '../../manager/ssh-keys';
-import { isoMicros, nextLink } from '../compute-view-helpers';
+import { generateX509Keypair } from '../../manager/x509-keys';
 import type { ComputeRequest } from '../compute-request';
+import { isoMicros, nextLink } from '../compute-view-helpers';
 
 function owner(req: ComputeRequest<unknown>, action: string): string {
   const q = req.query as Record<string, string>;
@@ -112,11 +113,7 @@ export async function createKeypair(req: ComputeRequest<{ keypair: Record<string
     publicKey = b.public_key;
     fingerprint = type === 'x509' ? x509Fingerprint(publicKey) : sshFingerprint(publicKey);
   } else {
-    if (type === 'x509')
-      throw new InvalidInput(
-        'Generating x509 key pairs is not supported by this cloud; import a certificate.',
-      );
-    const g = generateSshKeypair('Generated-by-Nova');
+    const g = type === 'x509' ? generateX509Keypair(userId) : generateSshKeypair('Generated-by-Nova');
     publicKey = g.publicKey;
     fingerprint = g.fingerprint;
     privateKey = g.privateKey;

@@ -2,12 +2,12 @@ import { BadRequestError, NotFoundError } from '@nimbus/errors';
 import { respond } from '@nimbus/http';
 import type { ComputeNode, ComputeServiceRecord } from '../../db/host-repository';
 import { AlreadyExists, InvalidInput } from '../../manager/compute-errors';
+import { isServiceUp } from '../../manager/service-liveness';
 import type { ComputeRequest } from '../compute-request';
 import { isoMicros } from '../compute-view-helpers';
 
 function isUp(req: ComputeRequest<unknown>, s: ComputeServiceRecord | undefined): boolean {
-  if (!s || s.forcedDown || !s.lastSeenUp) return false;
-  return Date.now() - Date.parse(s.lastSeenUp) <= req.services.options.serviceDownSeconds * 1000;
+  return isServiceUp(s, req.services.options.serviceDownSeconds);
 }
 
 function serviceView(req: ComputeRequest<unknown>, s: ComputeServiceRecord) {

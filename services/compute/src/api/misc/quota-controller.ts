@@ -6,15 +6,21 @@ import type { ComputeRequest } from '../compute-request';
 /** The resources a quota set shows at this microversion (2.36 drops the network ones, 2.57 the file ones). */
 function shown(req: ComputeRequest<unknown>): { own: QuotaResource[]; legacy: Record<string, number> } {
   const mv = req.microversion;
-  // Quota sets never showed the path length (only /limits' ancestors did).
-  const own = QUOTA_RESOURCES.filter(
-    (r) => r !== 'injected_file_path_length' && !(mv.atLeast('2.57') && r.startsWith('injected_file')),
-  );
+  const own = QUOTA_RESOURCES.filter((r) => !(mv.atLeast('2.57') && r.startsWith('injected_file')));
   // Nova proxied these to Neutron before 2.36; it answers them as fixed values (-1 / 10 / 100).
   const legacy: Record<string, number> = mv.atLeast('2.36')
     ? {}
     : { fixed_ips: -1, floating_ips: 10, security_group_rules: 20, security_groups: 10 };
   return { own, legacy };
+}
+
+/** The API's name of a resource (the path length shows as `injected_file_path_bytes`). */
+export function quotaKey(r: QuotaResource): string {
+  return r === 'injected_file_path_length' ? 'injected_file_path_bytes' : r;
+}
+
+function resourceOf(key: string): string {
+  return key === 'injected_file_path_bytes' ? 'injected_file_path_length' : key;
 }
 
 function project(req: ComputeRequest<unknown>): string {
@@ -27,7 +33,11 @@ export async function showQuotaSet(req: ComputeRequest<unknown>) {
   const limits = await req.services.quotas.limits(project(req));
   const { own, legacy } = shown(req);
   return {
-    quota_set: { id: project(req), ...Object.fromEntries(own.map((r) => [r, limits[r]])), ...legacy },
+    quota_set: {
+      id: project(req),
+      ...Object.fromEntries(own.map((r) => [quotaKey(r), limits[r]])),
+      ...legacy,
+    },
   };
 }
 
@@ -41,7 +51,9 @@ export async function showQuotaDetail(req: ComputeRequest<unknown>) {
   return {
     quota_set: {
       id: project(req),
-      ...Object.fromEntries(own.map((r) => [r, { limit: limits[r], in_use: usage[r] ?? 0, reserved: 0 }])),
+      ...Object.fromEntries(
+        own.map((r) => [quotaKey(r), { limit: limits[r], in_use: usage[r] ?? 0, reserved: 0 }]),
+      ),
       ...Object.fromEntries(
         Object.entries(legacy).map(([k, v]) => [k, { limit: v, in_use: 0, reserved: 0 }]),
       ),
@@ -52,10 +64,14 @@ export async function showQuotaDetail(req: ComputeRequest<unknown>) {
 /** `GET /os-quota-sets/{project}/defaults`. */
 export async function showQuotaDefaults(req: ComputeRequest<unknown>) {
   req.authorize('os_compute_api:os-quota-sets:defaults', {});
-  const limits = req.services.quotas.defaultLimits();
+  const limits = await req.services.quotas.defaultLimits();
   const { own, legacy } = shown(req);
   return {
-    quota_set: { id: project(req), ...Object.fromEntries(own.map((r) => [r, limits[r]])), ...legacy },
+    quota_set: {
+      id: project(req),
+      ...Object.fromEntries(own.map((r) => [quotaKey(r), limits[r]])),
+      ...legacy,
+    },
   };
 }
 
@@ -70,16 +86,16 @@ export async function updateQuotaSet(req: ComputeRequest<{ quota_set: Record<str
   for (const [k, v] of Object.entries(body)) {
     if (k === 'force') continue;
     if (k in legacy) continue;
-    if (!(own as string[]).includes(k))
+    if (!(own as string[]).includes(resourceOf(k)))
       throw new InvalidInput(`Additional properties are not allowed ('${k}' was unexpected)`);
     const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -1)
       throw new InvalidInput(`Invalid input for field/attribute ${k}. Value: ${v}.`);
-    changes[k as QuotaResource] = n;
+    changes[resourceOf(k) as QuotaResource] = n;
   }
   await req.services.quotas.set(project(req), changes);
   const limits = await req.services.quotas.limits(project(req));
-  return { quota_set: { ...Object.fromEntries(own.map((r) => [r, limits[r]])), ...legacy } };
+  return { quota_set: { ...Object.fromEntries(own.map((r) => [quotaKey(r), limits[r]])), ...legacy } };
 }
 
 /** `DELETE /os-quota-sets/{project}`: back to the defaults. */

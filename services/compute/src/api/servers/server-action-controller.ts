@@ -4,6 +4,9 @@ import type { Instance } from '../../db/instance-repository';
 import { InvalidInput } from '../../manager/compute-errors';
 import type { GuestActionName } from '../../manager/server-manager';
 import { type ComputeRequest, callerContext, findServer } from '../compute-request';
+import { guestExtraActions } from './server-guest-actions';
+import { moveActions } from './server-move-actions';
+import { rebuildAction } from './server-rebuild-action';
 
 type ActionHandler = (
   req: ComputeRequest<Record<string, any>>,
@@ -21,6 +24,9 @@ const guest =
 
 /** The actions implemented, by body key; each checks its own policy against the server. */
 const ACTIONS: Record<string, ActionHandler> = {
+  ...moveActions,
+  ...guestExtraActions,
+  rebuild: rebuildAction,
   'os-start': guest('os_compute_api:servers:start', 'start'),
   'os-stop': guest('os_compute_api:servers:stop', 'stop'),
   pause: guest('os_compute_api:os-pause-server:pause', 'pause'),
@@ -98,16 +104,10 @@ const ACTIONS: Record<string, ActionHandler> = {
 
 /** Actions Nova has that this cloud does not run yet: 501, never a fake success. */
 const NOT_YET = new Set([
-  'resize',
-  'confirmResize',
-  'revertResize',
-  'migrate',
   'os-migrateLive',
   'evacuate',
-  'rebuild',
   'createImage',
   'createBackup',
-  'changePassword',
   'addSecurityGroup',
   'removeSecurityGroup',
   'rescue',
@@ -115,11 +115,8 @@ const NOT_YET = new Set([
   'shelve',
   'shelveOffload',
   'unshelve',
-  'trigger_crash_dump',
   'resetNetwork',
   'injectNetworkInfo',
-  'restore',
-  'forceDelete',
   'os-getVNCConsole',
   'os-getSPICEConsole',
   'os-getSerialConsole',

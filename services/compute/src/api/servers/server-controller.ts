@@ -80,7 +80,8 @@ async function listServers(req: ComputeRequest, detail: boolean) {
   if (status !== undefined) {
     const s = vmStatesForStatus(status);
     if (!s) {
-      if (admin) throw new BadRequestError(`Invalid status value`);
+      // An unknown status matches nothing before 2.38 and is a 400 since (as upstream).
+      if (req.microversion.atLeast('2.38')) throw new BadRequestError(`Invalid status value`);
       return { servers: [] };
     }
     f.vmStates = s.vmStates;
@@ -187,7 +188,12 @@ export async function showServer(req: ComputeRequest<unknown>) {
   return { server: fullView(req, i) };
 }
 
-function fullView(req: ComputeRequest<unknown>, i: Awaited<ReturnType<typeof findServer>>, brief = false) {
+/** A server's show view (the update's brief one when `brief`), with the caller's rights applied. */
+export function fullView(
+  req: ComputeRequest<unknown>,
+  i: Awaited<ReturnType<typeof findServer>>,
+  brief = false,
+) {
   const target = { project_id: i.projectId };
   return serverView(req, i, {
     brief,
@@ -325,7 +331,7 @@ export async function createServer(req: ComputeRequest<any>) {
 }
 
 /** An IPv6 address in its compact form, as Nova stores it (`::babe:dc0c:1602`); 400 when not one. */
-function compactIpv6(addr: string): string {
+export function compactIpv6(addr: string): string {
   if (addr === '') return addr;
   try {
     const host = new URL(`http://[${addr}]/`).hostname;
@@ -342,7 +348,8 @@ function isBase64(text: string): boolean {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0;
 }
 
-function randomPassword(): string {
+/** A generated admin password (Nova's character set, 12 characters). */
+export function randomPassword(): string {
   const chars = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return [...bytes].map((b) => chars[b % chars.length]).join('');

@@ -1,4 +1,4 @@
-import { addSerialPrimaryKey, columnTypes as t, type Migration } from '@nimbus/db';
+import { addSerialPrimaryKey, type Migration, columnTypes as t } from '@nimbus/db';
 
 /** Flavors, key pairs, instances and their actions, compute nodes, services, quotas. */
 export const initialMigration: Migration = {

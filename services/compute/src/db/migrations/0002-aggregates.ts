@@ -1,4 +1,4 @@
-import { addSerialPrimaryKey, columnTypes as t, type Migration } from '@nimbus/db';
+import { addSerialPrimaryKey, type Migration, columnTypes as t } from '@nimbus/db';
 
 /** Host aggregates: a name, metadata (the availability zone among it) and member hosts. */
 export const aggregatesMigration: Migration = {

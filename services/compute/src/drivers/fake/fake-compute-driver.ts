@@ -110,6 +110,15 @@ export function createFakeComputeDriver(o: ComputeDriverOptions): ComputeDriver 
     unpause: (h, id) => power(h, id, [PowerState.PAUSED], PowerState.RUNNING, 'Unpaused.'),
     suspend: (h, id) => power(h, id, [PowerState.RUNNING], PowerState.SUSPENDED, 'Suspended.'),
     resume: (h, id) => power(h, id, [PowerState.SUSPENDED], PowerState.RUNNING, 'Resumed.'),
+    async setAdminPassword(h, id) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      if (g.powerState !== PowerState.RUNNING) throw new DriverError(`Instance ${id} is not running`, false);
+      g.log.push('Admin password changed.');
+    },
+    async injectNmi(h, id) {
+      guest(h, id).log.push('NMI received: crash dump.');
+    },
     powerState: (h, id) => hosts.get(h)?.get(id)?.powerState,
     listGuests: (h) => [...(hosts.get(h)?.keys() ?? [])],
     async consoleOutput(h, id) {
