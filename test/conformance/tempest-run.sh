@@ -10,9 +10,12 @@
 #   IDENTITY_FEATURES  "k=v ..." for [identity-feature-enabled]
 #   EXTRA_CONF         ini file merged last into tempest.conf
 #   CONCURRENCY        default 2
+#   TIMINGS_FILE       checked-in "<seconds> <test id>" durations (tempest-timings.py record) from
+#                      which the CONCURRENCY workers get balanced shares (a --worker-file)
 #   WORKSPACE          default a new directory under ${TMPDIR:-/tmp}/nimbus-tempest
 set -u
 [ $# -ge 5 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+self_dir=$(cd "$(dirname "$0")" && pwd)
 auth_url=$1 user=$2 password=$3 project=$4 regex=$5; shift 5
 services=" $(echo "$*" | tr ',' ' ') "
 has() { case "$services" in *" $1 "*) echo true ;; *) echo false ;; esac; }
@@ -89,8 +92,20 @@ if [ -n "${EXCLUDE_FILE:-}" ] && [ -s "$EXCLUDE_FILE" ]; then
 fi
 
 cd "$ws" || exit 3
+worker_args=(--concurrency "${CONCURRENCY:-2}")
+if [ -n "${TIMINGS_FILE:-}" ] && [ -s "$TIMINGS_FILE" ] && [ "${CONCURRENCY:-2}" -gt 1 ]; then
+  # Our own partition (tempest-timings.py): a fresh workspace has no timing history, and stestr
+  # would deal classes out round-robin.
+  if tempest run --list-tests --regex "$regex" "${exclude_args[@]}" > "$ws/tests.txt" 2> "$ws/list.log" \
+    && /usr/bin/python3 "$self_dir/tempest-timings.py" workers "$TIMINGS_FILE" "${CONCURRENCY:-2}" < "$ws/tests.txt" > "$ws/workers.yaml" \
+    && [ -s "$ws/workers.yaml" ]; then
+    worker_args=(--worker-file "$ws/workers.yaml")
+  else
+    echo "tempest: no worker file from $TIMINGS_FILE (see $ws/list.log); stestr deals classes round-robin" >&2
+  fi
+fi
 start=$(date +%s)
-tempest run --regex "$regex" --concurrency "${CONCURRENCY:-2}" "${exclude_args[@]}" > "$ws/run.log" 2>&1
+tempest run --regex "$regex" "${worker_args[@]}" "${exclude_args[@]}" > "$ws/run.log" 2>&1
 rc=$?
 echo "tempest: rc=$rc in $(( $(date +%s) - start )) s, log $ws/run.log" >&2
 

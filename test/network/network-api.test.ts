@@ -1,4 +1,4 @@
-import type { TestCloud } from '@nimbus/testing';
+import { adminToken, type TestCloud } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, networkCloud } from './network-cloud';
 
@@ -27,7 +27,7 @@ describe('network API: networks', () => {
     const aliases = ext.body.extensions.map((e: any) => e.alias);
     expect(aliases).toContain('security-group');
     expect(aliases).toContain('router');
-    expect(aliases).not.toContain('trunk');
+    expect(aliases).not.toContain('floating-ip-port-forwarding');
     expect(aliases).toContain('subnet_allocation');
     expect((await admin('GET', '/v2.0/extensions/binding')).body.extension.alias).toBe('binding');
     expect((await admin('GET', '/v2.0/extensions/nope')).status).toBe(404);
@@ -60,6 +60,19 @@ describe('network API: networks', () => {
     const shown = await admin('GET', `/v2.0/networks/${n.id}`);
     expect(shown.body.network['provider:network_type']).toBe('vxlan');
     expect(shown.body.network['provider:segmentation_id']).toBeGreaterThan(0);
+  });
+
+  it('reads a body sent without Content-Type as JSON, as Neutron does', async () => {
+    const made = await admin('POST', '/v2.0/networks', { network: { name: 'untyped' } });
+    const { token } = await adminToken(cloud);
+    // A Uint8Array body: fetch adds no Content-Type of its own.
+    const r = await fetch(`${cloud.url('network')}/v2.0/networks/${made.body.network.id}`, {
+      method: 'PUT',
+      headers: { 'x-auth-token': token },
+      body: new TextEncoder().encode(JSON.stringify({ network: { name: 'renamed' } })),
+    });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as any).network.name).toBe('renamed');
   });
 
   it('refuses bad bodies in Neutron words', async () => {

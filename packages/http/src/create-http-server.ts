@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Credentials } from '@nimbus/auth';
 import { UnauthorizedError } from '@nimbus/errors';
-import FindMyWay from 'find-my-way';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import FindMyWay from 'find-my-way';
 import { ApiReply } from './api-request';
-import { HttpApiRequest } from './http-api-request';
 import type { Fault } from './fault-renderers';
+import { spelledWriteHead } from './header-spelling';
 import { assertHeaderValues, InvalidHeaderValueError, isValidHeaderValue } from './header-value';
+import { HttpApiRequest } from './http-api-request';
 import { DEFAULT_BODY_LIMIT_BYTES, type HttpServiceSpec } from './http-service-spec';
 import { httpDuration, metricsText } from './metrics';
 import { Microversion, microversionHeaders, negotiateMicroversion } from './microversion';
-import { spelledWriteHead } from './header-spelling';
 import { answerFaultAndClose, refuseTunnels } from './raw-answer';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, RequestDeadlines } from './request-deadline';
 import type { HttpMethod, Route } from './route';
+import { toFault } from './to-fault';
 import {
   compileBodySchema,
   compileQuerySchema,
   keystoneValidationMessage,
   validateOrThrow,
 } from './validation';
-import { toFault } from './to-fault';
 
 /**
  * Builds the fastify server of one service: request ids, body limits, content types, token
@@ -323,6 +323,14 @@ function registerContentTypes<S>(app: FastifyInstance, spec: HttpServiceSpec<S>)
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
   for (const type of spec.jsonContentTypes ?? [])
     app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
+  if (spec.untypedBodyIsJson) {
+    app.addHook('onRequest', (req, _reply, done) => {
+      const h = req.headers;
+      const hasBody = h['transfer-encoding'] !== undefined || (h['content-length'] ?? '0') !== '0';
+      if (h['content-type'] === undefined && hasBody) h['content-type'] = 'application/json';
+      done();
+    });
+  }
   const passThrough = (
     _req: FastifyRequest,
     payload: NodeJS.ReadableStream,

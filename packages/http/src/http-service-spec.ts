@@ -43,6 +43,11 @@ export interface HttpServiceSpec<S = unknown> {
   newRequestId?: () => string;
   /** Content types parsed as JSON besides application/json (Glance's JSON-patch type). */
   jsonContentTypes?: readonly string[];
+  /**
+   * A body sent without Content-Type is JSON (Neutron reads any body as JSON; Tempest's clients
+   * send some updates with no headers at all). Default: such a body is refused with 415.
+   */
+  untypedBodyIsJson?: boolean;
   /** Content types passed through unparsed to streaming routes; `*` for all (Swift). */
   streamContentTypes?: readonly string[] | '*';
   tokenValidator?: TokenValidator;

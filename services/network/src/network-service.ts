@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { PolicyEnforcer } from '@nimbus/policy';
+import { osloPolicyOptions } from '@nimbus/policy';
 import { defineService, type RoleContext, type StartedRole } from '@nimbus/service';
 import { agentKinds } from './agents/agent-kinds';
 import { agentRole } from './agents/agent-role';
@@ -21,25 +20,33 @@ import {
 import { networkOptions } from './conf/options';
 import { networkMigrations } from './db/migrations/index';
 import { networkDrivers } from './drivers/registry';
+import { AddressGroupManager } from './manager/address-group-manager';
 import { AddressScopeManager } from './manager/address-scope-manager';
 import { AgentManager } from './manager/agent-manager';
 import { AgentScheduler, dhcpSchedulerSpec, l3SchedulerSpec } from './manager/agent-scheduler';
 import { FloatingIpManager } from './manager/floating-ip-manager';
+import { MeteringLabelManager, MeteringLabelRuleManager } from './manager/metering-manager';
 import { TypeManager } from './manager/ml2/type-manager';
 import { NetworkManager } from './manager/network-manager';
 import { PortBindingManager } from './manager/port-binding-manager';
 import type { PortEventSink } from './manager/port-events';
 import { PortManager } from './manager/port-manager';
+import { withQosBindings } from './manager/qos-bindings';
+import { QosPolicyManager } from './manager/qos-policy-manager';
+import { QosRuleManager } from './manager/qos-rule-manager';
 import { QuotaManager } from './manager/quota-manager';
 import { RbacPolicyManager } from './manager/rbac-policy-manager';
+import { withRouterFlags } from './manager/router-flags';
 import { RouterManager } from './manager/router-manager';
 import { SecurityGroupManager } from './manager/security-group-manager';
 import { SecurityGroupRuleManager } from './manager/security-group-rule-manager';
 import { SegmentManager } from './manager/segment-manager';
 import { SubnetManager } from './manager/subnet-manager';
 import { SubnetPoolManager } from './manager/subnet-pool-manager';
+import { TrunkManager } from './manager/trunk-manager';
+import { withTrunkPortGuard } from './manager/trunk-port-guard';
 import { withHooks } from './manager/with-hooks';
-import { networkPolicyCheck, neutronPolicies } from './policies/network-policy';
+import { loadNetworkPolicy, neutronPolicies } from './policies/network-policy';
 import { agentReportRpc } from './rpc/agent-report-rpc';
 
 /**
@@ -52,7 +59,7 @@ export const networkService = defineService({
   id: 'network',
   type: 'network',
   name: 'neutron',
-  options: [networkOptions, ...ml2OptionGroups, agentOptions],
+  options: [networkOptions, ...ml2OptionGroups, agentOptions, osloPolicyOptions],
   migrations: networkMigrations,
   roles: [
     {
@@ -70,12 +77,7 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
   const o = ctx.config.group(networkOptions);
   const db = ctx.db;
   const driver = networkDrivers[o.mechanism_driver as keyof typeof networkDrivers]();
-  const policy = networkPolicyCheck({
-    overrides: o.policy_file ? PolicyEnforcer.loadOverrides(resolve(ctx.dataDir, o.policy_file)) : undefined,
-    enforceScope: o.enforce_scope,
-    enforceNewDefaults: o.enforce_new_defaults,
-    logger: ctx.logger,
-  });
+  const policy = loadNetworkPolicy({ config: ctx.config, dataDir: ctx.dataDir, logger: ctx.logger });
   const ml2 = ctx.config.group(ml2Options);
   const types = new TypeManager({
     typeDrivers: ml2.type_drivers,
@@ -115,11 +117,18 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
     ipamRetries: o.ipam_retries,
     maxFixedIps: o.max_fixed_ips_per_port,
   });
+  const qosPolicies = new QosPolicyManager(db);
+  const trunks = new TrunkManager(db);
   const services: NetworkServices = {
     policy,
     policyNames: new Set(neutronPolicies.map((r) => r.name)),
     resources: {
-      network: withHooks(networks, { afterDelete: forget(dhcp) }),
+      network: withQosBindings(
+        withHooks(networks, { afterDelete: forget(dhcp) }),
+        db,
+        'network',
+        qosPolicies,
+      ),
       // A network is scheduled to DHCP agents once it has a subnet with DHCP on.
       subnet: withHooks(
         new SubnetManager(
@@ -130,7 +139,7 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
         ),
         { afterCreate: async (s) => (s.enable_dhcp ? dhcp.schedule(s.network_id as string) : undefined) },
       ),
-      port: ports,
+      port: withQosBindings(withTrunkPortGuard(ports, trunks), db, 'port', qosPolicies),
       segment: new SegmentManager(db, networks, o.ipam_retries),
       agent: agents,
       subnetpool: subnetPools,
@@ -138,12 +147,22 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
       rbac_policy: new RbacPolicyManager(db),
       security_group: securityGroups,
       security_group_rule: new SecurityGroupRuleManager(db),
-      router: withHooks(new RouterManager(db, networks, ports), {
-        afterCreate: (r) => l3.schedule(r.id as string),
-        afterDelete: forget(l3),
-      }),
+      router: withRouterFlags(
+        withHooks(new RouterManager(db, networks, ports), {
+          afterCreate: (r) => l3.schedule(r.id as string),
+          afterDelete: forget(l3),
+        }),
+        db,
+        { distributed: false, ha: false },
+      ),
       floatingip: new FloatingIpManager(db, networks, ports),
+      metering_label: new MeteringLabelManager(db),
+      metering_label_rule: new MeteringLabelRuleManager(db),
+      policy: qosPolicies,
+      address_group: new AddressGroupManager(db),
+      trunk: trunks,
     },
+    qosRules: new QosRuleManager(db),
     quotas: new QuotaManager(db, {
       network: o.quota_network,
       subnet: o.quota_subnet,
@@ -160,6 +179,9 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
     options: { filterValidation: o.filter_validation, maxLimit: o.pagination_max_limit },
   };
   return {
+    async stop() {
+      policy.close();
+    },
     rpc: {
       [agentReportRpc.topic]: {
         report_state: (_rpcCtx: unknown, args: Parameters<AgentManager['report']>[0]) => agents.report(args),
@@ -170,6 +192,7 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
       faults: neutronFaultRenderer,
       headerSpelling: neutronHeaderSpelling,
       validationMessage: (p) => `Invalid input for ${p.path || 'body'}. Reason: ${p.message}.`,
+      untypedBodyIsJson: true,
       services,
     },
   };

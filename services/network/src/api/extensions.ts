@@ -61,6 +61,7 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
     'Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip',
     'Enables to set tag on resources with standard attribute.',
   ),
+  ext('tag', 'Tag support', 'Enables to set tag on resources.'),
   ext(
     'revision-if-match',
     'If-Match constraints based on revision_number',
@@ -103,6 +104,42 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
     'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.',
   ),
   ext('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+  ext('dvr', 'Distributed Virtual Router', 'Enables configuration of Distributed Virtual Routers.'),
+  ext('l3-ha', 'HA Router extension', 'Adds HA capability to routers.'),
+  ext('metering', 'Neutron Metering', 'Neutron Metering extension.'),
+  ext('qos', 'Quality of Service', 'The Quality of Service extension.'),
+  ext(
+    'qos-bw-limit-direction',
+    'Direction for QoS bandwidth limit rule',
+    'Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress',
+  ),
+  ext(
+    'qos-bw-minimum-ingress',
+    'Ingress direction for QoS minimum bandwidth rule',
+    'Allow to configure QoS minumum bandwidth rule with ingress direction.',
+  ),
+  ext('qos-default', 'QoS default policy', 'Expose the QoS default policy per project'),
+  ext(
+    'qos-rule-type-details',
+    'Details of QoS rule types',
+    'Expose details about QoS rule types supported by loaded backend drivers',
+  ),
+  ext(
+    'qos-rules-alias',
+    'QoS Rules Alias API',
+    'API to enable GET, PUT and DELETE operations on QoS policy rules without specifying policy ID',
+  ),
+  ext(
+    'qos-port-network-policy',
+    'QoS port network policy ID',
+    'Adds a the QoS network ID to the port definition',
+  ),
+  ext('qos-pps-minimum', 'QoS minimum packet rate rule', 'Adds support for minimum packet rate rule'),
+  ext(
+    'qos-pps-minimum-rule-alias',
+    'QoS minimum packet rate rule alias',
+    'API to enable GET, PUT and DELETE operations on QoS minimum packet rate rule without specifying policy ID',
+  ),
   ext(
     'ext-gw-mode',
     'Neutron L3 Configurable external gateway mode',
@@ -119,6 +156,9 @@ export const implementedExtensions: readonly ExtensionDescriptor[] = [
   ext('l3_agent_scheduler', 'L3 Agent Scheduler', 'Schedule routers among l3 agents'),
   ext('subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a subnet pool'),
   ext('address-scope', 'Address scope', 'Address scopes extension.'),
+  ext('address-group', 'Address group', 'Support address group'),
+  ext('trunk', 'Trunk Extension', 'Provides support for trunk ports'),
+  ext('project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'),
   ext(
     'default-subnetpools',
     'Default Subnetpools',

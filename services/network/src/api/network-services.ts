@@ -2,6 +2,7 @@ import type { PolicyCheck } from '@nimbus/http';
 import type { Kysely } from 'kysely';
 import type { AgentScheduler } from '../manager/agent-scheduler';
 import type { PortBindingManager } from '../manager/port-binding-manager';
+import type { QosRuleManager } from '../manager/qos-rule-manager';
 import type { QuotaManager } from '../manager/quota-manager';
 import type { ResourceHandlers } from './resource-definition';
 
@@ -13,6 +14,8 @@ export interface NetworkServices {
   /** The handlers of each resource, by singular name. */
   resources: Record<string, ResourceHandlers>;
   quotas: QuotaManager;
+  /** The rules of QoS policies (a sub-resource API of their own). */
+  qosRules: QosRuleManager;
   /** The port bindings API. */
   bindings: PortBindingManager;
   /** Read-only queries across tables (IP availability). */

@@ -16,13 +16,30 @@ export function resourceView(
   fields: readonly string[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
+  const rules = readRules(def);
+  for (const name in item) {
     const spec = def.attributes[name];
     if (!spec || spec.visible === false) continue;
     if (fields.length && !fields.includes(name)) continue;
-    const rule = `get_${def.resource}:${name}`;
+    let rule = rules.get(name);
+    if (rule === undefined) {
+      rule = `get_${def.resource}:${name}`;
+      rules.set(name, rule);
+    }
     if (services.policyNames.has(rule) && !ctx.allowed(rule, target)) continue;
-    out[name] = value;
+    out[name] = item[name];
   }
   return out;
+}
+
+/** Each definition's `get_<resource>:<attribute>` rule names, made once (a list renders thousands). */
+const readRuleNames = new WeakMap<ResourceDefinition, Map<string, string>>();
+
+function readRules(def: ResourceDefinition): Map<string, string> {
+  let rules = readRuleNames.get(def);
+  if (!rules) {
+    rules = new Map();
+    readRuleNames.set(def, rules);
+  }
+  return rules;
 }

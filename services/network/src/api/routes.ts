@@ -1,4 +1,6 @@
 import { type Route, route } from '@nimbus/http';
+import { changeAddresses } from './address-groups/address-group-action-controller';
+import { addressGroupDefinition } from './address-groups/address-group-definition';
 import { agentDefinition } from './agents/agent-definition';
 import {
   addDhcpNetwork,
@@ -11,6 +13,7 @@ import {
   removeL3Router,
 } from './agents/agent-scheduler-controller';
 import { listIpAvailabilities, showIpAvailability } from './ip-availability-controller';
+import { meteringLabelDefinition, meteringLabelRuleDefinition } from './metering/metering-definition';
 import { networkDefinition } from './networks/network-definition';
 import {
   activatePortBinding,
@@ -20,6 +23,8 @@ import {
   showPortBinding,
 } from './ports/port-binding-controller';
 import { portDefinition } from './ports/port-definition';
+import { qosPolicyDefinition, withQosPolicyAttribute } from './qos/qos-definitions';
+import { qosRuleRoutes } from './qos/qos-rule-controller';
 import {
   callerProject,
   listQuotas,
@@ -34,6 +39,7 @@ import { resourceRoutes } from './resource-controller';
 import type { ResourceDefinition } from './resource-definition';
 import { listCoreResources, listExtensions, listVersions, showExtension } from './root-controller';
 import { floatingIpDefinition, routerDefinition } from './routers/router-definition';
+import { withRouterFlags } from './routers/router-flag-attributes';
 import { addRouterInterface, removeRouterInterface } from './routers/router-interface-controller';
 import {
   securityGroupDefinition,
@@ -43,21 +49,28 @@ import { segmentDefinition } from './segments/segment-definition';
 import { listServiceProviders } from './service-provider-controller';
 import { addressScopeDefinition, subnetPoolDefinition } from './subnet-pools/subnet-pool-definition';
 import { subnetDefinition } from './subnets/subnet-definition';
+import { trunkDefinition } from './trunks/trunk-definition';
+import { changeSubports, getSubports } from './trunks/trunk-subport-controller';
 
 /** Every resource of the API, in the order Neutron lists them. */
 export const networkResources: readonly ResourceDefinition[] = [
-  networkDefinition,
+  withQosPolicyAttribute(networkDefinition),
   subnetDefinition,
-  portDefinition,
+  withQosPolicyAttribute(portDefinition),
   securityGroupDefinition,
   securityGroupRuleDefinition,
-  routerDefinition,
+  withRouterFlags(routerDefinition),
   floatingIpDefinition,
   segmentDefinition,
   agentDefinition,
   subnetPoolDefinition,
   addressScopeDefinition,
   rbacPolicyDefinition,
+  meteringLabelDefinition,
+  meteringLabelRuleDefinition,
+  qosPolicyDefinition,
+  addressGroupDefinition,
+  trunkDefinition,
 ];
 
 /** The network API's route table. */
@@ -94,5 +107,11 @@ export const networkRoutes: Route[] = [
   route('POST', '/v2.0/agents/:id/l3-routers', addL3Router),
   route('DELETE', '/v2.0/agents/:id/l3-routers/:resource_id', removeL3Router, { status: 204 }),
   route('GET', '/v2.0/routers/:id/l3-agents', listL3Agents),
+  ...qosRuleRoutes,
+  route('GET', '/v2.0/trunks/:id/get_subports', getSubports),
+  route('PUT', '/v2.0/trunks/:id/add_subports', changeSubports('add_subports')),
+  route('PUT', '/v2.0/trunks/:id/remove_subports', changeSubports('remove_subports')),
+  route('PUT', '/v2.0/address-groups/:id/add_addresses', changeAddresses('add_addresses')),
+  route('PUT', '/v2.0/address-groups/:id/remove_addresses', changeAddresses('remove_addresses')),
   ...networkResources.flatMap(resourceRoutes),
 ];

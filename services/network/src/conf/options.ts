@@ -53,13 +53,4 @@ export const networkOptions = defineOptions('network', 'Network service (Neutron
     default: 'fake',
     help: 'The ML2 mechanism driver that binds ports.',
   }),
-  policy_file: opt.string({
-    default: '',
-    help: 'Policy overrides (policy.yaml), relative to the data directory.',
-  }),
-  enforce_scope: opt.bool({ default: false, help: "oslo.policy's enforce_scope (Zed default: off)." }),
-  enforce_new_defaults: opt.bool({
-    default: false,
-    help: "oslo.policy's enforce_new_defaults (Zed default: off).",
-  }),
 });

@@ -1,6 +1,7 @@
 import { type Database, fromJson, mapDriverError, toBoolean, toJson } from '@nimbus/db';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { ListQuery } from '../api/list-query';
+import { groupCommitterOf } from './group-commit';
 
 /** How an attribute is stored: a scalar column, a JSON text column, or a 0/1 boolean. */
 export type ColumnKind = 'string' | 'int' | 'bool' | 'json';
@@ -25,7 +26,12 @@ export class ResourceStore {
     readonly table: string,
     /** API attribute → storage kind; attributes not listed are computed by the manager. */
     readonly columns: Readonly<Record<string, ColumnKind>>,
-  ) {}
+  ) {
+    this.read = Object.entries(columns).map(([attr, kind]) => ({ attr, col: columnOf(attr), kind }));
+  }
+
+  /** The stored attributes with their columns, worked out once: every listed row is read through them. */
+  private readonly read: readonly { attr: string; col: string; kind: ColumnKind }[];
 
   /** Inserts a new resource; `id`, timestamps and revision are set here. */
   async insert(trx: Kysely<any>, item: Resource): Promise<Resource> {
@@ -192,10 +198,10 @@ export class ResourceStore {
   /** Row → API attributes (`tenant_id` beside `project_id`). */
   fromRow(row: Record<string, unknown>): Resource {
     const item: Resource = {};
-    for (const attr of STANDARD) if (columnOf(attr) in row) item[attr] = row[columnOf(attr)];
+    for (const attr of STANDARD) if (attr in row) item[attr] = row[attr];
     item.revision_number = Number(row.revision_number);
-    for (const [attr, kind] of Object.entries(this.columns)) {
-      const v = row[columnOf(attr)];
+    for (const { attr, col, kind } of this.read) {
+      const v = row[col];
       item[attr] =
         kind === 'json'
           ? fromJson(v as string, null)
@@ -217,10 +223,15 @@ export function neutronTime(date = new Date()): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-/** Runs `fn` in its own transaction (never joining another request's) and maps constraint errors. */
+/**
+ * Runs `fn` in its own transaction (never joining another request's) and maps constraint errors.
+ * On SQLite the transactions that queue up behind the one connection commit together
+ * (`GroupCommitter`): `fn` still runs alone and is undone alone when it throws.
+ */
 export async function inTransaction<R>(db: Database<any>, fn: (trx: Kysely<any>) => Promise<R>): Promise<R> {
   try {
-    return await db.kysely.transaction().execute(fn);
+    const group = groupCommitterOf(db);
+    return await (group ? group.run(fn) : db.kysely.transaction().execute(fn));
   } catch (err) {
     throw mapDriverError(err);
   }

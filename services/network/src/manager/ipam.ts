@@ -138,12 +138,6 @@ export class Ipam {
     const total = pools.reduce((n, p) => n + (p.last - p.first + 1n), 0n);
     if (total === 0n) return undefined;
     const subnetId = subnet.id as string;
-    const countRow = await trx
-      .selectFrom('ip_allocations')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('subnet_id', '=', subnetId)
-      .executeTakeFirst();
-    const used = BigInt(Number(countRow?.n ?? 0));
     const at = (offset: bigint) => {
       for (const p of pools) {
         const size = p.last - p.first + 1n;
@@ -152,18 +146,19 @@ export class Ipam {
       }
       return undefined;
     };
-    if (total > 1024n && total - used > total / 4n) {
-      for (let i = 0; i < PROBES; i++) {
-        const ip = at(randomBigInt(total));
-        if (!ip) continue;
-        const taken = await trx
-          .selectFrom('ip_allocations')
-          .select('port_id')
-          .where('subnet_id', '=', subnetId)
-          .where('ip_address', '=', ip)
-          .executeTakeFirst();
-        if (!taken) return ip;
-      }
+    if (total > 1024n) {
+      // Random probes, checked in one query: in a pool under three quarters full one of eight is
+      // free nine times in ten; a fuller pool falls through to the scan below. (Counting the
+      // allocations first would read the whole subnet's index on every port.)
+      const probes = [...new Set(Array.from({ length: PROBES }, () => at(randomBigInt(total))!))];
+      const taken = await trx
+        .selectFrom('ip_allocations')
+        .select('ip_address')
+        .where('subnet_id', '=', subnetId)
+        .where('ip_address', 'in', probes)
+        .execute();
+      const free = probes.filter((ip) => !taken.some((t) => t.ip_address === ip));
+      if (free.length) return free[0];
     }
     const rows = await trx
       .selectFrom('ip_allocations')

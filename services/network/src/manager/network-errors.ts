@@ -41,6 +41,12 @@ export const notFoundErrors = {
   rbac_policy: (id: string) => notFound('RbacPolicyNotFound', `RBAC policy with ID ${id} not found`),
   subnetpool: (id: string) => notFound('SubnetPoolNotFound', `Subnet pool ${id} could not be found.`),
   address_scope: (id: string) => notFound('AddressScopeNotFound', `Address scope ${id} could not be found.`),
+  policy: (id: string) => notFound('QosPolicyNotFound', `QoS policy ${id} could not be found.`),
+  address_group: (id: string) => notFound('AddressGroupNotFound', `Address group ${id} could not be found.`),
+  trunk: (id: string) => notFound('TrunkNotFound', `Trunk ${id} could not be found.`),
+  metering_label: (id: string) => notFound('MeteringLabelNotFound', `Metering label ${id} does not exist`),
+  metering_label_rule: (id: string) =>
+    notFound('MeteringLabelRuleNotFound', `Metering label rule ${id} does not exist`),
 } satisfies Record<string, (id: string) => NeutronError>;
 
 export const networkInUse = (netId: string) =>

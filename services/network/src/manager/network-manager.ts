@@ -106,6 +106,16 @@ export class NetworkManager implements ResourceHandlers {
     return item && (await this.sharedWith(ctx, await this.decorate(this.db.kysely, [item])))[0];
   }
 
+  /**
+   * A network the caller may see with its stored attributes only (`shared` as the caller sees
+   * it), without the computed ones `get` adds: for checks on a port's or subnet's create, which
+   * read no more and run on every create.
+   */
+  async getStored(ctx: CallContext, id: string): Promise<Resource | undefined> {
+    const item = await this.store.get(this.db.kysely, id, networkScope(ctx));
+    return item && (await this.sharedWith(ctx, [item]))[0];
+  }
+
   /** A network shared with the caller's project by an RBAC policy shows `shared` to it, as upstream. */
   private async sharedWith(ctx: CallContext, items: Resource[]): Promise<Resource[]> {
     const others = items.filter((i) => !i.shared && i.project_id !== ctx.projectId);

@@ -178,7 +178,7 @@ export class PortManager implements ResourceHandlers {
   }
 
   async create(ctx: CallContext, item: Resource): Promise<Resource> {
-    const network = await this.networks.get(ctx, item.network_id as string);
+    const network = await this.networks.getStored(ctx, item.network_id as string);
     if (!network) throw notFoundErrors.network(item.network_id as string);
     if (!ctx.isAdmin && !ctx.isAdvsvc && !network.shared && network.project_id !== item.project_id) {
       throw new NeutronError('not_found', 'HTTPNotFound', 'The resource could not be found.');

@@ -6,6 +6,12 @@ import { agentsMigration } from './0004-agents';
 import { subnetPoolsMigration } from './0005-subnet-pools';
 import { rbacPoliciesMigration } from './0006-rbac-policies';
 import { portBindingsMigration } from './0007-port-bindings';
+import { meteringMigration } from './0008-metering';
+import { routerExtraAttributesMigration } from './0009-router-extra-attributes';
+import { qosMigration } from './0010-qos';
+import { addressGroupsMigration } from './0011-address-groups';
+import { trunksMigration } from './0012-trunks';
+import { ruleDuplicateIndexMigration } from './0901-rule-duplicate-index';
 
 /** The network service's migrations, in apply order. */
 export const networkMigrations: Migration[] = [
@@ -16,4 +22,10 @@ export const networkMigrations: Migration[] = [
   subnetPoolsMigration,
   rbacPoliciesMigration,
   portBindingsMigration,
+  meteringMigration,
+  routerExtraAttributesMigration,
+  qosMigration,
+  addressGroupsMigration,
+  trunksMigration,
+  ruleDuplicateIndexMigration,
 ];
