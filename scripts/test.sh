@@ -23,9 +23,9 @@ if [ "$vitest_rc" -ne 0 ]; then
 fi
 
 echo "== conformance (Tempest against the all-in-one cloud)"
-SUITES_EXCLUDE=keystone-rbac bash test/conformance/run.sh || status=1
-echo "== conformance (keystone's secure-RBAC suite, on a cloud with enforce_scope and enforce_new_defaults)"
-NIMBUS_OSLO_POLICY__ENFORCE_SCOPE=true NIMBUS_OSLO_POLICY__ENFORCE_NEW_DEFAULTS=true SUITES=keystone-rbac \
+SUITES_EXCLUDE="keystone-rbac image-rbac" bash test/conformance/run.sh || status=1
+echo "== conformance (keystone's and glance's secure-RBAC suites, on a cloud with enforce_scope and enforce_new_defaults)"
+NIMBUS_OSLO_POLICY__ENFORCE_SCOPE=true NIMBUS_OSLO_POLICY__ENFORCE_NEW_DEFAULTS=true SUITES="keystone-rbac image-rbac" \
   bash test/conformance/run.sh || status=1
 echo "== conformance (upstream Placement's gabbi suite)"
 bash test/conformance/placement-gabbi.sh || status=1

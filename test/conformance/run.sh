@@ -44,7 +44,9 @@ fi
 password=$(sed -n 's/^ *password: *//p' "$data/clouds.yaml" | head -1 | tr -d "'\"")
 
 status=0
-while read -r type name workers regex tservices; do
+# The list comes in on fd 3 and every suite runs with stdin from /dev/null: a child that reads
+# (or seeks) its stdin must not move the loop through the list.
+while read -r type name workers regex tservices <&3; do
   case "$type" in ''|'#'*) continue ;; esac
   case " $types " in *" $type "*) ;; *) continue ;; esac
   # SUITES="image object-storage" runs only those suites.
@@ -68,11 +70,13 @@ while read -r type name workers regex tservices; do
       status=1; continue
     fi
   fi
+  # timings/<suite>.txt (tempest-timings.py record) balances the workers of a fresh workspace.
   line=$(CONCURRENCY=${CONCURRENCY:-$workers} IDENTITY_FEATURES=$features EXCLUDE_FILE="$here/exclusions/$name.txt" EXTRA_CONF="$extra" \
+    TIMINGS_FILE="$here/timings/$name.txt" \
     bash "$here/tempest-run.sh" "$auth_url" admin "$password" admin "$regex" $tservices | tail -1)
   echo "tempest $name: $line"
   read -r p _ f _ s _ <<<"$line"
   [ -n "${NIMBUS_SUMMARY_FILE:-}" ] && echo "tempest-$name $p $f $s" >> "$NIMBUS_SUMMARY_FILE"
   [ "${f:-1}" -eq 0 ] || status=1
-done < "$here/suites.txt"
+done 3< "$here/suites.txt" < /dev/null
 exit $status
