@@ -38,6 +38,8 @@ async function main() {
       enabled_backends: ['file', 'fake'],
       backup_driver: 'object-store',
       pool_report_interval: 1,
+      // Room for every volume the bench makes (thousands of 1 GB volumes at a few hundred a second).
+      fake_capacity_gb: 1_000_000,
       quota_volumes: -1,
       quota_gigabytes: -1,
       quota_snapshots: -1,
@@ -62,7 +64,14 @@ async function main() {
       for (;;) {
         const s = (await call('GET', path))[key].status;
         if (s === status) return;
-        if (String(s).startsWith('error')) throw new Error(`${path} went ${s}`);
+        if (String(s).startsWith('error')) {
+          // The user message says why (no valid backend, driver failure…).
+          const id = path.split('/').pop();
+          const r = await fetch(`${base}/messages?resource_uuid=${id}`, {
+            headers: { 'x-auth-token': token, 'openstack-api-version': 'volume 3.3' },
+          });
+          throw new Error(`${path} went ${s}: ${await r.text()}`);
+        }
         await new Promise((r) => setTimeout(r, 2));
       }
     };

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
-import { ObjectStoreClient } from '@nimbus/clients';
 import {
   messagingDefaultOptions,
   notificationOptions,
   notifierOptionsFromConfig,
   typedRpcClient,
 } from '@nimbus/bus';
+import { ObjectStoreClient } from '@nimbus/clients';
 import type { Database } from '@nimbus/db';
 import { loadServicePolicy, osloPolicyOptions } from '@nimbus/policy';
 import { defineService, type RoleContext, type ServiceContext, type StartedRole } from '@nimbus/service';
-import type { BlockStorageServices } from './api/block-storage-services';
 import { blockStoragePolicies } from './api/block-storage-policies';
+import type { BlockStorageServices } from './api/block-storage-services';
 import { cinderFaultRenderer } from './api/cinder-faults';
 import { VOLUME_MICROVERSIONS } from './api/misc/root-controller';
 import { blockStorageRoutes } from './api/routes';
@@ -34,7 +34,7 @@ import { QuotaManager } from './manager/quota-manager';
 import { reportService } from './manager/service-reporter';
 import { SnapshotManager } from './manager/snapshot-manager';
 import { TransferManager } from './manager/transfer-manager';
-import { VolumeManager, type BlockStorageRpc } from './manager/volume-manager';
+import { type BlockStorageRpc, VolumeManager } from './manager/volume-manager';
 import { VolumeNotifier } from './manager/volume-notifier';
 import { VolumeTypeManager } from './manager/volume-type-manager';
 import { type Backend, VolumeWorker } from './manager/volume-worker';
@@ -281,6 +281,7 @@ function backendsOf(ctx: RoleContext<Shared>): Backend[] {
         max_over_subscription_ratio: o.max_over_subscription_ratio,
         volume_format: o.volume_format,
         volumes_dir: join(ctx.dataDir, 'block-storage', ctx.host, String(name)),
+        ...(driverName === 'fake' ? { fake_capacity_gb: o.fake_capacity_gb } : {}),
         ...(driverName === 'fake' && o.fake_fail.length
           ? { fake_fail: o.fake_fail as VolumeOperation[] }
           : {}),

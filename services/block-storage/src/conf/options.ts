@@ -46,6 +46,11 @@ export const blockStorageOptions = defineOptions('block_storage', 'Block storage
     min: 1,
     help: 'Thin provisioning over-subscription ratio.',
   }),
+  fake_capacity_gb: opt.int({
+    default: 1000,
+    min: 1,
+    help: 'Capacity in GB of each backend of the fake driver (what it reports and refuses beyond).',
+  }),
   fake_fail: opt.list({
     default: [],
     help: 'fake backend only: driver operations that fail (createVolume, extendVolume...), for tests.',
