@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { dropDatabase, testServerUrls } from '@nimbus/db';
+import { serveProcess, stopProcesses } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -29,35 +30,6 @@ const databases = [
   { dialect: 'postgres', service: 'network' },
   { dialect: 'mariadb', service: 'compute' },
 ] as const;
-
-/** Starts `nimbus serve` with a config file; resolves once it says it is running. */
-async function serve(name: string, dataDir: string, config: string, args: string[]): Promise<ChildProcess> {
-  const file = join(dataDir, `${name}.conf`);
-  writeFileSync(file, config);
-  const child = spawn(process.execPath, [nimbus, 'serve', '--config-file', file, ...args], {
-    env: { ...process.env, NIMBUS_NO_BUILD: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes(' running (')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}): ${output}`));
-    });
-  });
-  return child;
-}
 
 describe('scale-out: compute roles and two agents in separate processes', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-compute-scale-'));
@@ -152,17 +124,17 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
   beforeAll(async () => {
     // Builds the bundle once when sources changed, so the processes below do not race to.
     await run(process.execPath, [nimbus, 'serve', '--list'], { cwd: root, timeout: 120_000 });
-    children.push(await serve('identity', dataDir, config('identity'), ['identity-api']));
+    children.push(await serveProcess('identity', dataDir, config('identity'), ['identity-api']));
     const clouds = join(dataDir, 'clouds.yaml');
     const password = parse(readFileSync(clouds, 'utf8')).clouds.nimbus.auth.password as string;
     await register(password);
     const user = serviceUser(password);
     children.push(
       ...(await Promise.all([
-        serve('image', dataDir, config('image', user), ['image-api']),
-        serve('placement', dataDir, config('placement', user), ['placement-api']),
-        serve('network', dataDir, config('network', user), ['network-api']),
-        serve('compute', dataDir, config('compute', user), [
+        serveProcess('image', dataDir, config('image', user), ['image-api']),
+        serveProcess('placement', dataDir, config('placement', user), ['placement-api']),
+        serveProcess('network', dataDir, config('network', user), ['network-api']),
+        serveProcess('compute', dataDir, config('compute', user), [
           'compute-api',
           'compute-conductor',
           'compute-scheduler',
@@ -174,27 +146,22 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
     children.push(
       ...(await Promise.all(
         ['node1', 'node2'].map((host) =>
-          serve(`agent-${host}`, dataDir, config('compute', user), ['compute-agent', '--host', host]),
+          serveProcess(`agent-${host}`, dataDir, config('compute', user), ['compute-agent', '--host', host]),
         ),
       )),
     );
-    slowAgent = await serve('agent-node3', dataDir, config('compute', user, 'spawn_delay_ms = 60000'), [
-      'compute-agent',
-      '--host',
-      'node3',
-    ]);
+    slowAgent = await serveProcess(
+      'agent-node3',
+      dataDir,
+      config('compute', user, 'spawn_delay_ms = 60000'),
+      ['compute-agent', '--host', 'node3'],
+    );
     children.push(slowAgent);
     env = { ...process.env, OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'nimbus' } as Record<string, string>;
   }, 180_000);
 
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode !== null) continue;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopProcesses(children);
     rmSync(dataDir, { recursive: true, force: true });
     for (const d of databases) await dropDatabase(d.dialect, testServerUrls[d.dialect], dbName(d.service));
   }, 60_000);

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { serveProcess, stopProcesses } from '@nimbus/testing';
 import { connect } from 'amqplib';
 import pg from 'pg';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const run = promisify(execFile);
 
@@ -50,35 +51,6 @@ function parseLines(line: string): Received[] {
       }
     });
   }
-}
-
-/** Starts `nimbus serve <roles>` with a config file; resolves once it says it is running. */
-async function serve(name: string, dataDir: string, config: string, roles: string[]): Promise<ChildProcess> {
-  const file = join(dataDir, `${name}.conf`);
-  writeFileSync(file, config);
-  const child = spawn(process.execPath, [nimbus, 'serve', '--config-file', file, ...roles], {
-    env: { ...process.env, NIMBUS_NO_BUILD: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes(' running (')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}): ${output}`));
-    });
-  });
-  return child;
 }
 
 describe('scale-out: identity, image and object storage in separate processes', () => {
@@ -185,15 +157,18 @@ describe('scale-out: identity, image and object storage in separate processes', 
     });
 
     children.push(
-      await serve('identity', dataDir, `${common(databases[0]!)}[identity]\npassword_hash_rounds = 4\n`, [
-        'identity-api',
-      ]),
+      await serveProcess(
+        'identity',
+        dataDir,
+        `${common(databases[0]!)}[identity]\npassword_hash_rounds = 4\n`,
+        ['identity-api'],
+      ),
     );
     const clouds = join(dataDir, 'clouds.yaml');
     const password = parse(readFileSync(clouds, 'utf8')).clouds.nimbus.auth.password as string;
     const [image, objects] = await Promise.all([
-      serve('image', dataDir, common(databases[1]!) + serviceUser(password), ['image-api']),
-      serve('objects', dataDir, common(databases[2]!) + serviceUser(password), [
+      serveProcess('image', dataDir, common(databases[1]!) + serviceUser(password), ['image-api']),
+      serveProcess('objects', dataDir, common(databases[2]!) + serviceUser(password), [
         'object-storage-proxy',
         'object-storage-account-server',
         'object-storage-container-server',
@@ -205,13 +180,7 @@ describe('scale-out: identity, image and object storage in separate processes', 
   }, 90_000);
 
   afterAll(async () => {
-    for (const child of [...children, listener]) {
-      if (!child || child.exitCode !== null) continue;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopProcesses([...children, listener]);
     rmSync(dataDir, { recursive: true, force: true });
     const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
     await client.connect();

@@ -3,7 +3,7 @@ import type { NetworkClient, PortDocument } from '@nimbus/clients';
 import { nowTimestamp } from '@nimbus/db';
 import type { Logger } from '@nimbus/logging';
 import type { Instance, Vif } from '../db/instance-repository';
-import { type ComputeDriver, DriverError, PowerState } from '../drivers/driver-api';
+import { type ComputeDriver, DriverError, PowerState, type SpawnRequest } from '../drivers/driver-api';
 import { InstanceNotFound } from '../manager/compute-errors';
 import type { ComputeNotifier } from '../manager/compute-notifier';
 import { TaskState, VmState } from '../manager/vm-states';
@@ -114,26 +114,17 @@ export class AgentManager {
         });
       }
       await update({ task_state: TaskState.SPAWNING, network_info: vifs });
-      const guest = await this.deps.driver.spawn({
-        instanceId: spec.instance_uuid,
-        host: spec.host,
-        name: spec.name,
-        flavor: {
-          vcpus: spec.flavor.vcpus,
-          memoryMb: spec.flavor.memory_mb,
-          rootGb: spec.flavor.root_gb,
-          ephemeralGb: spec.flavor.ephemeral_gb,
-          swapMb: spec.flavor.swap,
-        },
-        imageId: spec.image_ref,
-        vifs: vifs.map((v) => ({
-          portId: v.port_id,
-          macAddress: v.mac_address,
-          networkId: v.network_id,
-          fixedIps: v.fixed_ips.map((f) => f.ip_address),
-        })),
-        ...(spec.user_data ? { userData: spec.user_data } : {}),
-      });
+      const guest = await this.deps.driver.spawn(
+        spawnRequest(
+          spec.instance_uuid,
+          spec.host,
+          spec.name,
+          spec.flavor,
+          spec.image_ref,
+          vifs,
+          spec.user_data,
+        ),
+      );
       const launchedAt = nowTimestamp();
       await update({
         vm_state: VmState.ACTIVE,
@@ -285,26 +276,17 @@ export class AgentManager {
         await d.destroy(args.host, args.instance_uuid);
         await update({ task_state: TaskState.REBUILD_SPAWNING });
         const f = args.flavor;
-        await d.spawn({
-          instanceId: args.instance_uuid,
-          host: args.host,
-          name: args.name,
-          flavor: {
-            vcpus: f.vcpus,
-            memoryMb: f.memory_mb,
-            rootGb: f.root_gb,
-            ephemeralGb: f.ephemeral_gb,
-            swapMb: f.swap,
-          },
-          imageId: args.image_ref,
-          vifs: args.vifs.map((v) => ({
-            portId: v.port_id,
-            macAddress: v.mac_address,
-            networkId: v.network_id,
-            fixedIps: v.fixed_ips.map((ip) => ip.ip_address),
-          })),
-          ...(args.user_data ? { userData: args.user_data } : {}),
-        });
+        await d.spawn(
+          spawnRequest(
+            args.instance_uuid,
+            args.host,
+            args.name,
+            f,
+            args.image_ref,
+            args.vifs,
+            args.user_data,
+          ),
+        );
         if (!args.power_on) await d.powerOff(args.host, args.instance_uuid);
         await update({
           vm_state: args.power_on ? VmState.ACTIVE : VmState.STOPPED,
@@ -352,25 +334,9 @@ export class AgentManager {
       }
       const d = this.deps.driver;
       const f = args.flavor;
-      const guest = await d.spawn({
-        instanceId: args.instance_uuid,
-        host: args.host,
-        name: args.name,
-        flavor: {
-          vcpus: f.vcpus,
-          memoryMb: f.memory_mb,
-          rootGb: f.root_gb,
-          ephemeralGb: f.ephemeral_gb,
-          swapMb: f.swap,
-        },
-        imageId: args.image_ref,
-        vifs: args.vifs.map((v) => ({
-          portId: v.port_id,
-          macAddress: v.mac_address,
-          networkId: v.network_id,
-          fixedIps: v.fixed_ips.map((ip) => ip.ip_address),
-        })),
-      });
+      const guest = await d.spawn(
+        spawnRequest(args.instance_uuid, args.host, args.name, f, args.image_ref, args.vifs),
+      );
       let power: number = guest.powerState;
       if (args.power_on && power !== PowerState.RUNNING) {
         await d.powerOn(args.host, args.instance_uuid);
@@ -440,5 +406,42 @@ function instanceView(spec: BuildSpec): Instance {
     updatedAt: null,
     deletedAt: null,
     deleted: false,
+  };
+}
+
+/** What the driver's spawn needs, from a flavor and VIFs as the RPC messages carry them. */
+function spawnRequest(
+  instanceId: string,
+  host: string,
+  name: string,
+  flavor: { vcpus: number; memory_mb: number; root_gb: number; ephemeral_gb: number; swap: number },
+  imageId: string,
+  vifs: readonly {
+    port_id: string;
+    mac_address: string;
+    network_id: string;
+    fixed_ips: { ip_address: string }[];
+  }[],
+  userData?: string,
+): SpawnRequest {
+  return {
+    instanceId,
+    host,
+    name,
+    flavor: {
+      vcpus: flavor.vcpus,
+      memoryMb: flavor.memory_mb,
+      rootGb: flavor.root_gb,
+      ephemeralGb: flavor.ephemeral_gb,
+      swapMb: flavor.swap,
+    },
+    imageId,
+    vifs: vifs.map((v) => ({
+      portId: v.port_id,
+      macAddress: v.mac_address,
+      networkId: v.network_id,
+      fixedIps: v.fixed_ips.map((ip) => ip.ip_address),
+    })),
+    ...(userData ? { userData } : {}),
   };
 }
