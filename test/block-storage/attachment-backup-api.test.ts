@@ -122,6 +122,10 @@ describe('block-storage API: attachments, backups, transfers, failures', () => {
       180,
     );
     expect(await status(id)).toBe('available');
+    // Another project's backup is no parent: the admin has none of this volume to build on.
+    const foreign = await admin('POST', '/backups', { backup: { volume_id: id, incremental: true } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.badRequest.message).toMatch(/No backups available to do an incremental backup/);
     const inc = await member('POST', '/backups', { backup: { volume_id: id, incremental: true } });
     await until(
       async () => (await member('GET', `/backups/${inc.body.backup.id}`)).body.backup.status === 'available',

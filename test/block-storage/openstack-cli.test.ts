@@ -109,6 +109,9 @@ describe('openstack CLI against block storage', () => {
       'bare',
       '--file',
       raw,
+      // Volumes made from this image without a type of their own get this one (Cinder's rule).
+      '--property',
+      'cinder_img_volume_type=cli-type',
       'cli-image',
       '-f',
       'json',
@@ -126,6 +129,7 @@ describe('openstack CLI against block storage', () => {
     );
     const shown = await waitFor('volume', fromImage.id, 'available');
     expect(shown.bootable).toBe('true');
+    expect(shown.type).toBe('cli-type');
 
     const snap = await os('volume', 'snapshot', 'create', '--volume', 'cli-empty', 'cli-snap', '-f', 'json');
     await waitFor('volume snapshot', snap.id, 'available');

@@ -175,6 +175,10 @@ async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
         const val = k === 'image_name' ? image.name : image[k];
         if (val !== undefined && val !== null) properties[k] = String(val);
       }
+      // The image's own (non-core) properties travel with the volume too, as Cinder copies them.
+      for (const [k, val] of Object.entries(image)) {
+        if (!GLANCE_CORE_ATTRIBUTES.has(k) && typeof val === 'string') properties[k] = val;
+      }
       return { sizeBytes: Number(image.size ?? 0), minDiskGb: Number(image.min_disk ?? 0), properties };
     },
   });
@@ -263,6 +267,35 @@ async function startScheduler(ctx: RoleContext<Shared>): Promise<StartedRole> {
     periodic: { 'scheduler-heartbeat': heartbeat },
   };
 }
+
+/** Glance v2's own image attributes: every other top-level key of an image is a property. */
+const GLANCE_CORE_ATTRIBUTES = new Set([
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'owner',
+  'tags',
+  'created_at',
+  'updated_at',
+  'file',
+  'schema',
+  'self',
+  'locations',
+  'direct_url',
+  'size',
+  'virtual_size',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'disk_format',
+  'container_format',
+  'min_disk',
+  'min_ram',
+  'stores',
+]);
 
 /** Backends from `enabled_backends`: `file`, `fake`, or `name:driver`. */
 function backendsOf(ctx: RoleContext<Shared>): Backend[] {

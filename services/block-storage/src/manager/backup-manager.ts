@@ -69,16 +69,20 @@ export class BackupManager {
     }
     let parent: BackupRecordRow | undefined;
     if (input.incremental) {
-      parent = (await this.stores.backups.list())
-        .filter((b) => b.volume_id === v.id && b.status === 'available')
+      // The parent is the caller's project's latest backup of the volume: another project's
+      // backups (an admin's of a user's volume, or the reverse) are not the caller's to chain.
+      parent = (await this.stores.backups.byParent([v.id]))
+        .filter((b) => b.status === 'available' && b.project_id === caller.projectId)
         .sort((a, b) => (a.data_timestamp < b.data_timestamp ? 1 : -1))[0];
       if (!parent) throw new InvalidBackup('No backups available to do an incremental backup.');
     }
-    await this.quotas.check(v.project_id, { backups: 1, backup_gigabytes: v.size });
+    // A backup belongs to the project that makes it (an admin's backup of a user's volume is the
+    // admin's), and counts against that project's quota, as in Cinder.
+    await this.quotas.check(caller.projectId, { backups: 1, backup_gigabytes: v.size });
     const now = cinderTime();
     const b: BackupRecordRow = {
       id: randomUUID(),
-      project_id: v.project_id,
+      project_id: caller.projectId,
       user_id: caller.userId,
       status: 'creating',
       name: input.name ?? null,

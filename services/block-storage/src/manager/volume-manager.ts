@@ -165,6 +165,15 @@ export class VolumeManager {
       }
       Object.assign(image_metadata, info.properties, { image_id: input.imageRef });
       bootable = true;
+      // An image may name the type of the volumes made from it, when the request names none;
+      // an unknown name falls back to the default, as Cinder does.
+      const wanted = info.properties.cinder_img_volume_type;
+      if (!input.volume_type && !typeId && typeof wanted === 'string' && wanted) {
+        typeId = await this.types.find(caller, wanted).then(
+          (t) => t.id,
+          () => undefined,
+        );
+      }
     }
     if (size === undefined) throw new CinderInvalid('Invalid input received: size must be given.');
 
