@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { dropDatabase, testServerUrls } from '@nimbus/db';
-import { serveProcess, stopProcesses } from '@nimbus/testing';
+import { passwordToken, serveProcess, stopProcesses } from '@nimbus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -85,22 +85,14 @@ describe('scale-out: compute roles and two agents in separate processes', () => 
   /** Adds the split-out services' public endpoints to the catalog, as an operator does. */
   async function register(password: string): Promise<void> {
     const identity = `http://${bindHost}:5000/v3`;
-    const auth = await fetch(`${identity}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
-          },
-          scope: { project: { name: 'admin', domain: { id: 'default' } } },
-        },
-      }),
-    });
-    expect(auth.status).toBe(201);
+    const { token } = await passwordToken(
+      { url: () => `http://${bindHost}:5000` },
+      'admin',
+      password,
+      'admin',
+    );
     const headers = {
-      'x-auth-token': auth.headers.get('x-subject-token')!,
+      'x-auth-token': token,
       'content-type': 'application/json',
     };
     const post = async (path: string, body: unknown) => {

@@ -11,7 +11,7 @@ export interface ScopedToken {
 
 /** Issues a project-scoped token for a user of the Default domain (password method). */
 export async function passwordToken(
-  cloud: TestCloud,
+  cloud: Pick<TestCloud, 'url'>,
   user: string,
   password: string,
   project: string,
