@@ -4,6 +4,7 @@ export * from './fault-renderers';
 export * from './header-spelling';
 export * from './header-value';
 export * from './http-service-spec';
+export * from './json-bytes';
 export * from './jsonschema-error';
 export * from './metrics';
 export * from './microversion';

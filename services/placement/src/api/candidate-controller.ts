@@ -3,9 +3,9 @@ import { PlacementBadRequest } from '../manager/placement-errors';
 import { ResourceClassNotFound } from '../manager/resource-classes';
 import { TraitNotFound } from '../manager/traits';
 import { candidateSchema, parseGroups, parseWide } from './candidate-query';
-import type { PlacementRequest } from './placement-request';
 import { renderCandidates } from './candidate-view';
-import { jsonText } from './replies';
+import type { PlacementRequest } from './placement-request';
+import { jsonBytesReply } from './replies';
 
 /** GET /allocation_candidates (1.10). */
 export async function listAllocationCandidates(req: PlacementRequest) {
@@ -83,5 +83,5 @@ export async function listAllocationCandidates(req: PlacementRequest) {
     className: (id) => classes.cachedName(id) ?? String(id),
     traitName: (id) => traits.cachedName(id),
   });
-  return jsonText(req, body);
+  return jsonBytesReply(req, body);
 }

@@ -1,3 +1,4 @@
+import { JsonBytes, jsonBytesOf } from '@nimbus/http';
 import type { PlacementSnapshot, SnapshotProvider } from '../db/candidate-snapshot';
 import type { AllocationRequest } from '../manager/candidates/candidate-request';
 
@@ -18,133 +19,197 @@ export interface CandidateViewOptions {
   traitName(id: number): string | undefined;
 }
 
-// Summaries are the same for every request against one snapshot (at 1.27+): each provider's JSON
-// is made once per snapshot and rendering flags.
-const fragments = new WeakMap<PlacementSnapshot, Map<string, Map<number, string>>>();
+const text = (s: string) => Buffer.from(s);
+const OPEN = text('{"allocation_requests":[');
+const MIDDLE = text('],"provider_summaries":{');
+const CLOSE = text('}}');
+const DICT_OPEN = text('{"allocations":{');
+const DICT_RESOURCES = text(':{"resources":{');
+const LIST_OPEN = text('{"allocations":[');
+const LIST_PROVIDER = text('{"resource_provider":{"uuid":');
+const LIST_RESOURCES = text('},"resources":{');
+const MAPPINGS = text(',"mappings":{');
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_LIST = 0x5b;
+const CLOSE_LIST = 0x5d;
+const CLOSE_OBJECT = 0x7d;
 
-/** The body of GET /allocation_candidates, as JSON text. */
+/** Bytes made once per snapshot: a candidate is then mostly copies (a thousand per answer are common). */
+interface SnapshotBytes {
+  /** Quoted provider uuids. */
+  uuids: Map<number, Buffer>;
+  /** `"uuid":{summary}` per provider, per rendering flags (at 1.27+, where every request shares them). */
+  summaries: Map<string, Map<number, Buffer>>;
+}
+
+const perSnapshot = new WeakMap<PlacementSnapshot, SnapshotBytes>();
+// `"CLASS":` per class name, and quoted group suffixes.
+const classKeys = new Map<string, Buffer>();
+const suffixes = new Map<string, Buffer>();
+
+/** The body of GET /allocation_candidates. */
 export function renderCandidates(
   snapshot: PlacementSnapshot,
   requests: AllocationRequest[],
   summaries: SnapshotProvider[],
   o: CandidateViewOptions,
-): string {
-  const uuid = (id: number) => snapshot.providers.get(id)!.uuid;
-  const areqs = o.dict
-    ? requests.map((areq) => dictText(snapshot, areq, o))
-    : requests.map((areq) => {
-        const byProvider = new Map<number, Record<string, number>>();
-        for (const r of areq.resources) {
-          let res = byProvider.get(r.providerId);
-          if (!res) {
-            res = {};
-            byProvider.set(r.providerId, res);
-          }
-          res[o.className(r.resourceClassId)] = r.amount;
-        }
-        return JSON.stringify({
-          allocations: [...byProvider].map(([id, resources]) => ({
-            resource_provider: { uuid: uuid(id) },
-            resources,
-          })),
-        });
-      });
-  const key = `${o.traits}${o.allClasses}${o.tree}`;
-  let byFlags = fragments.get(snapshot);
-  if (!byFlags) {
-    byFlags = new Map();
-    fragments.set(snapshot, byFlags);
+): Buffer {
+  let sb = perSnapshot.get(snapshot);
+  if (!sb) {
+    sb = { uuids: new Map(), summaries: new Map() };
+    perSnapshot.set(snapshot, sb);
   }
-  let cache = o.allClasses ? byFlags.get(key) : undefined;
+  const out = new JsonBytes(requests.length * 200 + summaries.length * 320 + 64);
+  out.bytes(OPEN);
+  for (let i = 0; i < requests.length; i++) {
+    if (i) out.char(COMMA);
+    writeRequest(out, snapshot, sb, requests[i]!, o);
+  }
+  out.bytes(MIDDLE);
+  const flags = `${o.traits}${o.allClasses}${o.tree}`;
+  let cache = o.allClasses ? sb.summaries.get(flags) : undefined;
   if (o.allClasses && !cache) {
     cache = new Map();
-    byFlags.set(key, cache);
+    sb.summaries.set(flags, cache);
   }
-  const sums = summaries.map((p) => {
-    let text = cache?.get(p.id);
-    if (text === undefined) {
-      text = `"${p.uuid}":${JSON.stringify(summaryOf(snapshot, p, o))}`;
-      cache?.set(p.id, text);
+  for (let i = 0; i < summaries.length; i++) {
+    const p = summaries[i]!;
+    if (i) out.char(COMMA);
+    let bytes = cache?.get(p.id);
+    if (!bytes) {
+      bytes = text(`${JSON.stringify(p.uuid)}:${JSON.stringify(summaryOf(snapshot, p, o))}`);
+      cache?.set(p.id, bytes);
     }
-    return text;
-  });
-  return `{"allocation_requests":[${areqs.join(',')}],"provider_summaries":{${sums.join(',')}}}`;
-}
-
-// Quoted provider uuids and class-name keys of a snapshot, made once: a candidate's text is then
-// plain concatenation (a thousand candidates per answer are common).
-const quotedUuids = new WeakMap<PlacementSnapshot, Map<number, string>>();
-const classKeys = new Map<string, string>();
-
-function quotedUuid(snapshot: PlacementSnapshot, id: number): string {
-  let byId = quotedUuids.get(snapshot);
-  if (!byId) {
-    byId = new Map();
-    quotedUuids.set(snapshot, byId);
+    out.bytes(bytes);
   }
-  let text = byId.get(id);
-  if (text === undefined) {
-    text = JSON.stringify(snapshot.providers.get(id)!.uuid);
-    byId.set(id, text);
-  }
-  return text;
-}
-
-function classKey(name: string): string {
-  let text = classKeys.get(name);
-  if (text === undefined) {
-    text = `${JSON.stringify(name)}:`;
-    if (classKeys.size < 10_000) classKeys.set(name, text);
-  }
-  return text;
+  out.bytes(CLOSE);
+  return out.done();
 }
 
 /**
- * One candidate at 1.12+: `{"allocations": {uuid: {"resources": {class: amount}}}}` (providers
- * and classes in the order the candidate names them; a class named twice for one provider keeps
- * its first place and last amount, as an object would), with `mappings` at 1.34.
+ * One candidate. At 1.12+ `{"allocations": {uuid: {"resources": {class: amount}}}}` with
+ * `mappings` at 1.34; before, a list of `{"resource_provider": {"uuid"}, "resources"}`. Providers
+ * and classes come in the order the candidate names them; a class named twice for one provider
+ * keeps its first place and last amount, as an object would.
  */
-function dictText(snapshot: PlacementSnapshot, areq: AllocationRequest, o: CandidateViewOptions): string {
-  const providers: number[] = [];
-  const parts: string[][] = [];
+function writeRequest(
+  out: JsonBytes,
+  snapshot: PlacementSnapshot,
+  sb: SnapshotBytes,
+  areq: AllocationRequest,
+  o: CandidateViewOptions,
+): void {
   const res = areq.resources;
-  for (let i = 0; i < res.length; i++) {
+  if (o.dict && onOneProvider(res)) {
+    // The common candidate: every class from one provider, each named once.
+    out
+      .bytes(DICT_OPEN)
+      .bytes(quotedUuid(snapshot, sb, res[0]!.providerId))
+      .bytes(DICT_RESOURCES);
+    for (let j = 0; j < res.length; j++) {
+      if (j) out.char(COMMA);
+      out.bytes(classKey(o.className(res[j]!.resourceClassId))).number(res[j]!.amount);
+    }
+    out.char(CLOSE_OBJECT).char(CLOSE_OBJECT).char(CLOSE_OBJECT);
+  } else {
+    writeAllocations(out, snapshot, sb, areq, o);
+  }
+  if (o.dict && o.mappings) {
+    out.bytes(MAPPINGS);
+    let first = true;
+    for (const [suffix, ids] of areq.mappings) {
+      if (!first) out.char(COMMA);
+      first = false;
+      out.bytes(quotedSuffix(suffix)).char(COLON).char(OPEN_LIST);
+      let firstId = true;
+      for (const id of ids) {
+        if (!firstId) out.char(COMMA);
+        firstId = false;
+        out.bytes(quotedUuid(snapshot, sb, id));
+      }
+      out.char(CLOSE_LIST);
+    }
+    out.char(CLOSE_OBJECT);
+  }
+  out.char(CLOSE_OBJECT);
+}
+
+/** Whether a candidate takes every class from one provider, naming each class once. */
+function onOneProvider(res: AllocationRequest['resources']): boolean {
+  const first = res[0];
+  if (!first) return false;
+  for (let i = 1; i < res.length; i++) {
     const r = res[i]!;
+    if (r.providerId !== first.providerId) return false;
+    for (let k = 0; k < i; k++) if (res[k]!.resourceClassId === r.resourceClassId) return false;
+  }
+  return true;
+}
+
+/** The allocations of any candidate, grouped by provider. */
+function writeAllocations(
+  out: JsonBytes,
+  snapshot: PlacementSnapshot,
+  sb: SnapshotBytes,
+  areq: AllocationRequest,
+  o: CandidateViewOptions,
+): void {
+  const providers: number[] = [];
+  const amounts: Array<Array<[string, number]>> = [];
+  for (const r of areq.resources) {
     let at = providers.indexOf(r.providerId);
     if (at < 0) {
       at = providers.push(r.providerId) - 1;
-      parts.push([]);
+      amounts.push([]);
     }
-    const key = classKey(o.className(r.resourceClassId));
-    const list = parts[at]!;
-    const same = list.findIndex((part) => part.startsWith(key));
-    if (same >= 0) list[same] = `${key}${r.amount}`;
-    else list.push(`${key}${r.amount}`);
+    const name = o.className(r.resourceClassId);
+    const list = amounts[at]!;
+    const same = list.findIndex(([n]) => n === name);
+    if (same >= 0) list[same]![1] = r.amount;
+    else list.push([name, r.amount]);
   }
-  let text = '{"allocations":{';
+  out.bytes(o.dict ? DICT_OPEN : LIST_OPEN);
   for (let i = 0; i < providers.length; i++) {
-    if (i) text += ',';
-    text += `${quotedUuid(snapshot, providers[i]!)}:{"resources":{${parts[i]!.join(',')}}}`;
-  }
-  text += '}';
-  if (o.mappings) {
-    text += ',"mappings":{';
-    let first = true;
-    for (const [suffix, ids] of areq.mappings) {
-      if (!first) text += ',';
-      first = false;
-      text += `${suffix === '' ? '""' : JSON.stringify(suffix)}:[`;
-      let firstId = true;
-      for (const id of ids) {
-        if (!firstId) text += ',';
-        firstId = false;
-        text += quotedUuid(snapshot, id);
-      }
-      text += ']';
+    if (i) out.char(COMMA);
+    const uuid = quotedUuid(snapshot, sb, providers[i]!);
+    if (o.dict) out.bytes(uuid).bytes(DICT_RESOURCES);
+    else out.bytes(LIST_PROVIDER).bytes(uuid).bytes(LIST_RESOURCES);
+    const list = amounts[i]!;
+    for (let j = 0; j < list.length; j++) {
+      if (j) out.char(COMMA);
+      out.bytes(classKey(list[j]![0])).number(list[j]![1]);
     }
-    text += '}';
+    out.char(CLOSE_OBJECT).char(CLOSE_OBJECT);
   }
-  return `${text}}`;
+  out.char(o.dict ? CLOSE_OBJECT : CLOSE_LIST);
+}
+
+function quotedUuid(snapshot: PlacementSnapshot, sb: SnapshotBytes, id: number): Buffer {
+  let bytes = sb.uuids.get(id);
+  if (!bytes) {
+    bytes = jsonBytesOf(snapshot.providers.get(id)!.uuid);
+    sb.uuids.set(id, bytes);
+  }
+  return bytes;
+}
+
+function classKey(name: string): Buffer {
+  let bytes = classKeys.get(name);
+  if (!bytes) {
+    bytes = text(`${JSON.stringify(name)}:`);
+    if (classKeys.size < 10_000) classKeys.set(name, bytes);
+  }
+  return bytes;
+}
+
+function quotedSuffix(suffix: string): Buffer {
+  let bytes = suffixes.get(suffix);
+  if (!bytes) {
+    bytes = jsonBytesOf(suffix);
+    if (suffixes.size < 10_000) suffixes.set(suffix, bytes);
+  }
+  return bytes;
 }
 
 function summaryOf(

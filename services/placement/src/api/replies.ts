@@ -31,14 +31,14 @@ export function jsonReply(
   return respond(options.status ?? 200, Buffer.from(JSON.stringify(body)), headers);
 }
 
-/** A reply whose JSON is already text (large bodies rendered piecewise). */
-export function jsonText(req: PlacementRequest, text: string): ApiReply {
+/** A reply whose JSON is already bytes (large bodies rendered piecewise). */
+export function jsonBytesReply(req: PlacementRequest, body: Buffer): ApiReply {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (req.atLeast('1.15')) {
     headers['cache-control'] = 'no-cache';
     headers['last-modified'] = httpDate();
   }
-  return respond(200, Buffer.from(text), headers);
+  return respond(200, body, headers);
 }
 
 /** An empty reply (201 or 204), with headers. */

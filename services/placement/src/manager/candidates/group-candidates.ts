@@ -208,7 +208,9 @@ function* multipleProviders(
       lists.push(l);
     }
     if (lists.length < perClass.length) continue;
-    for (const combo of product(lists)) {
+    // Most trees offer one provider per class: one combination, without the product's generator.
+    const combos = lists.every((l) => l.length === 1) ? [lists.map((l) => l[0]!)] : product(lists);
+    for (const combo of combos) {
       if (!traitsSatisfied(combo, group)) continue;
       yield {
         anchorRootId: root,
