@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, nowTimestamp, toBoolean } from '@nimbus/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ComputeTables } from './compute-tables';
 
 /** A compute node with its service's state, as the scheduler and the API read it. */
@@ -196,8 +196,11 @@ export class HostRepository {
     });
   }
 
-  async nodes(): Promise<ComputeNode[]> {
-    const rows = await this.db.kysely.selectFrom('compute_nodes').selectAll().orderBy('id').execute();
+  /** Every compute node, or those of some ids. */
+  async nodes(ids?: readonly number[]): Promise<ComputeNode[]> {
+    let q = this.db.kysely.selectFrom('compute_nodes').selectAll().orderBy('id');
+    if (ids) q = q.where('id', 'in', ids.length ? ids : [-1]);
+    const rows = await q.execute();
     return rows.map((r) => ({
       id: r.id,
       uuid: r.uuid,
@@ -215,7 +218,36 @@ export class HostRepository {
   }
 
   async nodeByHost(host: string): Promise<ComputeNode | undefined> {
-    return (await this.nodes()).find((n) => n.host === host || n.hypervisorHostname === host);
+    const row = await this.db.kysely
+      .selectFrom('compute_nodes')
+      .select('id')
+      .where((eb) => eb.or([eb('host', '=', host), eb('hypervisor_hostname', '=', host)]))
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return (await this.nodes([row.id]))[0];
+  }
+
+  /**
+   * Moves whenever a node or a service is added, removed or changed (an operator's disable or
+   * force-down, a single host's heartbeat); heartbeatMany's liveness-only writes leave it alone.
+   */
+  async hostStamp(): Promise<string> {
+    const row = await sql<{
+      a: number;
+      b: number | null;
+      c: string | null;
+      d: number;
+      e: number | null;
+      f: string | null;
+    }>`
+      SELECT (SELECT COUNT(*) FROM compute_nodes) AS a, (SELECT MAX(id) FROM compute_nodes) AS b,
+             (SELECT MAX(updated_at) FROM compute_nodes) AS c, (SELECT COUNT(*) FROM services) AS d,
+             (SELECT MAX(id) FROM services) AS e, (SELECT MAX(updated_at) FROM services) AS f`.execute(
+      this.db.kysely,
+    );
+    const r = row.rows[0]!;
+    return `${r.a}|${r.b}|${r.c}|${r.d}|${r.e}|${r.f}`;
   }
 
   async services(): Promise<ComputeServiceRecord[]> {

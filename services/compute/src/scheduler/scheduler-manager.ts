@@ -12,6 +12,7 @@ import {
   hostWeighers,
   type RequestSpec,
 } from './host-filters';
+import { HostStateCache } from './host-state-cache';
 
 type Select = (typeof schedulerRpc)['methods']['select_destinations'];
 
@@ -23,6 +24,7 @@ type Select = (typeof schedulerRpc)['methods']['select_destinations'];
 export class SchedulerManager {
   private readonly filters: HostFilter[];
   private readonly weighers: HostWeigher[];
+  private readonly hostStates: HostStateCache;
 
   constructor(
     private readonly deps: {
@@ -41,6 +43,7 @@ export class SchedulerManager {
     this.filters = deps.enabledFilters
       .map((n) => hostFilters[n])
       .filter((f): f is HostFilter => f !== undefined);
+    this.hostStates = new HostStateCache(deps.hosts);
     this.weighers = deps.weightClasses
       .map((n) => hostWeighers[n])
       .filter((w): w is HostWeigher => w !== undefined);
@@ -52,10 +55,7 @@ export class SchedulerManager {
       resources: args.resources,
       limit: this.deps.maxPlacementResults,
     });
-    const byProvider = new Map((await this.deps.hosts.nodes()).map((n) => [n.uuid, n]));
-    const services = new Map(
-      (await this.deps.hosts.services()).filter((s) => s.binary === 'nova-compute').map((s) => [s.host, s]),
-    );
+    const { byProvider, services } = await this.hostStates.current();
     const zones = await this.deps.zones();
     const now = Date.now();
     const spec: RequestSpec = {

@@ -4,6 +4,7 @@ import { aggregatesMigration } from './0002-aggregates';
 import { migrationsMigration } from './0010-migrations';
 import { serverGroupsMigration } from './0020-server-groups';
 import { quotaClassesMigration } from './0021-quota-classes';
+import { instanceListIndexMigration } from './0040-instance-list-index';
 
 /** The compute service's migrations, in apply order. */
 export const computeMigrations: Migration[] = [
@@ -12,4 +13,5 @@ export const computeMigrations: Migration[] = [
   serverGroupsMigration,
   quotaClassesMigration,
   migrationsMigration,
+  instanceListIndexMigration,
 ];
