@@ -19,6 +19,7 @@ import {
   compileBodySchema,
   compileQuerySchema,
   keystoneValidationMessage,
+  lazily,
   validateOrThrow,
 } from './validation';
 
@@ -175,8 +176,10 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
     const [method, path] = key.split(' ', 2) as [HttpMethod, string];
     const prepared = variants.map((r) => ({
       route: r,
-      body: r.options.body ? compileBodySchema(r.options.body) : undefined,
-      query: r.options.query ? compileQuerySchema(r.options.query) : undefined,
+      // Validators compile on a route's first use: compiling every schema of every service up
+      // front was most of the all-in-one cloud's start-up.
+      body: r.options.body ? lazily(() => compileBodySchema(r.options.body!)) : undefined,
+      query: r.options.query ? lazily(() => compileQuerySchema(r.options.query!)) : undefined,
       since: r.options.since ? Microversion.parse(r.options.since) : undefined,
       until: r.options.until ? Microversion.parse(r.options.until) : undefined,
     }));
@@ -216,8 +219,8 @@ export function createHttpServer<S>(spec: HttpServiceSpec<S>): FastifyInstance {
         } else if (!opts.public && !opts.optionalAuth) {
           throw new UnauthorizedError();
         }
-        if (chosen.query) validateOrThrow(chosen.query, request.query ?? {}, format);
-        if (chosen.body) validateOrThrow(chosen.body, request.body, format);
+        if (chosen.query) validateOrThrow(chosen.query(), request.query ?? {}, format);
+        if (chosen.body) validateOrThrow(chosen.body(), request.body, format);
         let result: unknown;
         try {
           result = await chosen.route.handler(new HttpApiRequest(request, reply, spec, version, creds));

@@ -43,7 +43,16 @@ const strictAjv = addFormats(
   }),
 );
 
-/** Compiles a body schema once, at route registration. */
+/** `make()`, made on the first call and kept (validators compile when first used, not at start-up). */
+export function lazily<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+/** Compiles a body schema. */
 export function compileBodySchema(schema: JsonSchema): ValidateFunction {
   return strictAjv.compile(schema);
 }

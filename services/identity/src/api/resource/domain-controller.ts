@@ -2,8 +2,9 @@ import { BadRequestError } from '@nimbus/errors';
 import {
   compileBodySchema,
   keystoneValidationMessage,
-  route,
+  lazily,
   type Route,
+  route,
   validateOrThrow,
 } from '@nimbus/http';
 import type { ResourceManager } from '../../manager/resource/resource-manager';
@@ -12,7 +13,7 @@ import { createDomainBody, updateDomainBody } from './resource-schemas';
 import { domainView } from './resource-view';
 
 // Validated in the handler: Keystone answers 404 (unknown domain) and 403 before a bad body's 400.
-const validUpdateDomain = compileBodySchema(updateDomainBody);
+const validUpdateDomain = lazily(() => compileBodySchema(updateDomainBody));
 
 /** What the domain and project controllers read of `req.services`. */
 export interface ResourceServices {
@@ -61,7 +62,7 @@ async function createDomain(req: Req<{ domain: Record<string, any> }>) {
 async function updateDomain(req: Req<{ domain: Record<string, any> }>) {
   await req.services.resources.getDomain(req.params.domain_id!);
   req.authorize('identity:update_domain', { target: { domain: { id: req.params.domain_id } } });
-  validateOrThrow(validUpdateDomain, req.body, keystoneValidationMessage);
+  validateOrThrow(validUpdateDomain(), req.body, keystoneValidationMessage);
   const b = req.body.domain;
   if (b.id !== undefined && b.id !== req.params.domain_id) {
     throw new BadRequestError('Cannot change the domain ID', { code: 'IDENTITY_VALIDATION' });

@@ -1,17 +1,18 @@
 import {
   compileBodySchema,
   keystoneValidationMessage,
-  route,
+  lazily,
   type Route,
+  route,
   validateOrThrow,
 } from '@nimbus/http';
 import type { ProjectRecord } from '../../db/repositories/project-repository';
+import { invalid, tagNotFound } from '../../manager/resource/resource-errors';
 import { deferNotFound } from '../deferred-lookup';
 import { collection, type IdentityRequest, queryTruthy, queryValue, splitExtra } from '../keystone-api';
 import type { ResourceServices } from './domain-controller';
 import { createProjectBody, tagSchema, updateProjectBody, updateTagsBody } from './resource-schemas';
 import { idTree, projectView } from './resource-view';
-import { invalid, tagNotFound } from '../../manager/resource/resource-errors';
 
 type Req<B = any> = IdentityRequest<B, ResourceServices>;
 const PROJECT_FIELDS = [
@@ -27,7 +28,7 @@ const PROJECT_FIELDS = [
 ];
 
 // Validated in the handler: Keystone checks policy before it reads the body.
-const validUpdateProject = compileBodySchema(updateProjectBody);
+const validUpdateProject = lazily(() => compileBodySchema(updateProjectBody));
 const csv = (v: string | undefined) => (v === undefined ? undefined : v.split(',').filter(Boolean));
 const projectTarget = (p: ProjectRecord | undefined) => ({
   target: p ? { project: { id: p.id, domain_id: p.domainId, parent_id: p.parentId, name: p.name } } : {},
@@ -112,7 +113,7 @@ async function updateProject(req: Req<{ project: Record<string, any> }>) {
   const r = req.services.resources;
   const found = await findProject(req);
   req.authorize('identity:update_project', projectTarget(found.value));
-  validateOrThrow(validUpdateProject, req.body, keystoneValidationMessage);
+  validateOrThrow(validUpdateProject(), req.body, keystoneValidationMessage);
   const before = found.get();
   const b = req.body.project;
   if (b.id !== undefined && b.id !== before.id) throw invalid('Cannot change project ID');

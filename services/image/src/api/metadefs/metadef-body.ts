@@ -1,5 +1,5 @@
 import { BadRequestError, ForbiddenError } from '@nimbus/errors';
-import { compileBodySchema, validateOrThrow } from '@nimbus/http';
+import { compileBodySchema, lazily, validateOrThrow } from '@nimbus/http';
 import { METADEF_BODY_SCHEMAS } from './metadef-schemas';
 
 /** The name of a schema metadefs bodies are validated against (Glance's names). */
@@ -10,17 +10,19 @@ export type MetadefBodySchema = keyof typeof METADEF_BODY_SCHEMAS;
 const validators = Object.fromEntries(
   Object.entries(METADEF_BODY_SCHEMAS).map(([name, schema]) => [
     name,
-    compileBodySchema({ type: 'object', ...schema }),
+    lazily(() => compileBodySchema({ type: 'object', ...schema })),
   ]),
-) as Record<MetadefBodySchema, ReturnType<typeof compileBodySchema>>;
+) as Record<MetadefBodySchema, () => ReturnType<typeof compileBodySchema>>;
 
 // An object's own property definitions are checked once more on create, as complete properties
 // without a name (Glance: property schema, require_name=False).
-const nestedProperty = compileBodySchema({
-  type: 'object',
-  ...METADEF_BODY_SCHEMAS.property,
-  required: ['type', 'title'],
-});
+const nestedProperty = lazily(() =>
+  compileBodySchema({
+    type: 'object',
+    ...METADEF_BODY_SCHEMAS.property,
+    required: ['type', 'title'],
+  }),
+);
 
 /** Fields a client may not send, per schema (Glance's `_disallowed_properties`). */
 const READ_ONLY: Record<MetadefBodySchema, readonly string[]> = {
@@ -49,10 +51,10 @@ export function checkMetadefBody<T = Record<string, unknown>>(
   }
   const format = (name: string) => (p: { message: string }) =>
     `Provided object does not match schema '${name}': ${p.message}`;
-  validateOrThrow(validators[schema], body, format(schema));
+  validateOrThrow(validators[schema](), body, format(schema));
   const nested = (body as { properties?: Record<string, unknown> }).properties;
   if (options.nestedProperties && nested)
     for (const definition of Object.values(nested))
-      validateOrThrow(nestedProperty, definition, format('property'));
+      validateOrThrow(nestedProperty(), definition, format('property'));
   return body as T;
 }
