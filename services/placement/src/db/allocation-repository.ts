@@ -2,7 +2,6 @@ import { type Database, nowTimestamp, sqliteHandleOf } from '@nimbus/db';
 import type { Selectable, Updateable } from 'kysely';
 import { ConcurrentUpdate, ProviderGenerationRace } from '../manager/placement-errors';
 import type { ResourceClasses } from '../manager/resource-classes';
-import type { PlacementTables } from './placement-tables';
 import { checkCapacity } from './allocation-capacity';
 import {
   AllocationTargetMissing,
@@ -10,6 +9,7 @@ import {
   checkConsumerGeneration,
   consumerRace,
 } from './allocation-write';
+import type { PlacementTables } from './placement-tables';
 import { ProviderRepository } from './provider-repository';
 import { SqliteClaims } from './sqlite-claims';
 import { canLockRows, noteCommitted, type Tx, writeTransaction } from './write-transaction';
@@ -164,13 +164,18 @@ export class AllocationRepository {
       try {
         // An open Kysely transaction owns the connection: then this write queues behind it.
         if (sqlite && rcIds && (await sqlite.submit(consumers, typeIds, rcIds))) {
-          noteCommitted();
+          noteCommitted('allocations');
           return;
         }
-        await writeTransaction(this.db, async (trx) => {
-          await this.replaceOnce(trx, consumers, typeIds, beforeCheck);
-          await afterWrite?.(trx);
-        });
+        // The reshaper's hooks change inventories too.
+        await writeTransaction(
+          this.db,
+          async (trx) => {
+            await this.replaceOnce(trx, consumers, typeIds, beforeCheck);
+            await afterWrite?.(trx);
+          },
+          beforeCheck || afterWrite ? 'any' : 'allocations',
+        );
         return;
       } catch (err) {
         if (err instanceof ProviderGenerationRace && attempt < this.retries) continue;
@@ -432,14 +437,18 @@ export class AllocationRepository {
 
   /** Deletes every allocation of a consumer and the consumer; false when it had none. */
   async deleteConsumer(consumerUuid: string): Promise<boolean> {
-    return writeTransaction(this.db, async (trx) => {
-      const result = await trx
-        .deleteFrom('allocations')
-        .where('consumer_id', '=', consumerUuid)
-        .executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
-      await trx.deleteFrom('consumers').where('uuid', '=', consumerUuid).execute();
-      return true;
-    });
+    return writeTransaction(
+      this.db,
+      async (trx) => {
+        const result = await trx
+          .deleteFrom('allocations')
+          .where('consumer_id', '=', consumerUuid)
+          .executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        await trx.deleteFrom('consumers').where('uuid', '=', consumerUuid).execute();
+        return true;
+      },
+      'allocations',
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { Database } from '@nimbus/db';
 import { sql } from 'kysely';
 import type { PlacementTables } from './placement-tables';
-import { committedWrites } from './write-transaction';
+import { committedWrites, structuralWrites } from './write-transaction';
 
 /** One class of a provider's inventory with its usage. */
 export interface InventoryState {
@@ -37,28 +37,91 @@ export interface PlacementSnapshot {
   hasTrees: boolean;
 }
 
+interface Loaded {
+  stamp: string;
+  /** This process's structural write count when the load began. */
+  structural: number;
+  snapshot: PlacementSnapshot;
+}
+
 /**
  * Loads the providers, inventories with usage, traits and aggregates in a few queries, and keeps
  * the result until the data changes. The change stamp (provider count and newest update,
  * allocation count and newest id) moves with every write: every write touches a provider's
- * updated_at or the allocations table.
+ * updated_at or the allocations table. On SQLite this process is the only writer, so when every
+ * write since the last load changed only allocations (a claim, a release), only usage is read
+ * again and the rest of the snapshot is kept: a scheduler claims between every two searches.
  */
 export class CandidateSnapshots {
-  private cached: { stamp: string; snapshot: PlacementSnapshot } | undefined;
-  private loading: Promise<{ stamp: string; snapshot: PlacementSnapshot }> | undefined;
+  private cached: Loaded | undefined;
+  private loading: Promise<Loaded> | undefined;
 
   constructor(private readonly db: Database<PlacementTables>) {}
 
   async current(): Promise<PlacementSnapshot> {
+    const structural = structuralWrites();
     const stamp = await this.stamp();
-    if (this.cached?.stamp === stamp) return this.cached.snapshot;
+    const cached = this.cached;
+    if (cached?.stamp === stamp) return cached.snapshot;
     // Concurrent requests share one load.
-    this.loading ??= this.load(stamp).finally(() => {
+    this.loading ??= (
+      cached && this.db.dialect === 'sqlite' && cached.structural === structural
+        ? this.reloadUsage(cached.snapshot, stamp, structural)
+        : this.load(stamp, structural)
+    ).finally(() => {
       this.loading = undefined;
     });
     const loaded = await this.loading;
     this.cached = loaded;
     return loaded.snapshot;
+  }
+
+  /** The same providers with the usage read again (new objects: a search may still hold the old). */
+  private async reloadUsage(old: PlacementSnapshot, stamp: string, structural: number): Promise<Loaded> {
+    const usage = await this.usage();
+    const providers = new Map<number, SnapshotProvider>();
+    const byUuid = new Map<string, SnapshotProvider>();
+    const trees = new Map<number, SnapshotProvider[]>();
+    for (const o of old.providers.values()) {
+      const inventory = new Map<number, InventoryState>();
+      for (const [rc, inv] of o.inventory) inventory.set(rc, { ...inv, used: usage.get(o.id)?.get(rc) ?? 0 });
+      const p: SnapshotProvider = { ...o, inventory };
+      providers.set(p.id, p);
+      byUuid.set(p.uuid, p);
+      const tree = trees.get(p.rootId);
+      if (tree) tree.push(p);
+      else trees.set(p.rootId, [p]);
+    }
+    const aggregateMembers = new Map<string, SnapshotProvider[]>();
+    for (const [agg, members] of old.aggregateMembers)
+      aggregateMembers.set(
+        agg,
+        members.map((m) => providers.get(m.id)!),
+      );
+    return {
+      stamp,
+      structural,
+      snapshot: { providers, byUuid, trees, aggregateMembers, hasTrees: old.hasTrees },
+    };
+  }
+
+  /** Usage per provider and class. */
+  private async usage(): Promise<Map<number, Map<number, number>>> {
+    const rows = await this.db.kysely
+      .selectFrom('allocations')
+      .select(['resource_provider_id', 'resource_class_id', (eb) => eb.fn.sum<number>('used').as('used')])
+      .groupBy(['resource_provider_id', 'resource_class_id'])
+      .execute();
+    const out = new Map<number, Map<number, number>>();
+    for (const u of rows) {
+      let byClass = out.get(u.resource_provider_id);
+      if (!byClass) {
+        byClass = new Map();
+        out.set(u.resource_provider_id, byClass);
+      }
+      byClass.set(u.resource_class_id, Number(u.used));
+    }
+    return out;
   }
 
   private async stamp(): Promise<string> {
@@ -71,7 +134,7 @@ export class CandidateSnapshots {
     return `${committedWrites()}|${r.a}|${r.b}|${r.c}|${r.d}`;
   }
 
-  private async load(stamp: string): Promise<{ stamp: string; snapshot: PlacementSnapshot }> {
+  private async load(stamp: string, structural: number): Promise<Loaded> {
     const k = this.db.kysely;
     const rows = await k
       .selectFrom('resource_providers')
@@ -122,14 +185,13 @@ export class CandidateSnapshots {
         used: 0,
       });
     }
-    const usage = await k
-      .selectFrom('allocations')
-      .select(['resource_provider_id', 'resource_class_id', (eb) => eb.fn.sum<number>('used').as('used')])
-      .groupBy(['resource_provider_id', 'resource_class_id'])
-      .execute();
-    for (const u of usage) {
-      const inv = providers.get(u.resource_provider_id)?.inventory.get(u.resource_class_id);
-      if (inv) inv.used = Number(u.used);
+    for (const [providerId, byClass] of await this.usage()) {
+      const inventory = providers.get(providerId)?.inventory;
+      if (!inventory) continue;
+      for (const [rc, used] of byClass) {
+        const inv = inventory.get(rc);
+        if (inv) inv.used = used;
+      }
     }
     for (const t of await k.selectFrom('resource_provider_traits').selectAll().execute()) {
       providers.get(t.resource_provider_id)?.traitIds.add(t.trait_id);
@@ -143,6 +205,6 @@ export class CandidateSnapshots {
       if (members) members.push(p);
       else aggregateMembers.set(a.aggregate_uuid, [p]);
     }
-    return { stamp, snapshot: { providers, byUuid, trees, aggregateMembers, hasTrees } };
+    return { stamp, structural, snapshot: { providers, byUuid, trees, aggregateMembers, hasTrees } };
   }
 }

@@ -4,8 +4,8 @@ import {
   PlacementBadRequest,
   PlacementConflict,
   PlacementNotFound,
-  placementCodes,
   ProviderGenerationRace,
+  placementCodes,
 } from '../manager/placement-errors';
 import type { PlacementTables } from './placement-tables';
 import { canLockRows, type Tx, writeTransaction } from './write-transaction';

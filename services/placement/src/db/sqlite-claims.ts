@@ -1,6 +1,6 @@
 import { mapDriverError, nowTimestamp } from '@nimbus/db';
-import type BetterSqlite3 from 'better-sqlite3';
 import { NimbusError } from '@nimbus/errors';
+import type BetterSqlite3 from 'better-sqlite3';
 import { ProviderGenerationRace } from '../manager/placement-errors';
 import type { ResourceClasses } from '../manager/resource-classes';
 import {

@@ -5,16 +5,26 @@ import type { PlacementTables } from './placement-tables';
 /** A transaction handle (or the database itself for reads). */
 export type Tx = Kysely<PlacementTables>;
 
+/** What a write may have changed: only allocations (and consumers), or anything. */
+export type WriteKind = 'allocations' | 'any';
+
 let committed = 0;
+let structural = 0;
 
 /** Transactions this process committed: part of the candidate snapshot's change stamp. */
 export function committedWrites(): number {
   return committed;
 }
 
+/** Transactions this process committed that may have changed more than allocations. */
+export function structuralWrites(): number {
+  return structural;
+}
+
 /** Counts a transaction committed outside `writeTransaction` (the synchronous SQLite path). */
-export function noteCommitted(): void {
+export function noteCommitted(kind: WriteKind = 'any'): void {
   committed++;
+  if (kind === 'any') structural++;
 }
 
 /** Attempts of a transaction a deadlock or serialization failure interrupted. */
@@ -29,6 +39,7 @@ const DEADLOCK_RETRIES = 10;
 export async function writeTransaction<R>(
   db: Database<PlacementTables>,
   fn: (trx: Tx) => Promise<R>,
+  kind: WriteKind = 'any',
 ): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -39,7 +50,7 @@ export async function writeTransaction<R>(
         ? builder
         : builder.setIsolationLevel('read committed')
       ).execute(fn);
-      committed++;
+      noteCommitted(kind);
       return result;
     } catch (err) {
       if (attempt < DEADLOCK_RETRIES && isRetryable(err)) {
