@@ -64,6 +64,8 @@ export interface Credentials {
   expiresAt: Date;
   trust?: TrustInfo;
   applicationCredential?: ApplicationCredentialInfo;
+  /** The OAuth1 access token the token was issued for (OS-OAUTH1), when it was. */
+  oauth1?: { accessTokenId: string; consumerId: string };
   /** Roles of the X-Service-Token, when a service forwarded a user's request. */
   serviceRoles?: string[];
   catalog?: CatalogEntry[];

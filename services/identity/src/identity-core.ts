@@ -202,7 +202,12 @@ export function buildIdentityCore(input: IdentityCoreInput) {
   const tokens = new TokenProvider(
     new TokenFormatter(cachedKeys(keys), auth.methods),
     revocations.index,
-    tokenSubjects(cachedDirectory, extensions.trustAuth, extensions.applicationCredentialAuth),
+    tokenSubjects(
+      cachedDirectory,
+      extensions.trustAuth,
+      extensions.applicationCredentialAuth,
+      extensions.oauth1Auth,
+    ),
     { expirationSeconds: token.expiration, allowExpiredWindowSeconds: token.allow_expired_window },
   );
   const renderer = new TokenRenderer(
@@ -214,6 +219,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       () => extensions.serviceProvidersForToken(),
       () => revocations.generation,
     ),
+    extensions.oauth1Auth,
   );
   tokensRef = tokens;
   rendererRef = renderer;
@@ -227,6 +233,7 @@ export function buildIdentityCore(input: IdentityCoreInput) {
       allowRescopeScopedToken: token.allow_rescope_scoped_token,
       totpPreviousWindows: auth.totp_included_previous_windows,
     },
+    extensions.oauth1Auth,
   );
   const validator = new LocalTokenValidator(tokens, renderer, revocations);
   // <policy_dir>/identity.yaml, over the single policy_file of earlier releases.

@@ -1,5 +1,6 @@
 import type { PersonaCloud } from '../persona-cloud';
 import { must, type RequestScope, type RuleRequest, type ServiceRuleRequests } from '../rule-request';
+import { metadefRequests } from './image-metadef-requests';
 
 const patch = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
 const octets = { 'content-type': 'application/octet-stream' };
@@ -186,10 +187,12 @@ export const imageRequests: ServiceRuleRequests = {
       denied: hidden,
     },
     { rule: 'stores_info_detail', method: 'GET', path: '/v2/info/stores/detail' },
+    ...metadefRequests,
   ],
   unreachable: {
     default: 'The fallback of rules an operator names but does not define; no API call checks it by name.',
     context_is_admin: "Decides the request context's is_admin; no API call checks it by name.",
     manage_image_cache: 'The deprecated rule of the cache_* rules; no API call checks it by name.',
+    metadef_default: 'The deprecated rule of the metadef reads; no API call checks it by name.',
   },
 };

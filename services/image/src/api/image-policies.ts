@@ -1,4 +1,5 @@
 import type { RuleDefault } from '@nimbus/policy';
+import { metadefPolicies } from './metadefs/metadef-policies';
 
 // Glance 25's defaults: name, check string and the pre-secure-RBAC rule still OR-ed in until
 // enforce_new_defaults. Targets carry the image's project_id (its owner), owner, visibility and,
@@ -65,4 +66,5 @@ export const imagePolicies: RuleDefault[] = [
   r('cache_image', 'role:admin', 'rule:manage_image_cache'),
   r('cache_list', 'role:admin', 'rule:manage_image_cache'),
   r('cache_delete', 'role:admin', 'rule:manage_image_cache'),
+  ...metadefPolicies,
 ];

@@ -1,5 +1,6 @@
 import type { ApiRequest } from '@nimbus/http';
 import type { ImageRecord } from '../db/repositories/image-repository';
+import { imageNotFound } from '../manager/image-errors';
 import type { ImageCaller } from '../manager/image-caller';
 import type { ImageData } from '../manager/image-data';
 import type { ImageImport, ImportCaller } from '../manager/image-import';
@@ -87,4 +88,16 @@ export function imageTarget(req: ImageRequest, image: ImageRecord): Record<strin
     visibility: image.visibility,
     member_id: req.credentials.projectId,
   };
+}
+
+/**
+ * Checks an image rule as Glance's image API does: a denial about an image the caller may not get
+ * either answers 404 (the image stays hidden, as for a system-scoped admin under enforce_scope),
+ * one about an image the caller can see answers 403.
+ */
+export function authorizeImage(req: ImageRequest, rule: string, image: ImageRecord): void {
+  const target = imageTarget(req, image);
+  if (req.allowed(rule, target)) return;
+  if (rule === 'get_image' || !req.allowed('get_image', target)) throw imageNotFound(image.id);
+  req.authorize(rule, target);
 }

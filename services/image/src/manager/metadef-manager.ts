@@ -14,7 +14,8 @@ export type MetadefKind = 'objects' | 'properties' | 'tags';
 
 const SINGULAR: Record<MetadefKind, string> = { objects: 'object', properties: 'property', tags: 'tag' };
 
-const nsNotFound = (ns: string) =>
+/** Glance's 404 for a namespace that does not exist or that the caller may not see. */
+export const namespaceNotFound = (ns: string) =>
   new NotFoundError(`Metadata definition namespace=${ns} was not found.`, {
     code: 'IMAGE_METADEF_NAMESPACE_NOT_FOUND',
   });
@@ -34,7 +35,7 @@ export class MetadefManager {
   async get(caller: ImageCaller, ns: string): Promise<NamespaceRecord> {
     const n = await this.repo.get(ns);
     if (!n || (n.visibility !== 'public' && !caller.isAdmin && n.owner !== caller.projectId))
-      throw nsNotFound(ns);
+      throw namespaceNotFound(ns);
     return n;
   }
 

@@ -7,6 +7,7 @@ import type { TokenRenderer } from '../../manager/auth/token-renderer';
 import type { RevocationManager } from '../../manager/revocation/revocation-manager';
 import type { TokenProvider, ValidatedToken } from '../../manager/token/token-provider';
 import { collection, type IdentityRequest, queryTruthy, v3Url } from '../keystone-api';
+import { signedOAuthRequest } from '../oauth-signed-request';
 import { tokenIssueBody, tokenQuery } from './auth-schemas';
 import { keystoneTime } from './token-view';
 
@@ -48,7 +49,7 @@ async function validateSubject(req: Req, action: string): Promise<ValidatedToken
 
 async function issueToken(req: Req<{ auth: AuthRequest }>) {
   const { auth } = req.services;
-  const issued = await auth.manager.issue(req.body.auth);
+  const issued = await auth.manager.issue(req.body.auth, signedOAuthRequest(req));
   const v = await auth.tokens.described(issued);
   const described = await auth.renderer.describe(v, req.query.nocatalog === undefined);
   return respond(201, auth.renderer.body(described), { 'x-subject-token': issued.token });

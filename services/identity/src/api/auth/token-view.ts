@@ -11,6 +11,8 @@ export interface TokenNames {
   isAdminProject?: boolean;
   trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
   applicationCredential?: { id: string; name: string; restricted: boolean; accessRules?: unknown[] };
+  /** The OAuth1 access token (and its consumer) an `oauth1` token was issued for. */
+  oauth1?: { accessTokenId: string; consumerId: string };
   catalog?: CatalogEntry[];
   /** Enabled federation service providers, shown in every token when there are any. */
   serviceProviders?: { id: string; auth_url: string; sp_url: string }[];
@@ -55,6 +57,9 @@ export function tokenView(
       trustor_user: { id: n.trust.trustorUserId },
       trustee_user: { id: n.trust.trusteeUserId },
     };
+  }
+  if (n.oauth1) {
+    token['OS-OAUTH1'] = { access_token_id: n.oauth1.accessTokenId, consumer_id: n.oauth1.consumerId };
   }
   if (n.applicationCredential) {
     token.application_credential = {

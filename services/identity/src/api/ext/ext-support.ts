@@ -27,6 +27,7 @@ export function callerOf(creds: Credentials): Caller {
   if (creds.domainId) c.domainId = creds.domainId;
   if (creds.systemScope) c.system = true;
   if (creds.trust) c.trustId = creds.trust.id;
+  if (creds.oauth1) c.accessTokenId = creds.oauth1.accessTokenId;
   if (creds.applicationCredential)
     c.applicationCredential = {
       id: creds.applicationCredential.id,

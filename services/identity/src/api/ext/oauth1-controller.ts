@@ -1,7 +1,7 @@
 import { respond, route } from '@nimbus/http';
 import type { AccessTokenRecord, ConsumerRecord } from '../../db/ext/oauth1-repository';
 import { PlainNotFound } from '../../manager/ext/ext-errors';
-import { parseOAuthHeader } from '../../manager/ext/oauth1-signature';
+import { signedOAuthRequest } from '../oauth-signed-request';
 import { callerOf, collection, type ExtRequest, ext, splitExtra, types, v3Url } from './ext-support';
 
 const O = '/v3/OS-OAUTH1';
@@ -59,16 +59,6 @@ function accessTokenView(req: ExtRequest, a: AccessTokenRecord): Record<string, 
     project_id: a.projectId,
     expires_at: a.expiresAt,
     links: { self: v3Url(req, base), roles: v3Url(req, `${base}/roles`) },
-  };
-}
-
-/** The signed request as the client signed it: method, this endpoint's URL, and the oauth_* header parameters. */
-function signedRequest(req: ExtRequest) {
-  const header = req.headers.authorization;
-  return {
-    method: req.method,
-    uri: `${req.baseUrl}${req.path}`,
-    params: parseOAuthHeader(typeof header === 'string' ? header : undefined),
   };
 }
 
@@ -148,7 +138,7 @@ const flowRoutes = [
       const project = req.headers['requested-project-id'];
       return formReply(
         await ext(req).oauth1.createRequestToken(
-          signedRequest(req),
+          signedOAuthRequest(req),
           typeof project === 'string' ? project : undefined,
         ),
       );
@@ -176,7 +166,7 @@ const flowRoutes = [
   route(
     'POST',
     `${O}/access_token`,
-    async (req: ExtRequest) => formReply(await ext(req).oauth1.createAccessToken(signedRequest(req))),
+    async (req: ExtRequest) => formReply(await ext(req).oauth1.createAccessToken(signedOAuthRequest(req))),
     { public: true },
   ),
 ];

@@ -148,7 +148,8 @@ describe('AuthManager', () => {
     await expect(auth.issue({ identity: { methods: ['password'] } })).rejects.toMatchObject({
       category: 'bad_request',
     });
-    // Enabled upstream methods not built yet answer 501, never 401.
+    // Enabled upstream methods not built (mapped), or whose extension this manager was not given
+    // (oauth1 without its OS-OAUTH1 seam), answer 501, never 401.
     for (const m of ['oauth1', 'mapped'])
       await expect(auth.issue({ identity: { methods: [m], [m]: {} } })).rejects.toMatchObject({
         category: 'not_implemented',

@@ -1,4 +1,10 @@
-import type { ApplicationCredentialAuth, TrustAuth } from '../ext/extension-managers';
+import type {
+  ApplicationCredentialAuth,
+  OAuth1Auth,
+  OAuth1Identity,
+  SignedOAuthRequest,
+  TrustAuth,
+} from '../ext/extension-managers';
 import type { TokenProvider } from '../token/token-provider';
 import type { TokenPayload } from '../../token/token-payload';
 import type { AuthDirectory, AuthProject, AuthUser } from './auth-directory';
@@ -12,9 +18,9 @@ import {
 import type { AuthRequest } from './auth-request';
 import { verifyTotp } from './totp';
 
-const BUILT = new Set(['password', 'token', 'application_credential', 'totp']);
+const BUILT = new Set(['password', 'token', 'application_credential', 'totp', 'oauth1']);
 /** Keystone's methods that are enabled by default but not built here: they answer 501. */
-const NOT_BUILT = new Set(['oauth1', 'mapped']);
+const NOT_BUILT = new Set(['mapped']);
 
 /** Token issue options (Keystone's `[auth]`, `[token]` and `[totp]`). */
 export interface AuthOptions {
@@ -34,6 +40,8 @@ interface Authenticated {
   appCred?: Awaited<ReturnType<ApplicationCredentialAuth['authenticate']>>;
   /** The token a `token` method rescoped. */
   parent?: TokenPayload;
+  /** The access token an `oauth1` method presented. */
+  oauth?: OAuth1Identity;
 }
 
 /** An issued token: the token string and its payload. */
@@ -57,22 +65,28 @@ export class AuthManager {
     private readonly appCreds: ApplicationCredentialAuth,
     private readonly trusts: TrustAuth,
     private readonly options: AuthOptions,
+    /** The OS-OAUTH1 extension; without it the `oauth1` method answers 501. */
+    private readonly oauth1?: OAuth1Auth,
   ) {
     this.now = options.now ?? (() => Date.now() / 1000);
   }
 
-  async issue(auth: AuthRequest): Promise<Issued> {
-    const who = await this.authenticate(auth);
+  /**
+   * Issues a token for `auth`. `signed` is the HTTP request as its client signed it (method, URL,
+   * Authorization header parameters), which the `oauth1` method verifies.
+   */
+  async issue(auth: AuthRequest, signed?: SignedOAuthRequest): Promise<Issued> {
+    const who = await this.authenticate(auth, signed);
     return this.scopeAndIssue(auth, who);
   }
 
-  private async authenticate(auth: AuthRequest): Promise<Authenticated> {
+  private async authenticate(auth: AuthRequest, signed?: SignedOAuthRequest): Promise<Authenticated> {
     const methods = [...new Set(auth.identity.methods)];
     if (methods.length === 0) throw authFailed();
     for (const m of methods) if (auth.identity[m] === undefined) throw expectingToFind(m, 'identity');
     for (const m of methods) {
       if (!this.options.methods.includes(m)) throw methodNotSupported();
-      if (NOT_BUILT.has(m)) throw methodNotImplemented(m);
+      if (NOT_BUILT.has(m) || (m === 'oauth1' && !this.oauth1)) throw methodNotImplemented(m);
       if (!BUILT.has(m)) throw methodNotSupported();
     }
     let result: Authenticated | undefined;
@@ -82,13 +96,24 @@ export class AuthManager {
         ? { ...result, ...next, methods: [...new Set([...result.methods, ...next.methods])] }
         : next;
     };
-    for (const m of methods) merge(await this.runMethod(m, auth));
+    for (const m of methods) merge(await this.runMethod(m, auth, signed));
     return result!;
   }
 
-  private async runMethod(method: string, auth: AuthRequest): Promise<Authenticated> {
+  private async runMethod(
+    method: string,
+    auth: AuthRequest,
+    signed: SignedOAuthRequest | undefined,
+  ): Promise<Authenticated> {
     const id = auth.identity;
     switch (method) {
+      case 'oauth1': {
+        if (!signed?.params.oauth_token) throw expectingToFind('oauth_token', 'request');
+        const oauth = await this.oauth1!.authenticate(signed);
+        const user = await this.directory.user(oauth.userId);
+        if (!user?.enabled || !user.domainEnabled) throw authFailed();
+        return { user, methods: ['oauth1'], oauth };
+      }
       case 'password': {
         const u = id.password?.user;
         if (!u) throw expectingToFind('user', 'password');
@@ -167,6 +192,13 @@ export class AuthManager {
       throw expectingToFind('project, domain, OS-TRUST:trust or system', 'scope');
     }
 
+    if (who.oauth) {
+      // The access token decides the scope, whatever the request asks (as Keystone).
+      const o = who.oauth;
+      await this.lookupProjectById(o.projectId);
+      if (o.roleIds.length === 0) throw authFailed();
+      return this.tokens.issue({ ...base, projectId: o.projectId, accessTokenId: o.accessTokenId });
+    }
     if (who.appCred) {
       const ac = who.appCred;
       if (s?.domain || s?.system || s?.['OS-TRUST:trust']) throw authFailed();

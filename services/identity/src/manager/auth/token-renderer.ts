@@ -1,6 +1,6 @@
 import type { CatalogEntry, Credentials } from '@nimbus/auth';
 import { tokenView, type TokenNames } from '../../api/auth/token-view';
-import type { ApplicationCredentialAuth, TrustAuth } from '../ext/extension-managers';
+import type { ApplicationCredentialAuth, OAuth1Auth, TrustAuth } from '../ext/extension-managers';
 import { TokenNotFound, type ValidatedToken } from '../token/token-provider';
 import type { AuthDirectory } from './auth-directory';
 
@@ -31,6 +31,7 @@ export class TokenRenderer {
     private readonly serviceProviders: () => Promise<
       { id: string; auth_url: string; sp_url: string }[]
     > = async () => [],
+    private readonly oauth1?: OAuth1Auth,
   ) {}
 
   async describe(v: ValidatedToken, includeCatalog: boolean): Promise<DescribedToken> {
@@ -85,6 +86,11 @@ export class TokenRenderer {
         restricted: !ac.unrestricted,
         ...(ac.accessRules ? { accessRules: ac.accessRules } : {}),
       };
+    }
+    if (p.accessTokenId) {
+      const access = await this.oauth1?.identity(p.accessTokenId);
+      if (!access) throw new TokenNotFound();
+      names.oauth1 = { accessTokenId: access.accessTokenId, consumerId: access.consumerId };
     }
     if (includeCatalog && (p.projectId || p.domainId || p.system))
       names.catalog = await this.catalog(p.projectId);
@@ -154,6 +160,7 @@ export class TokenRenderer {
           : {}),
       };
     }
+    if (n.oauth1) c.oauth1 = { ...n.oauth1 };
     if (n.catalog) c.catalog = n.catalog;
     return c;
   }

@@ -17,12 +17,13 @@ import { CredentialCipher } from './credential-cipher';
 import { CredentialManager } from './credential-manager';
 import { DEFAULT_RELAY_STATE_PREFIX, FederationManager } from './federation-manager';
 import { LimitManager } from './limit-manager';
-import { OAuth1Manager } from './oauth1-manager';
+import { type OAuth1Identity, OAuth1Manager, type SignedOAuthRequest } from './oauth1-manager';
 import { PolicyBlobManager } from './policy-blob-manager';
 import { TrustManager, type TrustScope } from './trust-manager';
 
 export type { ApplicationCredentialIdentity } from './application-credential-manager';
 export type { ExtensionCoreAccess } from './core-access';
+export type { OAuth1Identity, SignedOAuthRequest } from './oauth1-manager';
 export type { TrustScope } from './trust-manager';
 
 /**
@@ -56,6 +57,17 @@ export interface TrustAuth {
   scope(trustId: string): Promise<TrustScope | undefined>;
 }
 
+/**
+ * The `oauth1` auth method's seam: core's token code calls it to authenticate a request signed
+ * with an access token and, at every validation of an OAuth-scoped token, to re-read the token.
+ */
+export interface OAuth1Auth {
+  /** Verifies the signed request (see OAuth1Manager.authenticate for its errors). */
+  authenticate(request: SignedOAuthRequest): Promise<OAuth1Identity>;
+  /** The access token now, or undefined when deleted: its Keystone tokens are then invalid. */
+  identity(accessTokenId: string): Promise<OAuth1Identity | undefined>;
+}
+
 /** Events of core the extensions react to; core calls these after its own change is committed. */
 export interface ExtensionHooks {
   /** Deletes the user's credentials, application credentials, access rules and trusts. */
@@ -81,6 +93,7 @@ export interface ExtensionManagers {
   oauth1: OAuth1Manager;
   applicationCredentialAuth: ApplicationCredentialAuth;
   trustAuth: TrustAuth;
+  oauth1Auth: OAuth1Auth;
   hooks: ExtensionHooks;
   /** The `service_providers` of token bodies (enabled service providers); omit the key when empty. */
   serviceProvidersForToken(): Promise<{ id: string; auth_url: string; sp_url: string }[]>;
@@ -166,6 +179,10 @@ export function createExtensionManagers(core: ExtensionCoreAccess, deps: Extensi
     trustAuth: {
       authorize: (trustId, userId) => trusts.authorize(trustId, userId),
       scope: (trustId) => trusts.scope(trustId),
+    },
+    oauth1Auth: {
+      authenticate: (request) => oauth1.authenticate(request),
+      identity: (accessTokenId) => oauth1.identity(accessTokenId),
     },
     hooks: {
       async userDeleted(userId) {

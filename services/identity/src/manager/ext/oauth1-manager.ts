@@ -15,6 +15,21 @@ export interface SignedOAuthRequest {
   params: Record<string, string>;
 }
 
+/** What an authorized access token lets its consumer act as: the `oauth1` auth method's result. */
+export interface OAuth1Identity {
+  accessTokenId: string;
+  consumerId: string;
+  /** The user who authorized it; tokens are issued to them. */
+  userId: string;
+  /** The project the tokens are scoped to. */
+  projectId: string;
+  /**
+   * The roles the tokens carry now: the authorized roles and the roles they imply, less any the
+   * user no longer holds on the project (as Keystone's token model).
+   */
+  roleIds: string[];
+}
+
 /** Token lifetimes of `[oauth1]`, in seconds (0 means no expiry). */
 export interface OAuth1Options {
   requestTokenDurationSeconds: number;
@@ -204,10 +219,50 @@ export class OAuth1Manager {
     await this.core.revoke({ accessTokenId: id });
   }
 
-  /** The live access token for an `oauth1` token request, or undefined (expired or deleted). */
-  async liveAccessToken(id: string): Promise<AccessTokenRecord | undefined> {
-    const a = await this.repo.getAccessToken(id);
-    if (!a || (a.expiresAt && storedToMs(a.expiresAt) < this.now())) return undefined;
-    return a;
+  /**
+   * The `oauth1` auth method: a request signed with a consumer's secret and an access token's
+   * secret (its `oauth_token`) authenticates as the user who authorized that token, on its project.
+   * 400 without `oauth_token`, 404 for an unknown access token, 401 for an expired one, a consumer
+   * that is not the token's, or a signature that does not verify.
+   */
+  async authenticate(req: SignedOAuthRequest): Promise<OAuth1Identity> {
+    const p = req.params;
+    if (!p.oauth_token) throw new ExpectingAttribute('oauth_token', 'request');
+    const a = await this.repo.getAccessToken(p.oauth_token);
+    if (!a) throw new PlainNotFound('Access token not found', 'IDENTITY_ACCESS_TOKEN_NOT_FOUND');
+    if (a.expiresAt && storedToMs(a.expiresAt) < this.now())
+      throw new ExtUnauthorized('IDENTITY_ACCESS_TOKEN_EXPIRED');
+    const consumer = await this.repo.getConsumer(a.consumerId);
+    const signed =
+      consumer !== undefined &&
+      p.oauth_consumer_key === consumer.id &&
+      verifyOAuthRequest(
+        { ...req, consumerSecret: consumer.secret, tokenSecret: a.accessSecret },
+        this.now() / 1000,
+      );
+    if (!signed) throw new ExtUnauthorized('IDENTITY_OAUTH_SIGNATURE');
+    return this.identityOf(a);
+  }
+
+  /**
+   * The access token as a token validation sees it now, or undefined once it is deleted (its
+   * Keystone tokens then stop validating). Expiry ends the exchange only, as upstream: tokens
+   * already issued live out their own lifetime.
+   */
+  async identity(accessTokenId: string): Promise<OAuth1Identity | undefined> {
+    const a = await this.repo.getAccessToken(accessTokenId);
+    return a ? this.identityOf(a) : undefined;
+  }
+
+  private async identityOf(a: AccessTokenRecord): Promise<OAuth1Identity> {
+    const authorized = await this.core.expandImpliedRoles(a.roleIds);
+    const held = new Set(await this.core.effectiveRoleIds(a.authorizingUserId, a.projectId));
+    return {
+      accessTokenId: a.id,
+      consumerId: a.consumerId,
+      userId: a.authorizingUserId,
+      projectId: a.projectId,
+      roleIds: authorized.filter((r) => held.has(r)),
+    };
   }
 }

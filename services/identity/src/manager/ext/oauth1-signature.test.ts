@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOAuthHeader, verifyOAuthRequest } from './oauth1-signature';
+import { oauthSignature, parseOAuthHeader, verifyOAuthRequest } from './oauth1-signature';
 
 // Header produced by tempest's OAUTHTokenClient (time fixed at 1900000000).
 const header =
@@ -39,5 +39,23 @@ describe('OAuth1 signatures', () => {
         1900005000,
       ),
     ).toBe(false);
+  });
+
+  it("matches RFC 5849's worked example, query parameters included", () => {
+    const params = {
+      oauth_consumer_key: 'dpf43f3p2l4k3l03',
+      oauth_token: 'nnch734d00sl2jdk',
+      oauth_signature_method: 'HMAC-SHA1',
+      oauth_timestamp: '137131202',
+      oauth_nonce: 'chapoH',
+    };
+    const photos = 'http://photos.example.net/photos';
+    const sign = (uri: string) => oauthSignature('GET', uri, params, 'kd94hf93k423kf44', 'pfkkdhi9sl3r4s00');
+    expect(sign(`${photos}?file=vacation.jpg&size=original`)).toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
+    // Scheme and host are case-insensitive and the default port is dropped; the query is not.
+    expect(sign(`HTTP://Photos.Example.NET:80/photos?file=vacation.jpg&size=original`)).toBe(
+      'MdpQcU8iPSUjWoN/UDMsK2sui9I=',
+    );
+    expect(sign(`${photos}?file=vacation.jpg&size=small`)).not.toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
   });
 });

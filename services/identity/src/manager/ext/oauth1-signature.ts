@@ -1,4 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import OAuth from 'oauth-1.0a';
+
+// The signature base string and signing key come from oauth-1.0a (docs/adr/0020-oauth1-signatures.md);
+// what it leaves to its caller is done here: HMAC-SHA1 itself, RFC 5849's base-URI normalization,
+// reading the Authorization header, the timestamp window and a constant-time comparison.
 
 /** RFC 5849 percent-encoding: only unreserved characters stay as they are. */
 export function oauthEscape(text: string): string {
@@ -20,17 +25,26 @@ export function parseOAuthHeader(header: string | undefined): Record<string, str
   return out;
 }
 
-/** The base URI of RFC 5849 §3.4.1.2: lower-case scheme and host, default port dropped, no query. */
+/**
+ * The base URI of RFC 5849 §3.4.1.2 (lower-case scheme and host, default port dropped), with the
+ * request's query string kept: its parameters are signed too (§3.4.1.3.1).
+ */
 export function normalizeBaseUri(uri: string): string {
   const u = new URL(uri);
   const port =
     u.port && !((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443'))
       ? `:${u.port}`
       : '';
-  return `${u.protocol.toLowerCase()}//${u.hostname.toLowerCase()}${port}${u.pathname.replaceAll('//', '/')}`;
+  return `${u.protocol.toLowerCase()}//${u.hostname.toLowerCase()}${port}${u.pathname.replaceAll('//', '/')}${u.search}`;
 }
 
-/** The HMAC-SHA1 signature of a request (RFC 5849 §3.4.2). */
+const hmacSha1 = (baseString: string, key: string) =>
+  createHmac('sha1', key).update(baseString).digest('base64');
+
+/**
+ * The HMAC-SHA1 signature of a request (RFC 5849 §3.4.2): `params` are the `oauth_*` parameters
+ * (any `oauth_signature` among them is left out); query parameters of `uri` are signed with them.
+ */
 export function oauthSignature(
   method: string,
   uri: string,
@@ -38,15 +52,18 @@ export function oauthSignature(
   consumerSecret: string,
   tokenSecret = '',
 ): string {
-  const pairs = Object.entries(params)
-    .filter(([k]) => k !== 'oauth_signature')
-    .map(([k, v]) => [oauthEscape(k), oauthEscape(v)] as const)
-    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
-  const normalized = pairs.map(([k, v]) => `${k}=${v}`).join('&');
-  const base = `${oauthEscape(method.toUpperCase())}&${oauthEscape(normalizeBaseUri(uri))}&${oauthEscape(normalized)}`;
-  return createHmac('sha1', `${oauthEscape(consumerSecret)}&${oauthEscape(tokenSecret)}`)
-    .update(base)
-    .digest('base64');
+  const { oauth_signature: _signature, ...signed } = params;
+  const oauth = new OAuth({
+    consumer: { key: params.oauth_consumer_key ?? '', secret: consumerSecret },
+    signature_method: 'HMAC-SHA1',
+    hash_function: hmacSha1,
+    // RFC 5849 §3.4.2: the key always carries the `&`, token secret or not.
+    last_ampersand: true,
+  });
+  // The library merges into the object it is given: hand it a copy.
+  return oauth.getSignature({ url: normalizeBaseUri(uri), method: method.toUpperCase() }, tokenSecret, {
+    ...signed,
+  } as unknown as OAuth.Data);
 }
 
 /**

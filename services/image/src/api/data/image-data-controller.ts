@@ -6,7 +6,7 @@ import { cutOffAware, storedLocations } from '../../manager/image-data';
 import { UnknownStore } from '../../drivers/store/image-stores';
 import { badRequest, conflict, forbidden } from '../../manager/image-errors';
 import type { ImportRequest } from '../../manager/import-request';
-import { callerOf, type ImageRequest, imageTarget, importCallerOf } from '../image-request';
+import { authorizeImage, callerOf, type ImageRequest, importCallerOf } from '../image-request';
 
 /** `X-Image-Meta-Store`, checked against the configured stores (400 for an unknown one, as upstream). */
 function storeHeader(req: ImageRequest): string | undefined {
@@ -41,7 +41,7 @@ async function upload(req: ImageRequest<Readable | undefined>) {
   const body = req.body && typeof req.body.pipe === 'function' ? cutOffAware(req.body) : undefined;
   const store = storeHeader(req);
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('upload_image', imageTarget(req, image));
+  authorizeImage(req, 'upload_image', image);
   const type = String(req.headers['content-type'] ?? '')
     .split(';')[0]!
     .trim();
@@ -58,7 +58,7 @@ async function upload(req: ImageRequest<Readable | undefined>) {
 
 async function download(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('download_image', imageTarget(req, image));
+  authorizeImage(req, 'download_image', image);
   const range =
     image.size !== null ? parseRange(req.headers.range as string | undefined, image.size) : undefined;
   if (range === 'invalid')
@@ -87,7 +87,7 @@ async function download(req: ImageRequest) {
 async function stage(req: ImageRequest<Readable | undefined>) {
   const body = req.body && typeof req.body.pipe === 'function' ? cutOffAware(req.body) : undefined;
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('upload_image', imageTarget(req, image));
+  authorizeImage(req, 'upload_image', image);
   if (!body)
     return respond(415, {
       message: 'Unsupported Content-Type',
@@ -101,10 +101,7 @@ async function stage(req: ImageRequest<Readable | undefined>) {
 async function startImport(req: ImageRequest<ImportRequest>) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
   // copy-image is for whoever the copy_image rule lets in; every other method changes the image.
-  req.authorize(
-    req.body.method.name === 'copy-image' ? 'copy_image' : 'modify_image',
-    imageTarget(req, image),
-  );
+  authorizeImage(req, req.body.method.name === 'copy-image' ? 'copy_image' : 'modify_image', image);
   const header = req.headers['x-image-meta-store'] as string | undefined;
   await req.services.imports.start(importCallerOf(req), image.id, req.body, header);
   return respond(202);
@@ -121,8 +118,8 @@ async function deleteFromStore(req: ImageRequest) {
   } catch {
     throw new NotFoundError(`Failed to find image ${req.params.image_id}`, { code: 'IMAGE_NOT_FOUND' });
   }
-  req.authorize('get_image_location', imageTarget(req, image));
-  req.authorize('delete_image_location', imageTarget(req, image));
+  authorizeImage(req, 'get_image_location', image);
+  authorizeImage(req, 'delete_image_location', image);
   if (image.status !== 'active')
     throw conflict("It's not allowed to remove image data from store if image status is not 'active'");
   if (storedLocations(image).length === 1)

@@ -12,7 +12,7 @@ import { parseImageQuery } from '../../manager/image-query';
 import type { PatchOp } from '../../manager/image-manager';
 import { badRequest, imageNotFound } from '../../manager/image-errors';
 import { IMAGE_PROPERTIES } from '../schemas/image-schema-data';
-import { callerOf, collectionPage, type ImageRequest, imageTarget } from '../image-request';
+import { authorizeImage, callerOf, collectionPage, type ImageRequest } from '../image-request';
 import { imageView } from './image-view';
 
 /** Create body: the schema's writable attributes; additional properties are strings (checked by the manager). */
@@ -109,7 +109,7 @@ async function listImages(req: ImageRequest) {
 
 async function getImage(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('get_image', imageTarget(req, image));
+  authorizeImage(req, 'get_image', image);
   return imageView(req.services.images.asSeenBy(callerOf(req), image));
 }
 
@@ -131,7 +131,7 @@ async function updateImage(req: ImageRequest<Record<string, unknown>[]>) {
   validateOrThrow(patchBody, req.body, keystoneValidationMessage);
   const ops = patchOps(req.body, type);
   const current = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('modify_image', imageTarget(req, current));
+  authorizeImage(req, 'modify_image', current);
   if (ops.some((op) => op.path === '/visibility' && op.value === 'public'))
     req.authorize('publicize_image', {});
   const caller = callerOf(req);
@@ -142,25 +142,25 @@ async function updateImage(req: ImageRequest<Record<string, unknown>[]>) {
 
 async function deleteImage(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('delete_image', imageTarget(req, image));
+  authorizeImage(req, 'delete_image', image);
   await req.services.images.delete(callerOf(req), image.id);
 }
 
 async function addTag(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('modify_image', imageTarget(req, image));
+  authorizeImage(req, 'modify_image', image);
   await req.services.images.addTag(callerOf(req), image.id, req.params.tag!);
 }
 
 async function deleteTag(req: ImageRequest) {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize('modify_image', imageTarget(req, image));
+  authorizeImage(req, 'modify_image', image);
   await req.services.images.removeTag(callerOf(req), image.id, req.params.tag!);
 }
 
 const action = (active: boolean) => async (req: ImageRequest) => {
   const image = await req.services.images.get(callerOf(req), req.params.image_id!);
-  req.authorize(active ? 'reactivate' : 'deactivate', imageTarget(req, image));
+  authorizeImage(req, active ? 'reactivate' : 'deactivate', image);
   await req.services.images.setActive(callerOf(req), image.id, active);
 };
 

@@ -2,7 +2,7 @@ import type { JsonSchema } from '@nimbus/http';
 import { route, type Route } from '@nimbus/http';
 import type { MemberRecord } from '../../db/repositories/member-repository';
 import { glanceTime } from '../images/image-view';
-import { callerOf, type ImageRequest, imageTarget } from '../image-request';
+import { authorizeImage, callerOf, type ImageRequest, imageTarget } from '../image-request';
 
 function memberView(m: MemberRecord): Record<string, unknown> {
   return {
@@ -26,8 +26,14 @@ const statusBody: JsonSchema = {
   properties: { status: { type: 'string' } },
 };
 
-async function target(req: ImageRequest) {
-  return imageTarget(req, await req.services.images.get(callerOf(req), req.params.image_id!));
+/**
+ * Checks a member rule as Glance does: an image the caller may not get is 404 first, then the
+ * rule itself is 403. `extra` overrides target keys (modify_member names the member).
+ */
+async function authorizeMember(req: ImageRequest, rule: string, extra: Record<string, unknown> = {}) {
+  const image = await req.services.images.get(callerOf(req), req.params.image_id!);
+  authorizeImage(req, 'get_image', image);
+  req.authorize(rule, { ...imageTarget(req, image), ...extra });
 }
 
 /** `/v2/images/{id}/members`. */
@@ -36,20 +42,20 @@ export const memberRoutes: Route[] = [
     'POST',
     '/v2/images/:image_id/members',
     async (req: ImageRequest<{ member: string }>) => {
-      req.authorize('add_member', await target(req));
+      await authorizeMember(req, 'add_member');
       return memberView(await req.services.members.add(callerOf(req), req.params.image_id!, req.body.member));
     },
     { body: addBody },
   ),
   route('GET', '/v2/images/:image_id/members', async (req: ImageRequest) => {
-    req.authorize('get_members', await target(req));
+    await authorizeMember(req, 'get_members');
     return {
       members: (await req.services.members.list(callerOf(req), req.params.image_id!)).map(memberView),
       schema: '/v2/schemas/members',
     };
   }),
   route('GET', '/v2/images/:image_id/members/:member_id', async (req: ImageRequest) => {
-    req.authorize('get_member', await target(req));
+    await authorizeMember(req, 'get_member');
     return memberView(
       await req.services.members.get(callerOf(req), req.params.image_id!, req.params.member_id!),
     );
@@ -58,7 +64,7 @@ export const memberRoutes: Route[] = [
     'PUT',
     '/v2/images/:image_id/members/:member_id',
     async (req: ImageRequest<{ status: string }>) => {
-      req.authorize('modify_member', { ...(await target(req)), member_id: req.params.member_id });
+      await authorizeMember(req, 'modify_member', { member_id: req.params.member_id });
       return memberView(
         await req.services.members.setStatus(
           callerOf(req),
@@ -71,7 +77,7 @@ export const memberRoutes: Route[] = [
     { body: statusBody },
   ),
   route('DELETE', '/v2/images/:image_id/members/:member_id', async (req: ImageRequest) => {
-    req.authorize('delete_member', await target(req));
+    await authorizeMember(req, 'delete_member');
     await req.services.members.remove(callerOf(req), req.params.image_id!, req.params.member_id!);
   }),
 ];
