@@ -25,9 +25,10 @@ describe('network API: subnet pools and address scopes', () => {
       name: 'p',
       prefixes: ['10.10.0.0/23'],
       ip_version: 4,
-      min_prefixlen: 8,
-      max_prefixlen: 32,
-      default_prefixlen: 8,
+      // Neutron shows the prefix lengths as strings.
+      min_prefixlen: '8',
+      max_prefixlen: '32',
+      default_prefixlen: '8',
       default_quota: null,
       is_default: false,
       shared: false,

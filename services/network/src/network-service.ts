@@ -99,7 +99,16 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
   const l3 = new AgentScheduler(db, agents, l3SchedulerSpec());
   const forget = (scheduler: AgentScheduler) => async (deleted: Record<string, unknown>) =>
     scheduler.forget(db.kysely, deleted.id as string);
-  const securityGroups = new SecurityGroupManager(db);
+  const quotas = new QuotaManager(db, {
+    network: o.quota_network,
+    subnet: o.quota_subnet,
+    port: o.quota_port,
+    router: o.quota_router,
+    floatingip: o.quota_floatingip,
+    security_group: o.quota_security_group,
+    security_group_rule: o.quota_security_group_rule,
+  });
+  const securityGroups = new SecurityGroupManager(db, quotas);
   // Server ports' plugging reaches compute through its external events API, as Neutron's Nova
   // notifier does; a cloud without compute (or a server compute does not know) only logs it.
   const events: PortEventSink = {
@@ -163,15 +172,7 @@ async function startNetworkApi(ctx: RoleContext): Promise<StartedRole> {
       trunk: trunks,
     },
     qosRules: new QosRuleManager(db),
-    quotas: new QuotaManager(db, {
-      network: o.quota_network,
-      subnet: o.quota_subnet,
-      port: o.quota_port,
-      router: o.quota_router,
-      floatingip: o.quota_floatingip,
-      security_group: o.quota_security_group,
-      security_group_rule: o.quota_security_group_rule,
-    }),
+    quotas,
     schedulers: { dhcp, l3 },
     db: db.kysely,
     bindings: new PortBindingManager(db, networks, driver),

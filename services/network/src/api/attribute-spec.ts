@@ -26,6 +26,8 @@ export interface AttributeSpec {
   convertFilter?: (value: string) => unknown;
   /** The attribute has `<action>_<resource>:<attribute>` policies. */
   enforcePolicy?: boolean;
+  /** How a response shows the value, when not as kept (Neutron shows pool prefix lengths as strings). */
+  show?: (value: unknown) => unknown;
 }
 
 /** A resource's attribute map. */
@@ -93,6 +95,15 @@ export const isListOf =
     }
     return undefined;
   };
+
+/** `type:uuid_list`: UUIDs, none twice. */
+export const isUuidList: Validator = (v) => {
+  const r = isListOf(isUuid)(v);
+  if (r) return r;
+  const list = v as string[];
+  const dups = [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
+  return dups.length ? `Duplicate items in the list: '${dups.join(', ')}'` : undefined;
+};
 
 /** `type:dict_or_none`/`type:dict_or_empty`. */
 export const isDict: Validator = (v) =>

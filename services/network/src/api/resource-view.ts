@@ -27,7 +27,7 @@ export function resourceView(
       rules.set(name, rule);
     }
     if (services.policyNames.has(rule) && !ctx.allowed(rule, target)) continue;
-    out[name] = item[name];
+    out[name] = spec.show ? spec.show(item[name]) : item[name];
   }
   return out;
 }

@@ -80,7 +80,8 @@ export class FloatingIpManager implements ResourceHandlers {
 
   async create(ctx: CallContext, item: Resource): Promise<Resource> {
     const netId = item.floating_network_id as string;
-    const net = await this.networks.store.get(this.db.kysely, netId);
+    // Only a network the caller sees (an external policy names its project, or everyone's).
+    const net = await this.networks.getStored(ctx, netId);
     if (!net) throw notFoundErrors.network(netId);
     if (!net['router:external'])
       throw badRequest('floatingip', `Network ${netId} is not a valid external network`);

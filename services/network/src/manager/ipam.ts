@@ -97,7 +97,7 @@ export class Ipam {
           const ip =
             isAutoAddress(subnet) && !router
               ? eui64Address(parseCidr(subnet.cidr as string), port.mac_address)
-              : await this.pickFree(trx, subnet);
+              : await this.pickFree(trx, subnet, chosen);
           if (!ip)
             throw new NeutronError(
               'conflict',
@@ -128,8 +128,16 @@ export class Ipam {
     return chosen;
   }
 
-  /** A free address of a subnet's pools, or undefined when they are full. */
-  async pickFree(trx: Kysely<any>, subnet: Resource): Promise<string | undefined> {
+  /**
+   * A free address of a subnet's pools, or undefined when they are full. `chosen` are addresses
+   * this request already took but has not written yet (a port asking for a given address and
+   * another of the same subnet).
+   */
+  async pickFree(
+    trx: Kysely<any>,
+    subnet: Resource,
+    chosen: readonly FixedIp[] = [],
+  ): Promise<string | undefined> {
     const version = subnet.ip_version as 4 | 6;
     const pools = (subnet.allocation_pools as PoolBody[]).map((p) => ({
       first: parseAddress(p.start).value,
@@ -138,6 +146,7 @@ export class Ipam {
     const total = pools.reduce((n, p) => n + (p.last - p.first + 1n), 0n);
     if (total === 0n) return undefined;
     const subnetId = subnet.id as string;
+    const mine = new Set(chosen.filter((c) => c.subnet_id === subnetId).map((c) => c.ip_address));
     const at = (offset: bigint) => {
       for (const p of pools) {
         const size = p.last - p.first + 1n;
@@ -157,7 +166,7 @@ export class Ipam {
         .where('subnet_id', '=', subnetId)
         .where('ip_address', 'in', probes)
         .execute();
-      const free = probes.filter((ip) => !taken.some((t) => t.ip_address === ip));
+      const free = probes.filter((ip) => !mine.has(ip) && !taken.some((t) => t.ip_address === ip));
       if (free.length) return free[0];
     }
     const rows = await trx
@@ -165,7 +174,7 @@ export class Ipam {
       .select('ip_address')
       .where('subnet_id', '=', subnetId)
       .execute();
-    const taken = new Set(rows.map((r) => r.ip_address as string));
+    const taken = new Set([...rows.map((r) => r.ip_address as string), ...mine]);
     // A few free candidates, one taken at random: concurrent requests rarely pick the same one.
     const free: string[] = [];
     for (const p of pools) {

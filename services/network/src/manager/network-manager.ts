@@ -61,7 +61,6 @@ export function networkScope(ctx: CallContext): Scope | undefined {
       eb.or([
         eb('project_id', '=', ctx.projectId ?? ''),
         eb('shared', '=', true),
-        eb('router_external', '=', true),
         eb(
           'id',
           'in',
@@ -69,7 +68,7 @@ export function networkScope(ctx: CallContext): Scope | undefined {
             .selectFrom('rbac_policies')
             .select('object_id')
             .where('object_type', '=', 'network')
-            .where('target_tenant', '=', ctx.projectId ?? ''),
+            .where('target_tenant', 'in', [ctx.projectId ?? '', '*']),
         ),
       ]),
     );

@@ -6,10 +6,8 @@ import type { ListQuery } from '../api/list-query';
 import { rbacActions } from '../api/rbac/rbac-policy-definition';
 import type { ResourceHandlers } from '../api/resource-definition';
 import { inTransaction, neutronTime, type Resource, ResourceStore, type Scope } from '../db/resource-store';
-import { NeutronError, notFoundErrors } from './network-errors';
-
-/** The network flag a wildcard policy of each action stands for. */
-const FLAG: Record<string, string> = { access_as_shared: 'shared', access_as_external: 'router_external' };
+import { invalidInput, NeutronError, notFoundErrors } from './network-errors';
+import { networkScope } from './network-manager';
 
 const duplicate = () =>
   new NeutronError('conflict', 'DuplicateRbacPolicy', 'An RBAC policy already exists with those values.');
@@ -67,6 +65,14 @@ export async function setNetworkWildcard(
     if (action === 'access_as_shared') await checkUnshare(trx, network.id, '*');
     await trx.deleteFrom('rbac_policies').where('id', '=', existing.id).execute();
   }
+  // A network that stops being external loses every policy that made it so, as upstream.
+  if (!on && action === 'access_as_external')
+    await trx
+      .deleteFrom('rbac_policies')
+      .where('object_type', '=', 'network')
+      .where('object_id', '=', network.id)
+      .where('action', '=', action)
+      .execute();
 }
 
 /**
@@ -103,6 +109,45 @@ async function checkUnshare(trx: Kysely<any>, networkId: string, target: string)
     throw inUse(
       networkId,
       `Unable to reconfigure sharing settings for network ${networkId}. Multiple tenants are using it.`,
+    );
+}
+
+/**
+ * Refuses removing the external policy `policyId` (or retargeting it to `newTarget`) while
+ * routers of projects that would lose access keep their gateway on the network.
+ */
+async function checkUnexternal(
+  trx: Kysely<any>,
+  networkId: string,
+  policyId: string,
+  newTarget: string | undefined,
+): Promise<void> {
+  const net = await trx
+    .selectFrom('networks')
+    .select('project_id')
+    .where('id', '=', networkId)
+    .executeTakeFirst();
+  if (!net) return;
+  const remaining = await trx
+    .selectFrom('rbac_policies')
+    .select('target_tenant')
+    .where('object_type', '=', 'network')
+    .where('object_id', '=', networkId)
+    .where('action', '=', 'access_as_external')
+    .where('id', '!=', policyId)
+    .execute();
+  const targets = [...remaining.map((r) => r.target_tenant as string), ...(newTarget ? [newTarget] : [])];
+  if (targets.includes('*')) return;
+  const keep = new Set([net.project_id, ...targets]);
+  const routers = await trx
+    .selectFrom('routers')
+    .select('project_id')
+    .where('external_network_id', '=', networkId)
+    .execute();
+  if (routers.some((r) => !keep.has(r.project_id)))
+    throw inUse(
+      networkId,
+      `Unable to reconfigure external settings for network ${networkId}. Routers of other projects use it as their gateway.`,
     );
 }
 
@@ -160,15 +205,17 @@ export class RbacPolicyManager implements ResourceHandlers {
       );
     const objectId = item.object_id as string;
     return inTransaction(this.db, async (trx) => {
-      const net = await trx
-        .selectFrom('networks')
-        .select(['id', 'project_id'])
-        .where('id', '=', objectId)
-        .executeTakeFirst();
-      if (!net || (!ctx.isAdmin && net.project_id !== ctx.projectId)) throw notFoundErrors.network(objectId);
+      let q = trx.selectFrom('networks').select(['id', 'project_id']).where('id', '=', objectId);
+      const scope = networkScope(ctx);
+      if (scope) q = scope(q);
+      const net = await q.executeTakeFirst();
+      if (!net) throw notFoundErrors.network(objectId);
+      // A network the caller sees but does not own (shared with it) is not the caller's to share.
+      if (!ctx.isAdmin && net.project_id !== ctx.projectId)
+        throw invalidInput('Only admins can manipulate policies on objects they do not own');
       await this.checkUnique(trx, item);
       const row = await this.store.insert(trx, { ...item, id: randomUUID() });
-      if (item.target_tenant === '*') await this.setFlag(trx, objectId, action, true);
+      await this.syncFlags(trx, objectId);
       return this.view(row);
     });
   }
@@ -185,12 +232,36 @@ export class RbacPolicyManager implements ResourceHandlers {
     if (same) throw duplicate();
   }
 
-  private async setFlag(trx: Kysely<any>, networkId: string, action: string, on: boolean): Promise<void> {
-    const column = FLAG[action]!;
+  /**
+   * The network's flags as its policies make them: `shared` while a wildcard share exists,
+   * `router:external` while any external policy does (a project-targeted one makes the network
+   * external for that project alone: visibility follows the policies).
+   */
+  private async syncFlags(trx: Kysely<any>, networkId: string): Promise<void> {
+    const policies = await trx
+      .selectFrom('rbac_policies')
+      .select(['action', 'target_tenant'])
+      .where('object_type', '=', 'network')
+      .where('object_id', '=', networkId)
+      .execute();
+    const flags = {
+      shared: policies.some((p) => p.action === 'access_as_shared' && p.target_tenant === '*'),
+      router_external: policies.some((p) => p.action === 'access_as_external'),
+    };
+    const net = await trx
+      .selectFrom('networks')
+      .select(['shared', 'router_external'])
+      .where('id', '=', networkId)
+      .executeTakeFirst();
+    if (
+      !net ||
+      (Boolean(net.shared) === flags.shared && Boolean(net.router_external) === flags.router_external)
+    )
+      return;
     await trx
       .updateTable('networks')
       .set({
-        [column]: on,
+        ...flags,
         updated_at: neutronTime(),
         revision_number: (eb: any) => eb('revision_number', '+', 1),
       })
@@ -202,14 +273,10 @@ export class RbacPolicyManager implements ResourceHandlers {
     const target = changes.target_tenant as string | undefined;
     return inTransaction(this.db, async (trx) => {
       if (target !== undefined && target !== current.target_tenant) {
-        if (current.action === 'access_as_shared')
-          await checkUnshare(trx, current.object_id as string, current.target_tenant as string);
+        await this.checkWithdraw(trx, current, target);
         await this.checkUnique(trx, { ...current, target_tenant: target });
         await this.store.update(trx, current.id as string, { target_tenant: target });
-        if (current.target_tenant === '*')
-          await this.setFlag(trx, current.object_id as string, current.action as string, false);
-        if (target === '*')
-          await this.setFlag(trx, current.object_id as string, current.action as string, true);
+        await this.syncFlags(trx, current.object_id as string);
       }
       return this.view((await this.store.get(trx, current.id as string))!);
     });
@@ -217,12 +284,19 @@ export class RbacPolicyManager implements ResourceHandlers {
 
   async delete(_ctx: CallContext, current: Resource): Promise<void> {
     await inTransaction(this.db, async (trx) => {
-      if (current.action === 'access_as_shared')
-        await checkUnshare(trx, current.object_id as string, current.target_tenant as string);
+      await this.checkWithdraw(trx, current);
       await this.store.delete(trx, current.id as string);
-      if (current.target_tenant === '*')
-        await this.setFlag(trx, current.object_id as string, current.action as string, false);
+      await this.syncFlags(trx, current.object_id as string);
     });
+  }
+
+  /** Refuses removing (or retargeting) a policy that projects' ports or routers still rely on. */
+  private async checkWithdraw(trx: Kysely<any>, current: Resource, newTarget?: string): Promise<void> {
+    const networkId = current.object_id as string;
+    if (current.action === 'access_as_shared')
+      await checkUnshare(trx, networkId, current.target_tenant as string);
+    else if (current.action === 'access_as_external')
+      await checkUnexternal(trx, networkId, current.id as string, newTarget);
   }
 
   async setTags(): Promise<void> {

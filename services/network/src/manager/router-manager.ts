@@ -93,7 +93,7 @@ export class RouterManager implements ResourceHandlers {
     return items;
   }
 
-  async create(_ctx: CallContext, item: Resource): Promise<Resource> {
+  async create(ctx: CallContext, item: Resource): Promise<Resource> {
     const { external_gateway_info: gw, ...rest } = item;
     const id = randomUUID();
     await inTransaction(this.db, (trx) =>
@@ -108,7 +108,7 @@ export class RouterManager implements ResourceHandlers {
       }),
     );
     try {
-      if (gw) await this.setGateway(id, gw as GatewayInfo);
+      if (gw) await this.setGateway(ctx, id, gw as GatewayInfo);
     } catch (err) {
       await inTransaction(this.db, (trx) => this.store.delete(trx, id));
       throw err;
@@ -116,15 +116,18 @@ export class RouterManager implements ResourceHandlers {
     return (await this.decorate([(await this.store.get(this.db.kysely, id))!]))[0]!;
   }
 
-  /** Replaces (or clears, with null) the router's gateway port. */
-  private async setGateway(routerId: string, gw: GatewayInfo | null): Promise<void> {
+  /**
+   * Replaces (or clears, with null) the router's gateway port. The network must be one the
+   * caller sees (404 otherwise: an external policy for another project does not lend it).
+   */
+  private async setGateway(ctx: CallContext, routerId: string, gw: GatewayInfo | null): Promise<void> {
     const row = await this.db.kysely
       .selectFrom('routers')
       .selectAll()
       .where('id', '=', routerId)
       .executeTakeFirstOrThrow();
     if (gw) {
-      const net = await this.networks.store.get(this.db.kysely, gw.network_id);
+      const net = await this.networks.getStored(ctx, gw.network_id);
       if (!net) throw notFoundErrors.network(gw.network_id);
       if (!net['router:external'])
         throw badRequest('router', `Network ${gw.network_id} is not a valid external network`);
@@ -190,10 +193,10 @@ export class RouterManager implements ResourceHandlers {
     });
   }
 
-  async update(_ctx: CallContext, current: Resource, changes: Resource): Promise<Resource> {
+  async update(ctx: CallContext, current: Resource, changes: Resource): Promise<Resource> {
     const { external_gateway_info: gw, ...rest } = changes;
     const id = current.id as string;
-    if ('external_gateway_info' in changes) await this.setGateway(id, gw as GatewayInfo | null);
+    if ('external_gateway_info' in changes) await this.setGateway(ctx, id, gw as GatewayInfo | null);
     await inTransaction(this.db, async (trx) => {
       if ('routes' in rest)
         rest.routes = await checkExtraRoutes(trx, id, (rest.routes as ExtraRoute[] | null) ?? [], MAX_ROUTES);
@@ -202,11 +205,11 @@ export class RouterManager implements ResourceHandlers {
     return (await this.decorate([(await this.store.get(this.db.kysely, id))!]))[0]!;
   }
 
-  async delete(_ctx: CallContext, current: Resource): Promise<void> {
+  async delete(ctx: CallContext, current: Resource): Promise<void> {
     const id = current.id as string;
     const interfaces = await this.interfacePorts(this.db.kysely, id);
     if (interfaces.length) throw inUse(id, 'still has ports');
-    if (current.external_gateway_info) await this.setGateway(id, null);
+    if (current.external_gateway_info) await this.setGateway(ctx, id, null);
     await inTransaction(this.db, (trx) => this.store.delete(trx, id));
   }
 

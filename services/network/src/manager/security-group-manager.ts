@@ -11,6 +11,7 @@ import {
   notFoundErrors,
   securityGroupInUse,
 } from './network-errors';
+import type { QuotaManager } from './quota-manager';
 import { ruleColumns } from './security-group-rule-manager';
 import { setTags } from './tags';
 
@@ -28,7 +29,11 @@ export class SecurityGroupManager implements ResourceHandlers {
   readonly store: ResourceStore;
   private readonly rules: ResourceStore;
 
-  constructor(private readonly db: Database<any>) {
+  constructor(
+    private readonly db: Database<any>,
+    /** Counts the egress rules a new group comes with against the project's rule quota. */
+    private readonly quotas?: Pick<QuotaManager, 'check'>,
+  ) {
     this.store = new ResourceStore(db, 'security_groups', { stateful: 'bool' });
     this.rules = new ResourceStore(db, 'security_group_rules', ruleColumns);
   }
@@ -113,12 +118,13 @@ export class SecurityGroupManager implements ResourceHandlers {
   }
 
   async create(_ctx: CallContext, item: Resource): Promise<Resource> {
+    await this.quotas?.check(item.project_id as string, 'security_group_rule', DEFAULT_EGRESS.length);
     return inTransaction(this.db, async (trx) => {
       await this.ensureDefault(trx, item.project_id as string);
       const id = randomUUID();
       const row = await this.store.insert(trx, { ...item, id });
       // A new group lets all traffic out, as upstream's.
-      for (const ethertype of ['IPv4', 'IPv6']) {
+      for (const ethertype of DEFAULT_EGRESS) {
         await this.rules.insert(trx, {
           id: randomUUID(),
           project_id: item.project_id,
@@ -168,13 +174,8 @@ export class SecurityGroupManager implements ResourceHandlers {
         .where('security_group_id', '=', id)
         .executeTakeFirst();
       if (used) throw securityGroupInUse(id);
-      const usedAsRemote = await trx
-        .selectFrom('security_group_rules')
-        .select('id')
-        .where('remote_group_id', '=', id)
-        .where('security_group_id', '!=', id)
-        .executeTakeFirst();
-      if (usedAsRemote) throw securityGroupInUse(id);
+      // Rules of other groups naming this one as remote group go with it (Neutron's cascade).
+      await trx.deleteFrom('security_group_rules').where('remote_group_id', '=', id).execute();
       await trx.deleteFrom('security_group_rules').where('security_group_id', '=', id).execute();
       await trx.deleteFrom('default_security_groups').where('security_group_id', '=', id).execute();
       await this.store.delete(trx, id);
@@ -185,6 +186,9 @@ export class SecurityGroupManager implements ResourceHandlers {
     await setTags(this.db, this.store, current.id as string, tags);
   }
 }
+
+/** The ethertypes of the egress rules every new group gets. */
+const DEFAULT_EGRESS = ['IPv4', 'IPv6'] as const;
 
 /** A rule as it is shown inside its group. */
 export function ruleView(rule: Resource): Resource {

@@ -49,6 +49,22 @@ const PROTOCOLS: Record<string, number> = {
   vrrp: 112,
 };
 const PORTED = new Set(['tcp', 'udp', 'dccp', 'sctp', 'udplite', '6', '17', '33', '132', '136']);
+/** Protocols of IPv6 alone, by name and number: an IPv4 rule may not name them. */
+const IPV6_ONLY = new Set([
+  'ipv6-encap',
+  'ipv6-frag',
+  'ipv6-icmp',
+  'icmpv6',
+  'ipv6-nonxt',
+  'ipv6-opts',
+  'ipv6-route',
+  '41',
+  '43',
+  '44',
+  '58',
+  '59',
+  '60',
+]);
 const ICMP = new Set(['icmp', 'icmpv6', 'ipv6-icmp', '1', '58']);
 
 const bad = (type: string, message: string) => new NeutronError('bad_request', type, message);
@@ -117,6 +133,11 @@ export class SecurityGroupRuleManager implements ResourceHandlers {
         );
       }
     }
+    if (protocol !== null && item.ethertype === 'IPv4' && IPV6_ONLY.has(protocol))
+      throw bad(
+        'SecurityGroupEthertypeConflictWithProtocol',
+        `Invalid ethertype ${item.ethertype} for protocol ${protocol}.`,
+      );
     const min = item.port_range_min as number | null;
     const max = item.port_range_max as number | null;
     if ((min !== null || max !== null) && protocol === null)

@@ -49,7 +49,11 @@ export interface SubnetLimits {
 export const isAutoAddress = (s: Resource) =>
   s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless';
 
-/** Who sees a subnet: its project, users of a shared or external network, admins all. */
+/**
+ * Who sees a subnet: its project, users of a network shared with them (everyone's, or their
+ * project's by a policy), admins all. An external network lends its subnets to no one: this is
+ * exactly `get_subnet`'s rule, so a page cut by `limit` loses nothing to the policy check after.
+ */
 export function subnetScope(ctx: CallContext): Scope | undefined {
   if (ctx.isAdmin) return undefined;
   return (qb) =>
@@ -65,7 +69,6 @@ export function subnetScope(ctx: CallContext): Scope | undefined {
             .where((w) =>
               w.or([
                 w('shared', '=', true),
-                w('router_external', '=', true),
                 w(
                   'id',
                   'in',
@@ -73,7 +76,8 @@ export function subnetScope(ctx: CallContext): Scope | undefined {
                     .selectFrom('rbac_policies')
                     .select('object_id')
                     .where('object_type', '=', 'network')
-                    .where('target_tenant', '=', ctx.projectId ?? ''),
+                    .where('action', '=', 'access_as_shared')
+                    .where('target_tenant', 'in', [ctx.projectId ?? '', '*']),
                 ),
               ]),
             ),
@@ -100,7 +104,35 @@ export class SubnetManager implements ResourceHandlers {
   }
 
   list(ctx: CallContext, query: ListQuery): Promise<Resource[]> {
-    return this.store.list(query, subnetScope(ctx));
+    const { shared, ...filters } = query.filters;
+    const scope = subnetScope(ctx);
+    if (!shared) return this.store.list(query, scope);
+    // `shared` is the network's: shared with everyone, or with the caller's project by a policy.
+    const wanted = shared.map(Boolean);
+    const sharedNetworks = (eb: any) =>
+      eb
+        .selectFrom('networks')
+        .select('id')
+        .where((w: any) =>
+          w.or([
+            w('shared', '=', true),
+            w(
+              'id',
+              'in',
+              w
+                .selectFrom('rbac_policies')
+                .select('object_id')
+                .where('object_type', '=', 'network')
+                .where('action', '=', 'access_as_shared')
+                .where('target_tenant', 'in', [ctx.projectId ?? '', '*']),
+            ),
+          ]),
+        );
+    return this.store.list({ ...query, filters }, (qb) => {
+      const q = scope ? scope(qb) : qb;
+      if (wanted.includes(true) && wanted.includes(false)) return q;
+      return q.where((eb) => eb('network_id', wanted[0] ? 'in' : 'not in', sharedNetworks(eb)));
+    });
   }
 
   get(ctx: CallContext, id: string): Promise<Resource | undefined> {

@@ -5,6 +5,7 @@ import {
   isOneOf,
   isString,
   isUuid,
+  isUuidList,
   standardAttributes,
   toBoolean,
 } from '../attribute-spec';
@@ -71,7 +72,7 @@ export const portDefinition: ResourceDefinition = {
       post: true,
       put: true,
       default: NOT_SPECIFIED,
-      validate: (v) => (v === NOT_SPECIFIED ? undefined : isListOf(isUuid)(v)),
+      validate: (v) => (v === NOT_SPECIFIED ? undefined : isUuidList(v)),
       filter: true,
     },
     port_security_enabled: {

@@ -8,6 +8,9 @@ import { contextOf } from '../resource-access';
 
 type Req = ApiRequest<unknown, NetworkServices>;
 
+/** The largest limit a quota column holds (neutron_lib's DB_INTEGER_MAX_VALUE). */
+const DB_INTEGER_MAX = 2 ** 31 - 1;
+
 /** Neutron checks quota policies against the caller's own project. */
 function enforce(ctx: CallContext, action: string): void {
   if (!ctx.allowed(action, { project_id: ctx.projectId })) throw policyNotAuthorized([action]);
@@ -61,6 +64,10 @@ export async function updateQuota(req: Req) {
     if (n < -1)
       throw httpBadRequest(
         `Invalid input for ${resource}. Reason: '${n}' is too small - must be at least '-1'.`,
+      );
+    if (n > DB_INTEGER_MAX)
+      throw httpBadRequest(
+        `Invalid input for ${resource}. Reason: '${n}' is too large - must be no larger than '${DB_INTEGER_MAX}'.`,
       );
     limits[resource as QuotaResource] = n;
   }

@@ -34,6 +34,9 @@ const bool = (put: boolean) => ({
   enforcePolicy: true,
 });
 
+/** Neutron shows a pool's prefix lengths as strings (its dict maker calls `str` on them). */
+const asText = (v: unknown) => (v === null || v === undefined ? v : String(v));
+
 /** Subnet pools (`subnet_allocation`, `address-scope`, `default-subnetpools`). */
 export const subnetPoolDefinition: ResourceDefinition = {
   resource: 'subnetpool',
@@ -45,9 +48,9 @@ export const subnetPoolDefinition: ResourceDefinition = {
     prefixes: { post: true, put: true, validate: isListOf(isCidr) },
     default_quota: { ...int(null) },
     ip_version: { post: false, put: false, filter: true, sort: true, convertFilter: filterAs.int },
-    default_prefixlen: int(NOT_SPECIFIED),
-    min_prefixlen: int(NOT_SPECIFIED),
-    max_prefixlen: int(NOT_SPECIFIED),
+    default_prefixlen: { ...int(NOT_SPECIFIED), show: asText },
+    min_prefixlen: { ...int(NOT_SPECIFIED), show: asText },
+    max_prefixlen: { ...int(NOT_SPECIFIED), show: asText },
     is_default: bool(true),
     shared: bool(false),
     address_scope_id: {

@@ -118,6 +118,8 @@ export const subnetDefinition: ResourceDefinition = {
     },
     service_types: { post: true, put: true, default: [], validate: isListOf(isString(255)), filter: true },
     segment_id: { post: true, put: true, default: null, validate: isUuidOrNone, filter: true, sort: true },
+    // Whether the subnet's network is shared: not shown, but a filter, as upstream.
+    shared: { post: false, put: false, visible: false, filter: true, convertFilter: filterAs.boolean },
     dns_publish_fixed_ip: {
       post: true,
       put: true,
