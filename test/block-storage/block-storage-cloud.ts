@@ -29,7 +29,12 @@ export async function until(check: () => Promise<boolean>, seconds = 10): Promis
  * admin caller and a member caller in another project, both rooted at `/v3/{their project}`.
  */
 export async function blockStorageCloud(
-  options: { extraServices?: ServiceDefinition[]; blockStorage?: Record<string, unknown> } = {},
+  options: {
+    extraServices?: ServiceDefinition[];
+    blockStorage?: Record<string, unknown>;
+    /** The cloud's data directory (default: a scratch one), to look at the file backends' files. */
+    dataDir?: string;
+  } = {},
 ): Promise<{
   cloud: TestCloud;
   admin: Caller;
@@ -48,6 +53,7 @@ export async function blockStorageCloud(
         pool_report_interval: 1,
         ...options.blockStorage,
       },
+      ...(options.dataDir ? { DEFAULT: { data_dir: options.dataDir } } : {}),
     },
   );
   const { token, projectId } = await adminToken(cloud);

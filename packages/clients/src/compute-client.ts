@@ -45,11 +45,18 @@ export class ComputeClient {
     this.rest = new RestClient('compute', withComputeVersion(source), options);
   }
 
-  /** Sends events; the answer lists each with its per-event code. */
-  async externalEvents(events: ServerExternalEvent[]): Promise<ServerExternalEventResult[]> {
+  /**
+   * Sends events; the answer lists each with its per-event code. `microversion`: the one the
+   * events need (`volume-extended` is 2.51).
+   */
+  async externalEvents(
+    events: ServerExternalEvent[],
+    microversion = '2.1',
+  ): Promise<ServerExternalEventResult[]> {
     const res = await this.rest.json<{ events: ServerExternalEventResult[] }>({
       method: 'POST',
       path: '/os-server-external-events',
+      headers: { 'openstack-api-version': `compute ${microversion}` },
       json: { events },
       expect: [207, 404, 422],
     });

@@ -28,7 +28,12 @@ import { BackupWorker } from './manager/backup-worker';
 import { type Caller, callerOf } from './manager/caller';
 import { CinderInvalid } from './manager/cinder-errors';
 import { GroupManager } from './manager/group-manager';
+import { volumeImageProperties } from './manager/image-properties';
+import { ManageManager } from './manager/manage-manager';
+import { ManageWorker } from './manager/manage-worker';
 import { MessageManager } from './manager/message-manager';
+import { MigrationManager } from './manager/migration-manager';
+import { MigrationWorker } from './manager/migration-worker';
 import { QosManager } from './manager/qos-manager';
 import { QuotaManager } from './manager/quota-manager';
 import { reportService } from './manager/service-reporter';
@@ -129,13 +134,9 @@ export const blockStorageService = defineService<Shared>({
   ],
 });
 
-function zoneOf(o: Shared['options']): string {
-  return String(o.storage_availability_zone);
-}
-
-async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
-  const { stores, types, messages, notifier, rpc, options: o } = ctx.shared;
-  const quotas = new QuotaManager(stores, types, {
+/** The quota manager over the configured default limits. */
+function quotaManagerOf({ stores, types, options: o }: Shared): QuotaManager {
+  return new QuotaManager(stores, types, {
     volumes: o.quota_volumes,
     snapshots: o.quota_snapshots,
     gigabytes: o.quota_gigabytes,
@@ -144,6 +145,15 @@ async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
     groups: o.quota_groups,
     per_volume_gigabytes: o.per_volume_size_limit,
   });
+}
+
+function zoneOf(o: Shared['options']): string {
+  return String(o.storage_availability_zone);
+}
+
+async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
+  const { stores, types, messages, notifier, rpc, options: o } = ctx.shared;
+  const quotas = quotaManagerOf(ctx.shared);
   const zone = zoneOf(o);
   const volumes = new VolumeManager(stores, types, quotas, rpc, notifier, {
     defaultAvailabilityZone: String(o.default_availability_zone || zone),
@@ -162,23 +172,7 @@ async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
       if (!image || image.status !== 'active') {
         throw new CinderInvalid('Invalid image identifier or unable to access requested image.');
       }
-      const properties: Record<string, string> = {};
-      for (const k of [
-        'disk_format',
-        'container_format',
-        'min_disk',
-        'min_ram',
-        'size',
-        'checksum',
-        'image_name',
-      ]) {
-        const val = k === 'image_name' ? image.name : image[k];
-        if (val !== undefined && val !== null) properties[k] = String(val);
-      }
-      // The image's own (non-core) properties travel with the volume too, as Cinder copies them.
-      for (const [k, val] of Object.entries(image)) {
-        if (!GLANCE_CORE_ATTRIBUTES.has(k) && typeof val === 'string') properties[k] = val;
-      }
+      const properties = volumeImageProperties(image);
       return { sizeBytes: Number(image.size ?? 0), minDiskGb: Number(image.min_disk ?? 0), properties };
     },
   });
@@ -206,6 +200,8 @@ async function startApi(ctx: RoleContext<Shared>): Promise<StartedRole> {
     transfers: new TransferManager(stores, volumes, types, quotas),
     qos: new QosManager(stores, types),
     groups: new GroupManager(stores, volumes, snapshots, types, quotas, zone),
+    manage: new ManageManager(stores, volumes, types, quotas, rpc, notifier),
+    migrations: new MigrationManager(stores, rpc, notifier),
     rpc,
     clients: ctx.clients,
     options: { maxLimit: o.osapi_max_limit, zone, backupEnabled: o.backup_driver !== 'none' },
@@ -256,10 +252,21 @@ async function startScheduler(ctx: RoleContext<Shared>): Promise<StartedRole> {
               { server: host.split('@')[0] ?? host },
             );
         },
-        find_backend: async (_rctx, args: { volume_id: string }) => {
+        find_backend: async (
+          _rctx,
+          args: { volume_id: string; volume_type_id?: string | null; host?: string | null },
+        ) => {
           const v = await stores.volumes.get(args.volume_id);
           if (!v) return '';
-          const { pool } = await scheduler.pick(v, {});
+          const placed = args.volume_type_id ? { ...v, volume_type_id: args.volume_type_id } : v;
+          const { pool } = await scheduler.pick(
+            placed,
+            {},
+            {
+              ...(args.host ? { within: args.host } : {}),
+              ...(v.host ? { prefer: v.host } : {}),
+            },
+          );
           return pool?.name ?? '';
         },
       },
@@ -267,35 +274,6 @@ async function startScheduler(ctx: RoleContext<Shared>): Promise<StartedRole> {
     periodic: { 'scheduler-heartbeat': heartbeat },
   };
 }
-
-/** Glance v2's own image attributes: every other top-level key of an image is a property. */
-const GLANCE_CORE_ATTRIBUTES = new Set([
-  'id',
-  'name',
-  'status',
-  'visibility',
-  'protected',
-  'os_hidden',
-  'owner',
-  'tags',
-  'created_at',
-  'updated_at',
-  'file',
-  'schema',
-  'self',
-  'locations',
-  'direct_url',
-  'size',
-  'virtual_size',
-  'checksum',
-  'os_hash_algo',
-  'os_hash_value',
-  'disk_format',
-  'container_format',
-  'min_disk',
-  'min_ram',
-  'stores',
-]);
 
 /** Backends from `enabled_backends`: `file`, `fake`, or `name:driver`. */
 function backendsOf(ctx: RoleContext<Shared>): Backend[] {
@@ -314,7 +292,9 @@ function backendsOf(ctx: RoleContext<Shared>): Backend[] {
         max_over_subscription_ratio: o.max_over_subscription_ratio,
         volume_format: o.volume_format,
         volumes_dir: join(ctx.dataDir, 'block-storage', ctx.host, String(name)),
-        ...(driverName === 'fake' ? { fake_capacity_gb: o.fake_capacity_gb } : {}),
+        ...(driverName === 'fake'
+          ? { fake_capacity_gb: o.fake_capacity_gb, fake_manageable: fakeManageable(o.fake_manageable) }
+          : {}),
         ...(driverName === 'fake' && o.fake_fail.length
           ? { fake_fail: o.fake_fail as VolumeOperation[] }
           : {}),
@@ -322,6 +302,19 @@ function backendsOf(ctx: RoleContext<Shared>): Backend[] {
     });
     return { host: `${ctx.host}@${name}`, name: String(name), driver, up: false };
   });
+}
+
+/** `[block_storage] fake_manageable` entries (`name:sizeGb`) as the fake driver's map. */
+function fakeManageable(entries: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of entries) {
+    const at = entry.lastIndexOf(':');
+    const sizeGb = Number(entry.slice(at + 1));
+    if (at <= 0 || !Number.isInteger(sizeGb) || sizeGb < 1)
+      throw new Error(`[block_storage] fake_manageable: ${entry} is not <name>:<size in GB>`);
+    out[entry.slice(0, at)] = sizeGb;
+  }
+  return out;
 }
 
 async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
@@ -347,9 +340,32 @@ async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
         ...(typeof image.size === 'number' ? { sizeBytes: image.size } : {}),
       };
     },
+    // Cinder tells Nova with its own (privileged) credentials, at the microversion of the event.
+    (serverIds, volumeId) =>
+      ctx.clients.compute.externalEvents(
+        serverIds.map((server_uuid) => ({ name: 'volume-extended', server_uuid, tag: volumeId })),
+        '2.51',
+      ),
   );
   await worker.init();
   for (const b of backends) workers.set(b.host, worker);
+  const quotas = quotaManagerOf(ctx.shared);
+  const manage = new ManageWorker(
+    stores,
+    types,
+    messages,
+    notifier,
+    backends,
+    (projectId, deltas, sizeGb) => quotas.check(projectId, deltas, sizeGb),
+    ctx.logger,
+  );
+  const migration = new MigrationWorker(
+    stores,
+    types,
+    notifier,
+    (host) => workers.get(host)?.backends.find((b) => b.host === host),
+    ctx.logger,
+  );
   return {
     rpc: {
       [volumeRpc.topic]: {
@@ -377,6 +393,14 @@ async function startVolume(ctx: RoleContext<Shared>): Promise<StartedRole> {
             });
           });
         },
+        migrate_volume: (rctx, a: { volume_id: string; host: string; new_type_id?: string | null }) =>
+          migration.migrate(callerOf(rctx), a.volume_id, a.host, a.new_type_id ?? null),
+        manage_existing: (rctx, a: { volume_id: string; ref: Record<string, unknown> }) =>
+          manage.manageVolume(callerOf(rctx), a.volume_id, a.ref),
+        manage_existing_snapshot: (rctx, a: { snapshot_id: string; ref: Record<string, unknown> }) =>
+          manage.manageSnapshot(callerOf(rctx), a.snapshot_id, a.ref),
+        get_manageable: (_rctx, a: { host: string; kind: 'volume' | 'snapshot' }) =>
+          manage.listManageable(a.host, a.kind),
         initialize_connection: (_rctx, a: { volume_id: string; connector: Record<string, unknown> }) =>
           worker.initializeConnection(a.volume_id, a.connector),
         terminate_connection: (_rctx, a: { volume_id: string; connector: Record<string, unknown> | null }) =>

@@ -4,7 +4,9 @@ import type { Stores } from '../db/stores';
 import type { AttachmentManager } from '../manager/attachment-manager';
 import type { BackupManager } from '../manager/backup-manager';
 import type { GroupManager } from '../manager/group-manager';
+import type { ManageManager } from '../manager/manage-manager';
 import type { MessageManager } from '../manager/message-manager';
+import type { MigrationManager } from '../manager/migration-manager';
 import type { QosManager } from '../manager/qos-manager';
 import type { QuotaManager } from '../manager/quota-manager';
 import type { SnapshotManager } from '../manager/snapshot-manager';
@@ -25,6 +27,8 @@ export interface BlockStorageServices {
   transfers: TransferManager;
   qos: QosManager;
   groups: GroupManager;
+  manage: ManageManager;
+  migrations: MigrationManager;
   rpc: BlockStorageRpc;
   clients: ServiceClients;
   notifier?: Notifier;

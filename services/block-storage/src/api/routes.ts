@@ -2,6 +2,7 @@ import { type Route, route } from '@nimbus/http';
 import * as att from './attachments/attachment-controller';
 import * as bak from './backups/backup-controller';
 import * as grp from './groups/group-controller';
+import * as manage from './manage/manage-controller';
 import { listHosts, showHost } from './misc/host-controller';
 import * as info from './misc/info-controller';
 import * as quota from './misc/quota-controller';
@@ -133,6 +134,18 @@ const projectRoutes: Route[] = [
   route('GET', `${P}/messages`, info.listMessages, { since: '3.3' }),
   route('GET', `${P}/messages/:message_id`, info.showMessage, { since: '3.3' }),
   route('DELETE', `${P}/messages/:message_id`, info.deleteMessage, { since: '3.3' }),
+
+  ...[
+    ['manageable_volumes', 'manageable_snapshots', { since: '3.8' }],
+    ['os-volume-manage', 'os-snapshot-manage', {}],
+  ].flatMap(([volumes, snapshots, since]) => [
+    route('GET', `${P}/${volumes}`, manage.listManageableVolumes, since as object),
+    route('GET', `${P}/${volumes}/detail`, manage.listManageableVolumesDetail, since as object),
+    route('POST', `${P}/${volumes}`, manage.manageVolume, since as object),
+    route('GET', `${P}/${snapshots}`, manage.listManageableSnapshots, since as object),
+    route('GET', `${P}/${snapshots}/detail`, manage.listManageableSnapshotsDetail, since as object),
+    route('POST', `${P}/${snapshots}`, manage.manageSnapshot, since as object),
+  ]),
 
   route('GET', `${P}/group_types`, grp.listGroupTypes, { since: '3.11' }),
   route('GET', `${P}/group_types/default`, grp.showDefaultGroupType, { since: '3.11' }),

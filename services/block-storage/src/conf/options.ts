@@ -51,6 +51,10 @@ export const blockStorageOptions = defineOptions('block_storage', 'Block storage
     min: 1,
     help: 'Capacity in GB of each backend of the fake driver (what it reports and refuses beyond).',
   }),
+  fake_manageable: opt.list({
+    default: [],
+    help: 'fake backend only: backend volumes offered to manage, as `<name>:<size in GB>`.',
+  }),
   fake_fail: opt.list({
     default: [],
     help: 'fake backend only: driver operations that fail (createVolume, extendVolume...), for tests.',

@@ -130,6 +130,12 @@ export interface ManageableVolume {
   extraInfo: string | null;
 }
 
+/** One entry of `GET /manageable_snapshots`: a volume entry plus the reference of its volume. */
+export interface ManageableSnapshot extends ManageableVolume {
+  /** The backend reference of the volume the snapshot was taken of. */
+  sourceReference: ManageReference;
+}
+
 /**
  * The volume driver contract. Only the `block-storage-volume` role's manager calls it; a driver
  * never touches the database. Every call may block on I/O for as long as the work takes (a
@@ -192,6 +198,15 @@ export interface VolumeDriver {
   unmanage(v: VolumeRef): Promise<void>;
   /** Backend objects that could be managed, and those that already are (with `cinderId`). */
   getManageableVolumes(): Promise<ManageableVolume[]>;
+
+  /** GB the referenced backend snapshot holds (rounded up). `ManageExistingInvalidReference` if none. */
+  manageExistingSnapshotGetSize(snap: SnapshotRef, ref: ManageReference): Promise<number>;
+  /** Adopts the backend snapshot as `snap` (of the already managed volume `snap.volumeId`). */
+  manageExistingSnapshot(snap: SnapshotRef, ref: ManageReference): Promise<ModelUpdate>;
+  /** Forgets the snapshot but leaves its data on the backend (named so `manage` can find it again). */
+  unmanageSnapshot(snap: SnapshotRef): Promise<void>;
+  /** Backend snapshots that could be managed, and those that already are (with `cinderId`). */
+  getManageableSnapshots(): Promise<ManageableSnapshot[]>;
 }
 
 /**
@@ -215,6 +230,8 @@ export interface VolumeDriverOptions {
   fake_capacity_gb?: number;
   /** fake: delay in ms for every call, or `{ createVolume: 200 }` per operation. */
   fake_delay_ms?: number | Partial<Record<VolumeOperation, number>>;
+  /** fake: backend volumes no volume owns yet, offered to manage (name → size in GB). */
+  fake_manageable?: Record<string, number>;
   /** fake: operations that throw `VolumeDriverError` (e.g. `['createVolume']`). */
   fake_fail?: VolumeOperation[];
 }

@@ -212,5 +212,30 @@ export function describeVolumeDriverCompliance(label: string, make: () => Promis
       );
       await d.deleteVolume(adopted);
     });
+
+    it('unmanages a snapshot and manages it back under a new id, of the same volume', async () => {
+      const v = vol(1);
+      await d.createVolume(v);
+      const s = { id: randomUUID(), volumeId: v.id, volumeSizeGb: 1 };
+      await d.createSnapshot(s, v);
+      expect((await d.getManageableSnapshots()).find((m) => m.cinderId === s.id)?.safeToManage).toBe(false);
+      await d.unmanageSnapshot(s);
+      await d.unmanageSnapshot(s);
+      const entry = (await d.getManageableSnapshots()).find(
+        (m) => m.safeToManage && JSON.stringify(m.reference).includes(s.id),
+      );
+      expect(entry).toBeDefined();
+      const adopted = { id: randomUUID(), volumeId: v.id, volumeSizeGb: 1 };
+      expect(await d.manageExistingSnapshotGetSize(adopted, entry!.reference)).toBe(1);
+      await d.manageExistingSnapshot(adopted, entry!.reference);
+      const listed = await d.getManageableSnapshots();
+      expect(listed.find((m) => m.cinderId === adopted.id)?.safeToManage).toBe(false);
+      expect(listed.some((m) => m.safeToManage && JSON.stringify(m.reference).includes(s.id))).toBe(false);
+      await expect(
+        d.manageExistingSnapshot({ ...adopted, id: randomUUID() }, { 'source-name': 'no-such-snapshot' }),
+      ).rejects.toThrow(/invalid backend reference/);
+      await d.deleteSnapshot(adopted);
+      await d.deleteVolume(v);
+    });
   });
 }

@@ -5,8 +5,8 @@ import { type Caller, rpcContext } from './caller';
 import { CinderNotFound, InvalidSnapshot, InvalidVolume } from './cinder-errors';
 import { cinderTime } from './clock';
 import type { QuotaManager } from './quota-manager';
-import type { VolumeNotifier } from './volume-notifier';
 import { type BlockStorageRpc, serverOf, type VolumeManager } from './volume-manager';
+import type { VolumeNotifier } from './volume-notifier';
 import type { VolumeTypeManager } from './volume-type-manager';
 
 /** Snapshots: the API side (checks, quota, record) before the volume role takes them. */
@@ -115,7 +115,7 @@ export class SnapshotManager {
     );
     if (dependents.length) throw new InvalidSnapshot('Snapshot is in use by a volume being created.');
     const updated = await this.stores.snapshots.update(id, () => ({
-      status: 'deleting',
+      status: opts.unmanage ? 'unmanaging' : 'deleting',
       updated_at: cinderTime(),
     }));
     if (!updated) throw new CinderNotFound('Snapshot', id);

@@ -9,7 +9,7 @@ import { cinderTime } from './clock';
 import type { QuotaManager } from './quota-manager';
 import { parseSize } from './size';
 import type { VolumeNotifier } from './volume-notifier';
-import { DELETABLE } from './volume-states';
+import { DELETABLE, SETTLED_MIGRATION } from './volume-states';
 import type { VolumeTypeManager } from './volume-type-manager';
 
 /** The RPC clients the API-side managers send work with. */
@@ -267,8 +267,15 @@ export class VolumeManager {
     return v;
   }
 
-  /** `DELETE /volumes/{id}` (with `cascade` and, for admins, `force`). */
-  async delete(caller: Caller, id: string, opts: { cascade?: boolean; force?: boolean } = {}): Promise<void> {
+  /**
+   * `DELETE /volumes/{id}` (with `cascade` and, for admins, `force`), and the `os-unmanage`
+   * action (`unmanage`: status `unmanaging`, the backend keeps the data).
+   */
+  async delete(
+    caller: Caller,
+    id: string,
+    opts: { cascade?: boolean; force?: boolean; unmanage?: boolean } = {},
+  ): Promise<void> {
     const v = await this.get(caller, id);
     const snaps = (await this.stores.snapshots.list()).filter((s) => s.volume_id === id);
     if (!opts.force) {
@@ -288,7 +295,11 @@ export class VolumeManager {
     const from = opts.force ? undefined : DELETABLE;
     const updated = await this.stores.volumes.update(
       id,
-      () => ({ status: 'deleting', previous_status: v.status, updated_at: cinderTime() }),
+      () => ({
+        status: opts.unmanage ? 'unmanaging' : 'deleting',
+        previous_status: v.status,
+        updated_at: cinderTime(),
+      }),
       from,
     );
     if (!updated)
@@ -308,13 +319,14 @@ export class VolumeManager {
     }
     await this.rpc.volume.cast.delete_volume(
       rpcContext(caller),
-      { volume_id: id, cascade: !!(opts.cascade || opts.force), unmanage: false },
+      { volume_id: id, cascade: !!(opts.cascade || opts.force), unmanage: !!opts.unmanage },
       { server: serverOf(updated.host) },
     );
   }
 
   private deleteProblem(v: VolumeRecord): string | undefined {
-    if (!DELETABLE.includes(v.status) || v.attach_status === 'attached' || v.migration_status) {
+    const migrating = v.migration_status && !SETTLED_MIGRATION.includes(v.migration_status);
+    if (!DELETABLE.includes(v.status) || v.attach_status === 'attached' || migrating) {
       return `Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.`;
     }
     return undefined;

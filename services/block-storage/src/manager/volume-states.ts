@@ -1,6 +1,9 @@
 /** Statuses from which a volume may be deleted (upstream's `delete` conditions). */
 export const DELETABLE = ['available', 'error', 'error_restoring', 'error_extending', 'error_managing'];
 
+/** `migration_status` values of a volume no migration is moving (upstream's AVAILABLE_MIGRATION_STATUS). */
+export const SETTLED_MIGRATION = ['deleting', 'error', 'success'];
+
 /** Every volume status an admin may set with os-reset_status. */
 export const VOLUME_STATUSES = [
   'creating',

@@ -1,8 +1,8 @@
 import type { Logger } from '@nimbus/logging';
-import type { PoolStats, SnapshotRef, VolumeDriver, VolumeRef } from '../drivers/driver-api';
-import { ImageFormatMismatch } from '../drivers/driver-api';
 import type { SnapshotRecord, VolumeRecord } from '../db/records';
 import type { Stores } from '../db/stores';
+import type { PoolStats, SnapshotRef, VolumeDriver, VolumeRef } from '../drivers/driver-api';
+import { ImageFormatMismatch } from '../drivers/driver-api';
 import type { Caller } from './caller';
 import { cinderTime } from './clock';
 import { MESSAGE_DETAILS, MESSAGE_EVENTS, type MessageManager } from './message-manager';
@@ -31,6 +31,15 @@ export type ImageReader = (
 }>;
 
 /**
+ * Tells compute that volumes attached to its servers have grown (Nova's `volume-extended`
+ * external event, microversion 2.51): the answer per server, `code` 200 when delivered.
+ */
+export type ExtendNotifier = (
+  serverIds: string[],
+  volumeId: string,
+) => Promise<{ server_uuid: string; code: number }[]>;
+
+/**
  * The volume role (cinder-volume): runs the driver calls for the volumes scheduled to its
  * backends, outside any transaction, and records the outcome (`available`, `error` with a user
  * message...). It reports its pools periodically for the scheduler.
@@ -45,6 +54,7 @@ export class VolumeWorker {
     private readonly zone: string,
     private readonly logger: Logger,
     private readonly readImage?: ImageReader,
+    private readonly notifyExtended?: ExtendNotifier,
   ) {}
 
   /** Initialises every backend; a failing one stays down (its pools are not reported). */
@@ -184,7 +194,7 @@ export class VolumeWorker {
 
   async deleteVolume(caller: Caller, volumeId: string, cascade: boolean, unmanage: boolean): Promise<void> {
     const v = await this.stores.volumes.get(volumeId);
-    if (!v || v.status !== 'deleting') return;
+    if (!v || v.status !== (unmanage ? 'unmanaging' : 'deleting')) return;
     const backend = this.backendOf(v.host);
     try {
       if (!backend?.up) throw new Error('backend down');
@@ -223,6 +233,7 @@ export class VolumeWorker {
         updated_at: cinderTime(),
       }));
       if (done) this.notifier.volume(caller, done, 'resize.end');
+      if (done?.status === 'in-use') await this.tellCompute(caller, done);
     } catch (err) {
       this.logger.warn({ err, volume: v.id }, 'block-storage: extend failed');
       await this.stores.volumes.update(v.id, () => ({ status: 'error_extending', updated_at: cinderTime() }));
@@ -235,6 +246,44 @@ export class VolumeWorker {
         detail: MESSAGE_DETAILS.driverFailedExtend,
       });
     }
+  }
+
+  /**
+   * After an online extend: tells compute, for every server the volume is attached to, so the
+   * guest sees the new size. A failure is logged and left as a user message, never undoes the
+   * extend (as Cinder).
+   */
+  private async tellCompute(caller: Caller, v: VolumeRecord): Promise<void> {
+    if (!this.notifyExtended) return;
+    const servers = [
+      ...new Set(
+        (await this.stores.attachments.list())
+          .filter((a) => a.volume_id === v.id && a.instance_uuid && a.status === 'attached')
+          .map((a) => a.instance_uuid as string),
+      ),
+    ];
+    if (!servers.length) return;
+    let failed: string[];
+    try {
+      const results = await this.notifyExtended(servers, v.id);
+      failed = results.filter((r) => r.code !== 200).map((r) => `${r.server_uuid} (${r.code})`);
+    } catch (err) {
+      this.logger.warn({ err, volume: v.id, servers }, 'block-storage: telling compute of the extend failed');
+      failed = servers;
+    }
+    if (!failed.length) return;
+    this.logger.warn(
+      { volume: v.id, failed },
+      'block-storage: compute did not take the volume-extended event',
+    );
+    await this.messages.record({
+      projectId: v.project_id,
+      requestId: caller.requestId,
+      resourceType: 'VOLUME',
+      resourceId: v.id,
+      event: MESSAGE_EVENTS.extendVolume,
+      detail: MESSAGE_DETAILS.notifyComputeServiceFailed,
+    });
   }
 
   async createSnapshot(caller: Caller, snapshotId: string): Promise<void> {
@@ -273,12 +322,13 @@ export class VolumeWorker {
 
   async deleteSnapshot(caller: Caller, snapshotId: string, unmanage: boolean): Promise<void> {
     const s = await this.stores.snapshots.get(snapshotId);
-    if (!s || s.status !== 'deleting') return;
+    if (!s || s.status !== (unmanage ? 'unmanaging' : 'deleting')) return;
     const v = await this.stores.volumes.get(s.volume_id);
     const backend = this.backendOf(v?.host ?? null);
     try {
-      if (backend?.up && !unmanage) await backend.driver.deleteSnapshot(this.snapRef(s));
-      else if (!backend?.up && v) throw new Error('backend down');
+      if (backend?.up && unmanage) await backend.driver.unmanageSnapshot(this.snapRef(s));
+      else if (backend?.up) await backend.driver.deleteSnapshot(this.snapRef(s));
+      else if (v) throw new Error('backend down');
       await this.stores.snapshots.delete(s.id);
       this.notifier.snapshot(caller, s, 'delete.end');
     } catch (err) {

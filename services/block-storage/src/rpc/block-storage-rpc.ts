@@ -11,7 +11,11 @@ export const schedulerRpc = defineRpcInterface({
   methods: {
     /** Pick a pool for a new volume and hand it to that backend's volume role. */
     create_volume: { args: Type.Object({ volume_id: id }), since: '3.0', mode: 'cast', passToken: true },
-    /** Pick a pool for a retype or migration; the result is the chosen `host@backend#pool`. */
+    /**
+     * Pick a pool for a retype (`volume_type_id`: the new type; the volume's own pool wins when it
+     * passes) or a migration (`host`: only that backend's pools); the chosen `host@backend#pool`,
+     * or '' when none passes.
+     */
     find_backend: {
       args: Type.Object({ volume_id: id, volume_type_id: optionalId, host: optionalId }),
       result: Type.String(),
@@ -53,6 +57,34 @@ export const volumeRpc = defineRpcInterface({
     initialize_connection: {
       args: Type.Object({ volume_id: id, connector: anyObject }),
       result: anyObject,
+      since: '3.0',
+      mode: 'call',
+    },
+    /**
+     * Move the volume's data to `host` (`host@backend#pool`, a backend of the same process) and
+     * point the volume there; `new_type_id` makes it a retype. Sent to the source's volume role.
+     */
+    migrate_volume: {
+      args: Type.Object({ volume_id: id, host: id, new_type_id: optionalId }),
+      since: '3.0',
+      mode: 'cast',
+    },
+    /** Adopt the backend object `ref` as the volume (status `managing`). */
+    manage_existing: {
+      args: Type.Object({ volume_id: id, ref: anyObject }),
+      since: '3.0',
+      mode: 'cast',
+    },
+    /** Adopt the backend snapshot `ref` as the snapshot (status `managing`). */
+    manage_existing_snapshot: {
+      args: Type.Object({ snapshot_id: id, ref: anyObject }),
+      since: '3.0',
+      mode: 'cast',
+    },
+    /** The backend's manageable volumes or snapshots (`host@backend`), in the upstream entry shape. */
+    get_manageable: {
+      args: Type.Object({ host: id, kind: Type.Union([Type.Literal('volume'), Type.Literal('snapshot')]) }),
+      result: Type.Array(anyObject),
       since: '3.0',
       mode: 'call',
     },

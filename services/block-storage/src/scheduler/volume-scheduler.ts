@@ -66,13 +66,21 @@ export class VolumeScheduler {
     return out;
   }
 
-  /** Picks a pool for the volume, or explains why none fits. */
+  /**
+   * Picks a pool for the volume, or explains why none fits. `within` keeps only the pools of one
+   * `host@backend[#pool]` (a migration's destination); `prefer` wins whenever it passes (a
+   * retype stays where the volume is when it can, as upstream's `find_retype_backend`).
+   */
   async pick(
     volume: VolumeRecord,
     hints: Record<string, unknown>,
+    opts: { within?: string; prefer?: string } = {},
   ): Promise<{ pool?: CandidatePool; reasons: string[] }> {
     const type = await this.types.byId(volume.volume_type_id);
-    const all = await this.candidates();
+    const within = opts.within;
+    const all = (await this.candidates()).filter(
+      (p) => !within || p.name === within || p.name.startsWith(`${within}#`),
+    );
     // Only the volumes the affinity hints name are read.
     const hinted = [...idList(hints.same_host), ...idList(hints.different_host)];
     const volumesById = new Map<string, VolumeRecord>();
@@ -99,11 +107,24 @@ export class VolumeScheduler {
       return true;
     });
     if (!all.length) reasons.push('no volume service reported pools');
-    return { pool: rankPools(passing, this.weighers)[0], reasons };
+    const preferred = opts.prefer ? passing.find((p) => p.name === opts.prefer) : undefined;
+    return { pool: preferred ?? rankPools(passing, this.weighers)[0], reasons };
   }
 
-  /** Schedules a new volume: sets its host, or puts it in error with a user message. */
-  async scheduleCreate(caller: Caller, volumeId: string): Promise<string | undefined> {
+  /** The placements of this scheduler, one at a time (see `scheduleCreate`). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Schedules a new volume: sets its host, or puts it in error with a user message. Placements
+   * run one at a time, so each sees the pools' capacity with the previous one's volume counted.
+   */
+  scheduleCreate(caller: Caller, volumeId: string): Promise<string | undefined> {
+    const next = this.queue.then(() => this.place(caller, volumeId));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async place(caller: Caller, volumeId: string): Promise<string | undefined> {
     const v = await this.stores.volumes.get(volumeId);
     if (!v || v.status !== 'creating') return undefined;
     let host: string | undefined;
@@ -148,11 +169,14 @@ function candidateOf(
 ): CandidatePool {
   const num = (k: string, d = 0) => (typeof stats[k] === 'number' ? (stats[k] as number) : d);
   const allocatedGb = allocated.gigabytes ?? 0;
+  // What was placed since the pool's last report is not in its free figure yet: take it off, as
+  // upstream's HostState.consume_from_volume does between reports.
+  const placedSinceReport = Math.max(0, allocatedGb - num('allocated_capacity_gb'));
   return {
     name,
     zone,
     totalCapacityGb: num('total_capacity_gb'),
-    freeCapacityGb: num('free_capacity_gb'),
+    freeCapacityGb: num('free_capacity_gb') - placedSinceReport,
     allocatedCapacityGb: allocatedGb,
     provisionedCapacityGb: Math.max(num('provisioned_capacity_gb'), allocatedGb),
     reservedPercentage: num('reserved_percentage'),

@@ -2,9 +2,11 @@ import { respond } from '@nimbus/http';
 import { type Caller, rpcContext } from '../../manager/caller';
 import { CinderInvalid, CinderNotFound, InvalidVolume } from '../../manager/cinder-errors';
 import { cinderTime } from '../../manager/clock';
+import { MESSAGE_DETAILS, MESSAGE_EVENTS } from '../../manager/message-manager';
 import { serverOf } from '../../manager/volume-manager';
 import { ATTACH_STATUSES, VOLUME_STATUSES } from '../../manager/volume-states';
 import { authorize, callerOf, checkMetadata, checkProject, parseBool, type Req } from '../cinder-request';
+import { migrationActions } from './volume-migration-actions';
 
 type Action = (req: Req, caller: Caller, volumeId: string, projectId: string, arg: any) => Promise<unknown>;
 
@@ -12,6 +14,7 @@ const ok = () => respond(202);
 
 /** Each `POST /volumes/{id}/action` body key and its handler. */
 const actions: Record<string, Action> = {
+  ...migrationActions,
   'os-extend': async (req, caller, id, project, arg) => {
     authorize(req, 'volume:extend', project);
     const v = await req.services.volumes.get(caller, id);
@@ -55,6 +58,23 @@ const actions: Record<string, Action> = {
         await req.services.stores.attachments.delete(a.id);
       }
     }
+    return ok();
+  },
+  'os-unmanage': async (req, caller, id, project) => {
+    authorize(req, 'volume_extension:volume_unmanage', project);
+    const v = await req.services.volumes.get(caller, id);
+    if ((await req.services.types.byId(v.volume_type_id))?.encryption) {
+      await req.services.messages.record({
+        projectId: v.project_id,
+        requestId: caller.requestId,
+        resourceType: 'VOLUME',
+        resourceId: v.id,
+        event: MESSAGE_EVENTS.unmanageVolume,
+        detail: MESSAGE_DETAILS.unmanageEncVolumeUnsupported,
+      });
+      throw new CinderInvalid('Unmanaging encrypted volumes is not supported.');
+    }
+    await req.services.volumes.delete(caller, id, { unmanage: true });
     return ok();
   },
   'os-force_delete': async (req, caller, id, project) => {
@@ -163,50 +183,6 @@ const actions: Record<string, Action> = {
       throw new CinderInvalid('Must specify connector.');
     await req.services.attachments.terminateConnection(caller, id, arg.connector);
     return ok();
-  },
-  'os-retype': async (req, caller, id, project, arg) => {
-    authorize(req, 'volume:retype', project);
-    const v = await req.services.volumes.get(caller, id);
-    const newType = await req.services.types.find(caller, String(arg?.new_type ?? ''));
-    const policy = arg?.migration_policy ?? 'never';
-    if (!['never', 'on-demand'].includes(policy))
-      throw new CinderInvalid(`Invalid migration_policy ${String(policy)}.`);
-    if (!['available', 'in-use'].includes(v.status)) {
-      throw new InvalidVolume(
-        `Volume status must be available or in-use, but current status is: ${v.status}.`,
-      );
-    }
-    if (newType.id === v.volume_type_id)
-      throw new CinderInvalid('Invalid volume type: New volume type must differ from the current one.');
-    if (
-      (await req.services.stores.snapshots.list()).some((s) => s.volume_id === id) &&
-      policy === 'on-demand'
-    ) {
-      throw new InvalidVolume('Volume must not have snapshots to be migrated.');
-    }
-    // The file and fake backends hold any type: the retype is a change of record on the same pool.
-    await req.services.volumes.transition(
-      id,
-      ['available', 'in-use'],
-      { volume_type_id: newType.id },
-      (cur) => `Volume status must be available or in-use, but current status is: ${cur.status}.`,
-    );
-    return ok();
-  },
-  'os-migrate_volume': async (req, caller, id, project, arg) => {
-    authorize(req, 'volume_extension:volume_admin_actions:migrate_volume', project);
-    const v = await req.services.volumes.get(caller, id);
-    if (!arg?.host && !arg?.cluster) throw new CinderInvalid('Must specify host or cluster.');
-    if (v.host && String(arg.host) === v.host.split('#')[0])
-      throw new InvalidVolume('Destination host must be different than the current host.');
-    const services = await req.services.stores.services.list();
-    const target = services.find(
-      (s) => s.binary === 'cinder-volume' && s.host === String(arg.host).split('#')[0],
-    );
-    if (!target) throw new CinderInvalid(`Invalid host: ${String(arg.host)} is not a volume service.`);
-    throw new InvalidVolume(
-      'Migration between backends needs a shared data path this release does not provide.',
-    );
   },
   'os-volume_upload_image': async (req, caller, id, project, arg) => {
     authorize(req, 'volume_extension:volume_actions:upload_image', project);

@@ -35,9 +35,11 @@ const SORT_KEYS = [
 export async function viewContext(req: Req, volumeIds: string[]): Promise<VolumeViewContext> {
   const types = await req.services.types.store.list();
   const names = new Map(types.map((t) => [t.id, t.name]));
+  const encrypted = new Set(types.filter((t) => t.encryption).map((t) => t.id));
   const attachments = await req.services.stores.attachments.byParent(volumeIds);
   return {
     typeName: (id) => names.get(id),
+    typeEncrypted: (id) => encrypted.has(id),
     attachments: (volumeId) => attachments.filter((a) => a.volume_id === volumeId),
     isAdmin: callerOf(req).isAdmin,
   };

@@ -4,6 +4,8 @@ import type { Req } from '../cinder-request';
 /** What a volume view needs besides the record. */
 export interface VolumeViewContext {
   typeName: (id: string) => string | undefined;
+  /** Whether a volume type has an encryption type (its volumes show `encrypted: true`). */
+  typeEncrypted: (id: string) => boolean;
   attachments: (volumeId: string) => AttachmentRecord[];
   isAdmin: boolean;
 }
@@ -53,7 +55,7 @@ export function volumeDetailView(req: Req, v: VolumeRecord, ctx: VolumeViewConte
     links: links(req, v.project_id, v.id),
     user_id: v.user_id,
     bootable: String(v.bootable),
-    encrypted: false,
+    encrypted: ctx.typeEncrypted(v.volume_type_id),
     replication_status: null,
     consistencygroup_id: v.consistencygroup_id,
     multiattach: v.multiattach,

@@ -1,6 +1,6 @@
 import { mkdir, rm, rmdir, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InspectingStream, mismatch } from '@nimbus/disk-format';
@@ -11,9 +11,10 @@ import {
   ImageFormatMismatch,
   type ImageOutput,
   type ImageSource,
+  type ManageableSnapshot,
   type ManageableVolume,
-  type ManageReference,
   ManageExistingInvalidReference,
+  type ManageReference,
   type ModelUpdate,
   type PoolStats,
   type RawAccess,
@@ -52,6 +53,8 @@ export class FakeVolumeDriver implements VolumeDriver {
   readonly snapshots = new Map<string, { volumeId: string; sizeGb: number }>();
   /** Objects on the "backend" that no volume owns yet (for manage), by name → size in GB. */
   readonly unmanaged = new Map<string, number>();
+  /** Snapshots on the "backend" that no snapshot record owns, by name → size in GB and volume. */
+  readonly unmanagedSnapshots = new Map<string, { sizeGb: number; volumeId: string }>();
   /** Every call made, in order, for tests. */
   readonly calls: VolumeOperation[] = [];
   private readonly failures = new Map<VolumeOperation, Error[]>();
@@ -61,7 +64,11 @@ export class FakeVolumeDriver implements VolumeDriver {
 
   constructor(private readonly context: VolumeDriverContext) {
     this.capacityGb = context.options.fake_capacity_gb ?? 1000;
-    this.rawDir = join(tmpdir(), `nimbus-fake-volumes-${process.pid}`);
+    for (const [name, sizeGb] of Object.entries(context.options.fake_manageable ?? {}))
+      this.unmanaged.set(name, sizeGb);
+    // One directory per backend: a migration puts the same volume id on two backends.
+    const backend = context.backendName.replace(/[^A-Za-z0-9_-]/g, '_');
+    this.rawDir = join(tmpdir(), `nimbus-fake-volumes-${process.pid}`, backend);
   }
 
   /** The next call of `op` throws `error` (a retryable `VolumeDriverError` by default). */
@@ -80,6 +87,7 @@ export class FakeVolumeDriver implements VolumeDriver {
     for (const v of this.volumes.values()) if (v.rawPath) await rm(v.rawPath, { force: true });
     // Shared by the fake drivers of this process: removed only once empty.
     await rmdir(this.rawDir).catch(() => undefined);
+    await rmdir(dirname(this.rawDir)).catch(() => undefined);
     this.initialized = false;
   }
 
@@ -265,6 +273,59 @@ export class FakeVolumeDriver implements VolumeDriver {
       extraInfo: null,
     }));
     return [...free, ...owned];
+  }
+
+  async manageExistingSnapshotGetSize(_snap: SnapshotRef, ref: ManageReference): Promise<number> {
+    await this.enter('manageExistingSnapshotGetSize');
+    return this.snapshotSource(ref).sizeGb;
+  }
+
+  async manageExistingSnapshot(snap: SnapshotRef, ref: ManageReference): Promise<ModelUpdate> {
+    await this.enter('manageExistingSnapshot');
+    const source = this.snapshotSource(ref);
+    this.get(snap.volumeId);
+    this.unmanagedSnapshots.delete(String(ref['source-name']));
+    this.snapshots.set(snap.id, { volumeId: snap.volumeId, sizeGb: source.sizeGb });
+    return { providerLocation: `fake:snapshot-${snap.id}` };
+  }
+
+  async unmanageSnapshot(snap: SnapshotRef): Promise<void> {
+    await this.enter('unmanageSnapshot');
+    const s = this.snapshots.get(snap.id);
+    if (!s) return;
+    this.snapshots.delete(snap.id);
+    this.unmanagedSnapshots.set(`unmanaged-snapshot-${snap.id}`, s);
+  }
+
+  async getManageableSnapshots(): Promise<ManageableSnapshot[]> {
+    await this.enter('getManageableSnapshots');
+    const free = [...this.unmanagedSnapshots].map(([name, s]) => ({
+      reference: { 'source-name': name },
+      sizeGb: s.sizeGb,
+      safeToManage: true,
+      reasonNotSafe: null,
+      cinderId: null,
+      extraInfo: null,
+      sourceReference: { 'source-name': `volume-${s.volumeId}` },
+    }));
+    const owned = [...this.snapshots].map(([id, s]) => ({
+      reference: { 'source-name': `snapshot-${id}` },
+      sizeGb: s.sizeGb,
+      safeToManage: false,
+      reasonNotSafe: 'already managed',
+      cinderId: id,
+      extraInfo: null,
+      sourceReference: { 'source-name': `volume-${s.volumeId}` },
+    }));
+    return [...free, ...owned];
+  }
+
+  private snapshotSource(ref: ManageReference): { sizeGb: number; volumeId: string } {
+    const name = ref['source-name'];
+    if (typeof name !== 'string') throw new ManageExistingInvalidReference(ref, 'source-name is required');
+    const found = this.unmanagedSnapshots.get(name);
+    if (!found) throw new ManageExistingInvalidReference(ref, `no backend snapshot named ${name}`);
+    return found;
   }
 
   private sourceName(ref: ManageReference): string {

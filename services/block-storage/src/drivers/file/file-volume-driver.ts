@@ -7,6 +7,7 @@ import {
   ImageFormatMismatch,
   type ImageOutput,
   type ImageSource,
+  type ManageableSnapshot,
   type ManageableVolume,
   ManageExistingInvalidReference,
   type ManageReference,
@@ -284,7 +285,7 @@ export class FileVolumeDriver implements VolumeDriver {
   async getManageableVolumes(): Promise<ManageableVolume[]> {
     const found: ManageableVolume[] = [];
     for (const name of await this.files.names()) {
-      if (name.startsWith('snapshot-')) continue;
+      if (name.startsWith('snapshot-') || name.startsWith('unmanaged-snapshot-')) continue;
       const path = join(this.files.dir, name);
       const owned = /^volume-(.+)\.(raw|qcow2)$/.exec(name);
       const inspection = await this.files.inspect(path);
@@ -303,6 +304,48 @@ export class FileVolumeDriver implements VolumeDriver {
         reasonNotSafe: reason,
         cinderId: owned ? owned[1]! : null,
         extraInfo: owned ? null : `format=${inspection.format}`,
+      });
+    }
+    return found;
+  }
+
+  async manageExistingSnapshotGetSize(_snap: SnapshotRef, ref: ManageReference): Promise<number> {
+    const { sizeBytes } = await this.adoptable(ref);
+    return Math.ceil(sizeBytes / GIB);
+  }
+
+  async manageExistingSnapshot(snap: SnapshotRef, ref: ManageReference): Promise<ModelUpdate> {
+    const { path, format } = await this.adoptable(ref);
+    await this.mustFind('volume', snap.volumeId);
+    const target = this.files.target('snapshot', snap.id, format);
+    await this.files.move(path, target.path);
+    return this.update(target);
+  }
+
+  async unmanageSnapshot(snap: SnapshotRef): Promise<void> {
+    const file = await this.files.find('snapshot', snap.id);
+    if (file) await this.files.move(file.path, join(this.files.dir, `unmanaged-${file.name}`));
+  }
+
+  /**
+   * Snapshot files: owned ones (`snapshot-<id>`) as not safe, with their id; unmanaged ones
+   * (`unmanaged-snapshot-<id>`) as safe. The source is the volume file the snapshot's name
+   * cannot tell, so `source-name` is left empty for unmanaged snapshots.
+   */
+  async getManageableSnapshots(): Promise<ManageableSnapshot[]> {
+    const found: ManageableSnapshot[] = [];
+    for (const name of await this.files.names()) {
+      const owned = /^snapshot-(.+)\.(raw|qcow2)$/.exec(name);
+      if (!owned && !/^unmanaged-snapshot-.+\.(raw|qcow2)$/.test(name)) continue;
+      const inspection = await this.files.inspect(join(this.files.dir, name));
+      found.push({
+        reference: { 'source-name': name },
+        sizeGb: Math.ceil((inspection.virtualSize ?? 0) / GIB),
+        safeToManage: !owned,
+        reasonNotSafe: owned ? 'Already managed' : null,
+        cinderId: owned ? owned[1]! : null,
+        extraInfo: `format=${inspection.format}`,
+        sourceReference: {},
       });
     }
     return found;
