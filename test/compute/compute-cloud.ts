@@ -3,6 +3,7 @@ import { identityService } from '@nimbus/identity';
 import { imageService } from '@nimbus/image';
 import { networkService } from '@nimbus/network';
 import { placementService } from '@nimbus/placement';
+import type { ServiceDefinition } from '@nimbus/service';
 import { adminToken, type Caller, jsonCaller, startTestCloud, type TestCloud } from '@nimbus/testing';
 
 export type { Answer, Caller } from '@nimbus/testing';
@@ -18,7 +19,10 @@ export const computeCloudServices = [
 ];
 
 /** A cloud with everything a boot needs, an admin caller per service, a flavor, an active image and a network. */
-export async function computeCloud(overrides: Record<string, Record<string, unknown>> = {}): Promise<{
+export async function computeCloud(
+  overrides: Record<string, Record<string, unknown>> = {},
+  extraServices: ServiceDefinition[] = [],
+): Promise<{
   cloud: TestCloud;
   token: string;
   projectId: string;
@@ -30,7 +34,7 @@ export async function computeCloud(overrides: Record<string, Record<string, unkn
   imageId: string;
   networkId: string;
 }> {
-  const cloud = await startTestCloud(computeCloudServices, {
+  const cloud = await startTestCloud([...computeCloudServices, ...extraServices], {
     identity: { password_hash_rounds: 4 },
     ...overrides,
   });

@@ -17,4 +17,14 @@ image_alt=$(os image create --disk-format raw --container-format bare --public -
 net=$(os network create private --share -f value -c id)
 os subnet create private-subnet --network "$net" --subnet-range 10.0.0.0/22 -f value -c id >&2
 
+# The floating IP proxy tests allocate from an external network and associate to servers of
+# "private", which a router joins to it, as DevStack's "public" and "router1".
+public=$(os network create public --external -f value -c id)
+os subnet create public-subnet --network "$public" --subnet-range 172.24.4.0/24 \
+  --gateway 172.24.4.1 --allocation-pool start=172.24.4.2,end=172.24.4.254 --no-dhcp -f value -c id >&2
+router=$(os router create router1 -f value -c id)
+os router set --external-gateway "$public" "$router" >&2
+os router add subnet "$router" private-subnet >&2
+
 printf '\n[compute]\nimage_ref = %s\nimage_ref_alt = %s\nflavor_ref = 42\nflavor_ref_alt = 84\nfixed_network_name = private\n' "$image" "$image_alt"
+printf '\n[network]\npublic_network_id = %s\nfloating_network_name = public\n' "$public"

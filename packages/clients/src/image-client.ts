@@ -31,6 +31,42 @@ export class ImageClient {
     return this.rest.json({ method: 'GET', path: '/v2/images', query });
   }
 
+  /** Creates an image record (queued, no data yet); `body` carries fields and properties, flat. */
+  createImage(body: Record<string, unknown>): Promise<ImageDocument> {
+    return this.rest.json<ImageDocument>({ method: 'POST', path: '/v2/images', json: body });
+  }
+
+  /** Uploads a queued image's data (`PUT /v2/images/{id}/file`). */
+  async uploadImage(id: string, data: Uint8Array): Promise<void> {
+    const res = await this.rest.request({
+      method: 'PUT',
+      path: `/v2/images/${encodeURIComponent(id)}/file`,
+      body: data,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    await res.body?.cancel();
+  }
+
+  /** Changes an image with JSON-patch operations (`add`, `replace`, `remove`). */
+  updateImage(id: string, ops: { op: string; path: string; value?: unknown }[]): Promise<ImageDocument> {
+    return this.rest.json<ImageDocument>({
+      method: 'PATCH',
+      path: `/v2/images/${encodeURIComponent(id)}`,
+      json: ops,
+      headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+    });
+  }
+
+  /** Deletes an image (an image already gone is fine). */
+  async deleteImage(id: string): Promise<void> {
+    const res = await this.rest.request({
+      method: 'DELETE',
+      path: `/v2/images/${encodeURIComponent(id)}`,
+      expect: [404],
+    });
+    await res.body?.cancel();
+  }
+
   /** Streams an image's data; undefined when the image has none (Glance answers 204). */
   async downloadImage(id: string): Promise<Readable | undefined> {
     const res = await this.rest.request({ method: 'GET', path: `/v2/images/${encodeURIComponent(id)}/file` });
@@ -39,5 +75,14 @@ export class ImageClient {
       return undefined;
     }
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  }
+
+  /**
+   * Deletes an image that must exist (Nova's images proxy answers 404 for one that does not):
+   * RemoteServiceError 404 when absent, 403 when not allowed, 409 when protected.
+   */
+  async deleteExistingImage(id: string): Promise<void> {
+    const res = await this.rest.request({ method: 'DELETE', path: `/v2/images/${encodeURIComponent(id)}` });
+    await res.body?.cancel();
   }
 }

@@ -41,6 +41,30 @@ export type SecurityGroupDocument = { id: string; name: string; project_id?: str
   unknown
 >;
 
+/** A security group rule as Neutron shows it. */
+export type SecurityGroupRuleDocument = {
+  id: string;
+  security_group_id: string;
+  direction: string;
+  ethertype?: string;
+  protocol: string | null;
+  port_range_min: number | null;
+  port_range_max: number | null;
+  remote_ip_prefix: string | null;
+  remote_group_id: string | null;
+} & Record<string, unknown>;
+
+/** A floating IP as Neutron shows it (with the fip-port-details extension's `port_details`). */
+export type FloatingIpDocument = {
+  id: string;
+  floating_ip_address: string;
+  floating_network_id: string;
+  fixed_ip_address: string | null;
+  port_id: string | null;
+  project_id?: string;
+  port_details?: { device_id: string } & Record<string, unknown>;
+} & Record<string, unknown>;
+
 type Query = Record<string, string | number | boolean | undefined>;
 
 /**
@@ -148,5 +172,119 @@ export class NetworkClient {
         query,
       })
     ).security_groups;
+  }
+
+  /** One security group with its rules; RemoteServiceError (404) when absent or not visible. */
+  async getSecurityGroup(id: string): Promise<SecurityGroupDocument> {
+    return (
+      await this.rest.json<{ security_group: SecurityGroupDocument }>({
+        method: 'GET',
+        path: `/v2.0/security-groups/${encodeURIComponent(id)}`,
+      })
+    ).security_group;
+  }
+
+  /** Creates a security group (`name`, `description`...). */
+  async createSecurityGroup(group: Record<string, unknown>): Promise<SecurityGroupDocument> {
+    return (
+      await this.rest.json<{ security_group: SecurityGroupDocument }>({
+        method: 'POST',
+        path: '/v2.0/security-groups',
+        json: { security_group: group },
+      })
+    ).security_group;
+  }
+
+  /** Updates a security group's attributes. */
+  async updateSecurityGroup(id: string, group: Record<string, unknown>): Promise<SecurityGroupDocument> {
+    return (
+      await this.rest.json<{ security_group: SecurityGroupDocument }>({
+        method: 'PUT',
+        path: `/v2.0/security-groups/${encodeURIComponent(id)}`,
+        json: { security_group: group },
+      })
+    ).security_group;
+  }
+
+  /** Deletes a security group; RemoteServiceError 404 when absent, 409 while in use or the default. */
+  async deleteSecurityGroup(id: string): Promise<void> {
+    await this.rest.request({ method: 'DELETE', path: `/v2.0/security-groups/${encodeURIComponent(id)}` });
+  }
+
+  /** One security group rule; RemoteServiceError (404) when absent. */
+  async getSecurityGroupRule(id: string): Promise<SecurityGroupRuleDocument> {
+    return (
+      await this.rest.json<{ security_group_rule: SecurityGroupRuleDocument }>({
+        method: 'GET',
+        path: `/v2.0/security-group-rules/${encodeURIComponent(id)}`,
+      })
+    ).security_group_rule;
+  }
+
+  /** Creates a security group rule; RemoteServiceError 409 for a duplicate. */
+  async createSecurityGroupRule(rule: Record<string, unknown>): Promise<SecurityGroupRuleDocument> {
+    return (
+      await this.rest.json<{ security_group_rule: SecurityGroupRuleDocument }>({
+        method: 'POST',
+        path: '/v2.0/security-group-rules',
+        json: { security_group_rule: rule },
+      })
+    ).security_group_rule;
+  }
+
+  /** Deletes a security group rule; RemoteServiceError (404) when absent. */
+  async deleteSecurityGroupRule(id: string): Promise<void> {
+    await this.rest.request({
+      method: 'DELETE',
+      path: `/v2.0/security-group-rules/${encodeURIComponent(id)}`,
+    });
+  }
+
+  /** Floating IPs matching the filters (`floating_ip_address`, `project_id`, `port_id`). */
+  async listFloatingIps(query: Query = {}): Promise<FloatingIpDocument[]> {
+    return (
+      await this.rest.json<{ floatingips: FloatingIpDocument[] }>({
+        method: 'GET',
+        path: '/v2.0/floatingips',
+        query,
+      })
+    ).floatingips;
+  }
+
+  /** One floating IP; RemoteServiceError (404) when absent or not visible. */
+  async getFloatingIp(id: string): Promise<FloatingIpDocument> {
+    return (
+      await this.rest.json<{ floatingip: FloatingIpDocument }>({
+        method: 'GET',
+        path: `/v2.0/floatingips/${encodeURIComponent(id)}`,
+      })
+    ).floatingip;
+  }
+
+  /** Allocates a floating IP (`floating_network_id` and any of Neutron's attributes). */
+  async createFloatingIp(floatingip: Record<string, unknown>): Promise<FloatingIpDocument> {
+    return (
+      await this.rest.json<{ floatingip: FloatingIpDocument }>({
+        method: 'POST',
+        path: '/v2.0/floatingips',
+        json: { floatingip },
+      })
+    ).floatingip;
+  }
+
+  /** Updates a floating IP: `port_id` (and `fixed_ip_address`) associates it, `port_id: null` frees it. */
+  async updateFloatingIp(id: string, floatingip: Record<string, unknown>): Promise<FloatingIpDocument> {
+    return (
+      await this.rest.json<{ floatingip: FloatingIpDocument }>({
+        method: 'PUT',
+        path: `/v2.0/floatingips/${encodeURIComponent(id)}`,
+        json: { floatingip },
+      })
+    ).floatingip;
+  }
+
+  /** Releases a floating IP; RemoteServiceError (404) when absent. */
+  async deleteFloatingIp(id: string): Promise<void> {
+    await this.rest.request({ method: 'DELETE', path: `/v2.0/floatingips/${encodeURIComponent(id)}` });
   }
 }

@@ -12,15 +12,19 @@ import { loadServicePolicy, osloPolicyOptions } from '@nimbus/policy';
 import { defineService, type RoleContext, type StartedRole } from '@nimbus/service';
 import { AgentManager } from './agent/agent-manager';
 import { ResourceTracker } from './agent/resource-tracker';
+import { VolumeAgent } from './agent/volume-agent';
 import { computeMicroversions } from './api/compute-microversions';
 import { computePolicies } from './api/compute-policies';
 import type { ComputeServices } from './api/compute-services';
 import { computeRoutes } from './api/routes';
 import { BuildWatchdog } from './conductor/build-watchdog';
 import { ConductorManager } from './conductor/conductor-manager';
+import { LiveMigrateConductor } from './conductor/live-migrate-conductor';
 import { MoveConductor } from './conductor/move-conductor';
+import { ShelveConductor } from './conductor/shelve-conductor';
 import { computeOptions, computeQuotaOptions, fakeDriverOptions, schedulerOptions } from './conf/options';
 import { AggregateRepository } from './db/aggregate-repository';
+import { BlockDeviceMappingRepository } from './db/block-device-mapping-repository';
 import type { ComputeTables } from './db/compute-tables';
 import { FlavorRepository } from './db/flavor-repository';
 import { HostRepository } from './db/host-repository';
@@ -32,9 +36,16 @@ import { computeMigrations } from './db/migrations/index';
 import { ServerGroupRepository } from './db/server-group-repository';
 import { UsageRepository } from './db/usage-repository';
 import { computeDrivers } from './drivers/registry';
+import { BlockDeviceSetup } from './manager/actions/block-device-setup';
 import { GuestExtraActions } from './manager/actions/guest-extra-actions';
+import { LiveMigrateActions } from './manager/actions/live-migrate-actions';
 import { RebuildActions } from './manager/actions/rebuild-action';
+import { RescueActions } from './manager/actions/rescue-actions';
 import { ResizeActions } from './manager/actions/resize-actions';
+import { ShelveActions } from './manager/actions/shelve-actions';
+import { SnapshotActions } from './manager/actions/snapshot-actions';
+import { VolumeAttachActions } from './manager/actions/volume-attach-actions';
+import { VolumeCleanup } from './manager/actions/volume-cleanup';
 import { ComputeNotifier } from './manager/compute-notifier';
 import { QuotaManager } from './manager/quota-manager';
 import { ServerManager } from './manager/server-manager';
@@ -55,6 +66,7 @@ interface ComputeShared {
   actions: InstanceActionRepository;
   hosts: HostRepository;
   migrations: MigrationRepository;
+  bdms: BlockDeviceMappingRepository;
 }
 
 type Ctx = RoleContext<ComputeShared>;
@@ -82,6 +94,16 @@ function allocationReleaser(ctx: Ctx): (uuid: string) => Promise<void> {
         ctx.logger.warn({ err, instance: uuid }, 'compute: could not free allocations');
     }
   };
+}
+
+/** What a deleted server leaves to block storage, freed as the compute service user. */
+function volumeCleanup(ctx: Ctx): VolumeCleanup {
+  return new VolumeCleanup({
+    bdms: ctx.shared.bdms,
+    instances: ctx.shared.instances,
+    clients: () => ctx.clients,
+    logger: ctx.logger,
+  });
 }
 
 /** The heartbeat task of a control-plane role (`nova-conductor`, `nova-scheduler` services). */
@@ -129,6 +151,8 @@ async function startApi(ctx: Ctx): Promise<StartedRole> {
     },
     releaseAllocations: allocationReleaser(ctx),
     defaultZone: o.default_availability_zone,
+    blockDevices: new BlockDeviceSetup({ bdms: s.bdms }),
+    volumeCleanup: volumeCleanup(ctx),
   });
   const moves = new ResizeActions({
     instances: s.instances,
@@ -156,6 +180,43 @@ async function startApi(ctx: Ctx): Promise<StartedRole> {
       actions: s.actions,
       compute,
       nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+    }),
+    volumeAttachments: new VolumeAttachActions({
+      bdms: s.bdms,
+      actions: s.actions,
+      compute,
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+    }),
+    liveMigrations: new LiveMigrateActions({
+      instances: s.instances,
+      migrations: s.migrations,
+      actions: s.actions,
+      hosts: s.hosts,
+      conductor: typedRpcClient(ctx.bus, conductorRpc),
+    }),
+    rescues: new RescueActions({
+      instances: s.instances,
+      actions: s.actions,
+      compute,
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+    }),
+    snapshots: new SnapshotActions({
+      instances: s.instances,
+      actions: s.actions,
+      compute,
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+      metadataItemsLimit: async (projectId) => (await quotas.limits(projectId)).metadata_items,
+    }),
+    shelves: new ShelveActions({
+      instances: s.instances,
+      actions: s.actions,
+      hosts: s.hosts,
+      zones: () => s.aggregates.zones(),
+      compute,
+      conductor: typedRpcClient(ctx.bus, conductorRpc),
+      nodeRpcServer: async (node) => (await s.hosts.nodeByHost(node))?.rpcServer,
+      offloadSeconds: o.shelved_offload_time,
+      defaultZone: o.default_availability_zone,
     }),
     quotas,
     compute,
@@ -197,7 +258,9 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
     logger: ctx.logger,
     maxAttempts: ctx.config.group(schedulerOptions).max_attempts,
     defaultZone: o.default_availability_zone,
+    bdms: ctx.shared.bdms,
   });
+  const volumesOfDeleted = volumeCleanup(ctx);
   const moves = new MoveConductor({
     instances: ctx.shared.instances,
     migrations: ctx.shared.migrations,
@@ -211,6 +274,32 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
     logger: ctx.logger,
     defaultZone: o.default_availability_zone,
     allowResizeToSameHost: o.allow_resize_to_same_host,
+  });
+  const liveMigrations = new LiveMigrateConductor({
+    instances: ctx.shared.instances,
+    migrations: ctx.shared.migrations,
+    actions: ctx.shared.actions,
+    hosts: ctx.shared.hosts,
+    zones: () => ctx.shared.aggregates.zones(),
+    scheduler: typedRpcClient(ctx.bus, schedulerRpc),
+    compute: typedRpcClient(ctx.bus, computeRpc),
+    placement: () => ctx.clients.placement,
+    notifier: notifierFor(ctx, 'nova-conductor'),
+    logger: ctx.logger,
+    defaultZone: o.default_availability_zone,
+  });
+  const shelves = new ShelveConductor({
+    instances: ctx.shared.instances,
+    actions: ctx.shared.actions,
+    zones: () => ctx.shared.aggregates.zones(),
+    scheduler: typedRpcClient(ctx.bus, schedulerRpc),
+    compute: typedRpcClient(ctx.bus, computeRpc),
+    image: () => ctx.clients.image,
+    releaseAllocations: allocationReleaser(ctx),
+    nodeRpcServer: async (node) => (await ctx.shared.hosts.nodeByHost(node))?.rpcServer,
+    notifier: notifierFor(ctx, 'nova-conductor'),
+    logger: ctx.logger,
+    defaultZone: o.default_availability_zone,
   });
   const watchdog = new BuildWatchdog({
     hosts: ctx.shared.hosts,
@@ -226,7 +315,13 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
         build_instances: (c, a) => conductor.buildInstances(c, a),
         instance_update: (c, a) => conductor.instanceUpdate(c, a),
         build_result: (c, a) => conductor.buildResult(c, a),
+        block_device_update: (_c, a) =>
+          ctx.shared.bdms.update(a.bdm_uuid, {
+            ...(a.volume_id !== undefined ? { volumeId: a.volume_id } : {}),
+            ...(a.attachment_id !== undefined ? { attachmentId: a.attachment_id } : {}),
+          }),
         instance_destroyed: async (c, a) => {
+          await volumesOfDeleted.instanceDeleted(a.instance_uuid);
           await conductor.destroyed(a.instance_uuid);
           await moves.instanceDeleted(c, a.instance_uuid);
         },
@@ -234,11 +329,19 @@ async function startConductor(ctx: Ctx): Promise<StartedRole> {
         move_instance: (c, a) => moves.moveInstance(c, a),
         confirm_move: (c, a) => moves.confirmMove(c, a),
         revert_move: (c, a) => moves.revertMove(c, a),
+        instance_offloaded: (c, a) => shelves.instanceOffloaded(c, a),
+        unshelve_instance: (c, a) => shelves.unshelveInstance(c, a),
+        live_migrate_instance: (c, a) => liveMigrations.liveMigrate(c, a),
       }),
     },
     periodic: {
       'conductor-heartbeat': heartbeat(ctx, 'nova-conductor', 'conductor'),
       'build-watchdog': async () => void (await watchdog.sweep()),
+      'shelved-offload': async () =>
+        void (await shelves.offloadExpired(
+          { requestId: `req-${crypto.randomUUID()}` },
+          o.shelved_offload_time,
+        )),
     },
   };
 }
@@ -305,13 +408,22 @@ async function startAgent(ctx: Ctx): Promise<StartedRole> {
     },
     logger: ctx.logger,
   });
+  const volumes = new VolumeAgent({
+    driver,
+    clients: () => ctx.clients,
+    conductor,
+    logger: ctx.logger,
+    volumeWaitSeconds: o.block_device_allocate_retries * o.block_device_allocate_retries_interval,
+  });
   const agent = new AgentManager({
     hosts: new Set(hosts),
     driver,
     network: () => ctx.clients.network,
+    image: () => ctx.clients.image,
     conductor,
     notifier: notifierFor(ctx, 'nova-compute'),
     logger: ctx.logger,
+    volumes,
   });
   return {
     rpc: {
@@ -326,6 +438,15 @@ async function startAgent(ctx: Ctx): Promise<StartedRole> {
         rebuild_instance: (c, a) => agent.rebuild(c, a),
         set_admin_password: (c, a) => agent.setAdminPassword(c, a),
         trigger_crash_dump: (_c, a) => agent.triggerCrashDump(a),
+        rescue_instance: (c, a) => agent.rescue(c, a),
+        unrescue_instance: (c, a) => agent.unrescue(c, a),
+        snapshot_instance: (c, a) => agent.snapshot(c, a),
+        shelve_offload_instance: (c, a) => agent.offload(c, a),
+        unshelve_in_place: (c, a) => agent.unshelveInPlace(c, a),
+        attach_volume: (c, a) => agent.serial(a.instance_uuid, () => volumes.attach(c, a)),
+        detach_volume: (c, a) => agent.serial(a.instance_uuid, () => volumes.detach(c, a)),
+        swap_volume: (c, a) => agent.serial(a.instance_uuid, () => volumes.swap(c, a)),
+        extend_volume: (c, a) => agent.serial(a.instance_uuid, () => volumes.extend(c, a)),
       }),
     },
     periodic: { 'update-available-resource': (signal) => tracker.update(signal) },
@@ -361,6 +482,7 @@ export const computeService = defineService<ComputeShared>({
       actions: new InstanceActionRepository(db),
       hosts: new HostRepository(db),
       migrations: new MigrationRepository(db),
+      bdms: new BlockDeviceMappingRepository(db),
     };
   },
   roles: [
@@ -377,6 +499,7 @@ export const computeService = defineService<ComputeShared>({
       periodic: [
         { name: 'conductor-heartbeat', intervalSeconds: (c) => c.group(computeOptions).report_interval },
         { name: 'build-watchdog', intervalSeconds: (c) => c.group(computeOptions).report_interval },
+        { name: 'shelved-offload', intervalSeconds: (c) => c.group(computeOptions).report_interval },
       ],
       start: startConductor,
     },

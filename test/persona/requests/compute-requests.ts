@@ -1,5 +1,6 @@
 import type { PersonaCloud } from '../persona-cloud';
 import { must, type ServiceRuleRequests } from '../rule-request';
+import { computeProxyRequests } from './compute-proxy-requests';
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++serial}`;
@@ -47,6 +48,7 @@ export const computeRequests: ServiceRuleRequests = {
       method: 'GET',
       path: '/os-availability-zone/detail',
     },
+    ...computeProxyRequests,
   ],
   unreachable: {},
 };

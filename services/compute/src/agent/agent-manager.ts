@@ -1,5 +1,5 @@
 import type { RpcArgs, RpcContext, TypedRpcClient } from '@nimbus/bus';
-import type { NetworkClient, PortDocument } from '@nimbus/clients';
+import type { ImageClient, NetworkClient, PortDocument } from '@nimbus/clients';
 import { nowTimestamp } from '@nimbus/db';
 import type { Logger } from '@nimbus/logging';
 import type { Instance, Vif } from '../db/instance-repository';
@@ -9,6 +9,8 @@ import type { ComputeNotifier } from '../manager/compute-notifier';
 import { TaskState, VmState } from '../manager/vm-states';
 import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
+import { SnapshotImages } from './snapshot-images';
+import type { BuildVolume, VolumeAgent } from './volume-agent';
 
 type M = (typeof computeRpc)['methods'];
 type BuildSpec = RpcArgs<M['build_and_run_instance']>;
@@ -33,20 +35,27 @@ const GUEST_ACTIONS = {
  */
 export class AgentManager {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly images: SnapshotImages;
 
   constructor(
     private readonly deps: {
       hosts: ReadonlySet<string>;
       driver: ComputeDriver;
       network: () => NetworkClient;
+      /** The image API with the service's credentials (snapshot uploads). */
+      image?: () => ImageClient;
       conductor: TypedRpcClient<(typeof conductorRpc)['methods']>;
       notifier: ComputeNotifier;
       logger: Logger;
+      /** The volume side (attachments, a build's volumes); without it, builds with volumes fail. */
+      volumes?: VolumeAgent;
     },
-  ) {}
+  ) {
+    this.images = new SnapshotImages(deps.image, deps.logger);
+  }
 
-  /** Runs `fn` after every earlier operation on the same instance. */
-  private serial<T>(uuid: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` after every earlier operation on the same instance (the volume agent queues here too). */
+  serial<T>(uuid: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.queues.get(uuid) ?? Promise.resolve();
     const next = prev.then(fn, fn);
     const tail = next.catch(() => undefined);
@@ -59,6 +68,12 @@ export class AgentManager {
 
   private checkHost(host: string): void {
     if (!this.deps.hosts.has(host)) throw new DriverError(`Host ${host} is not served by this agent`, true);
+  }
+
+  /** Writes an instance's state through the conductor. */
+  private updater(ctx: RpcContext, uuid: string) {
+    return (updates: RpcArgs<(typeof conductorRpc)['methods']['instance_update']>['updates']) =>
+      this.deps.conductor.call.instance_update(ctx, { instance_uuid: uuid, updates });
   }
 
   buildAndRun(ctx: RpcContext, spec: BuildSpec): Promise<void> {
@@ -113,9 +128,15 @@ export class AgentManager {
           ...(r.tag ? { tag: r.tag } : {}),
         });
       }
+      let volumes: BuildVolume[] = [];
+      if (spec.block_devices?.some((b) => b.destination_type === 'volume')) {
+        if (!this.deps.volumes) throw new DriverError('This agent cannot attach volumes', false);
+        await update({ task_state: TaskState.BLOCK_DEVICE_MAPPING, network_info: vifs });
+        volumes = await this.deps.volumes.prepareBuild(ctx, spec);
+      }
       await update({ task_state: TaskState.SPAWNING, network_info: vifs });
-      const guest = await this.deps.driver.spawn(
-        spawnRequest(
+      const guest = await this.deps.driver.spawn({
+        ...spawnRequest(
           spec.instance_uuid,
           spec.host,
           spec.name,
@@ -124,7 +145,9 @@ export class AgentManager {
           vifs,
           spec.user_data,
         ),
-      );
+        ...(volumes.length ? { blockDevices: volumes } : {}),
+      });
+      if (volumes.length) await this.deps.volumes!.completeBuild(ctx, spec, volumes);
       const launchedAt = nowTimestamp();
       await update({
         vm_state: VmState.ACTIVE,
@@ -268,8 +291,7 @@ export class AgentManager {
   /** Rebuilds a guest in place: destroyed and spawned again from the new image. */
   rebuild(ctx: RpcContext, args: RpcArgs<M['rebuild_instance']>): Promise<void> {
     return this.serial(args.instance_uuid, async () => {
-      const update = (updates: RpcArgs<(typeof conductorRpc)['methods']['instance_update']>['updates']) =>
-        this.deps.conductor.call.instance_update(ctx, { instance_uuid: args.instance_uuid, updates });
+      const update = this.updater(ctx, args.instance_uuid);
       const d = this.deps.driver;
       try {
         this.checkHost(args.host);
@@ -345,6 +367,10 @@ export class AgentManager {
         await d.powerOff(args.host, args.instance_uuid);
         power = PowerState.SHUTDOWN;
       }
+      if (args.pause && power === PowerState.RUNNING) {
+        await d.pause(args.host, args.instance_uuid);
+        power = PowerState.PAUSED;
+      }
       return power;
     });
   }
@@ -355,6 +381,133 @@ export class AgentManager {
       this.checkHost(args.host);
       await this.deps.driver.destroy(args.host, args.instance_uuid);
     });
+  }
+
+  /** Boots the guest into rescue; RESCUE on success, else back as it was with a fault. */
+  rescue(ctx: RpcContext, args: RpcArgs<M['rescue_instance']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      const update = this.updater(ctx, args.instance_uuid);
+      try {
+        this.checkHost(args.host);
+        await this.deps.driver.rescue(args.host, args.instance_uuid, {
+          imageId: args.rescue_image_ref,
+          ...(args.admin_password !== undefined ? { adminPassword: args.admin_password } : {}),
+        });
+        await update({ vm_state: VmState.RESCUED, task_state: null, power_state: PowerState.RUNNING });
+      } catch (err) {
+        const message = (err as Error).message;
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: rescue failed');
+        await update({ task_state: null, fault: { code: 500, message, details: '' } });
+      }
+    });
+  }
+
+  /** Boots a rescued guest from its own disk again (ACTIVE). */
+  unrescue(ctx: RpcContext, args: RpcArgs<M['unrescue_instance']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      const update = this.updater(ctx, args.instance_uuid);
+      try {
+        this.checkHost(args.host);
+        await this.deps.driver.unrescue(args.host, args.instance_uuid);
+        await update({ vm_state: VmState.ACTIVE, task_state: null, power_state: PowerState.RUNNING });
+      } catch (err) {
+        const message = (err as Error).message;
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: unrescue failed');
+        await update({ task_state: null, fault: { code: 500, message, details: '' } });
+      }
+    });
+  }
+
+  /**
+   * Copies the guest's root disk into a queued image (createImage, createBackup, shelve). A shelve
+   * powers the guest off first and ends SHELVED, or goes on to offload it when asked.
+   */
+  snapshot(ctx: RpcContext, args: RpcArgs<M['snapshot_instance']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      const update = this.updater(ctx, args.instance_uuid);
+      const d = this.deps.driver;
+      const shelve = args.purpose === 'shelve';
+      try {
+        this.checkHost(args.host);
+        if (shelve && d.powerState(args.host, args.instance_uuid) !== PowerState.SHUTDOWN)
+          await d.powerOff(args.host, args.instance_uuid);
+        await update({
+          task_state: shelve ? TaskState.SHELVING_IMAGE_UPLOADING : TaskState.IMAGE_UPLOADING,
+          ...(shelve ? { power_state: PowerState.SHUTDOWN } : {}),
+        });
+        const data = await d.snapshot(args.host, args.instance_uuid);
+        await this.images.upload(args.image_id, data);
+        if (!shelve) {
+          await update({ task_state: null });
+          if (args.purpose === 'backup' && args.rotation !== undefined)
+            await this.images.rotateBackups(
+              args.instance_uuid,
+              args.image_id,
+              args.backup_type ?? '',
+              args.rotation,
+            );
+          return;
+        }
+        if (!args.offload) {
+          await update({ vm_state: VmState.SHELVED, task_state: null, power_state: PowerState.SHUTDOWN });
+          return;
+        }
+        await update({ vm_state: VmState.SHELVED, task_state: TaskState.SHELVING_OFFLOADING });
+        await this.offloadGuest(args.host, args.instance_uuid);
+        await this.deps.conductor.call.instance_offloaded(ctx, { instance_uuid: args.instance_uuid });
+      } catch (err) {
+        const message = (err as Error).message;
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: snapshot failed');
+        const power = d.powerState(args.host, args.instance_uuid);
+        await update({
+          task_state: null,
+          ...(power !== undefined ? { power_state: power } : {}),
+          fault: { code: 500, message, details: '' },
+        });
+      }
+    });
+  }
+
+  /** `shelveOffload` of a SHELVED server: the guest goes, the host's claim is given back. */
+  offload(ctx: RpcContext, args: RpcArgs<M['shelve_offload_instance']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      try {
+        this.checkHost(args.host);
+        await this.offloadGuest(args.host, args.instance_uuid);
+        await this.deps.conductor.call.instance_offloaded(ctx, { instance_uuid: args.instance_uuid });
+      } catch (err) {
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: shelve offload failed');
+        await this.deps.conductor.call.instance_update(ctx, {
+          instance_uuid: args.instance_uuid,
+          updates: { task_state: null },
+        });
+      }
+    });
+  }
+
+  /** `unshelve` of a SHELVED (not offloaded) server: the guest powers on again. */
+  unshelveInPlace(ctx: RpcContext, args: RpcArgs<M['unshelve_in_place']>): Promise<void> {
+    return this.serial(args.instance_uuid, async () => {
+      const update = this.updater(ctx, args.instance_uuid);
+      try {
+        this.checkHost(args.host);
+        await this.deps.driver.powerOn(args.host, args.instance_uuid);
+        await update({ vm_state: VmState.ACTIVE, task_state: null, power_state: PowerState.RUNNING });
+        await this.images.drop(args.image_id);
+      } catch (err) {
+        const message = (err as Error).message;
+        this.deps.logger.warn({ err, instance: args.instance_uuid }, 'compute: unshelve failed');
+        await update({ task_state: null, fault: { code: 500, message, details: '' } });
+      }
+    });
+  }
+
+  /** The guest destroyed and its ports' host binding cleared (they stay the server's). */
+  private async offloadGuest(host: string, uuid: string): Promise<void> {
+    await this.deps.driver.destroy(host, uuid);
+    const net = this.deps.network();
+    for (const p of await net.listPorts({ device_id: uuid }))
+      await net.updatePort(p.id, { 'binding:host_id': '' });
   }
 
   async consoleOutput(args: RpcArgs<M['get_console_output']>): Promise<string> {

@@ -1,5 +1,7 @@
 import type { RuleDefault } from '@nimbus/policy';
+import { proxyPolicies } from './proxies/proxy-policies';
 import { serverGroupPolicies } from './server-groups/server-group-policies';
+import { volumePolicies } from './volumes/volume-policies';
 
 const ADMIN = 'rule:context_is_admin';
 const MEMBER = 'rule:project_member_or_admin';
@@ -78,6 +80,13 @@ export const computePolicies: RuleDefault[] = [
   member('os_compute_api:servers:rebuild:trusted_certs'),
   member('os_compute_api:servers:create_image'),
   member('os_compute_api:servers:create_image:allow_volume_backed'),
+  member('os_compute_api:os-create-backup'),
+  member('os_compute_api:os-rescue'),
+  member('os_compute_api:os-unrescue'),
+  member('os_compute_api:os-shelve:shelve'),
+  admin('os_compute_api:os-shelve:shelve_offload'),
+  member('os_compute_api:os-shelve:unshelve'),
+  admin('os_compute_api:os-shelve:unshelve_to_host'),
   member('os_compute_api:servers:start'),
   member('os_compute_api:servers:stop'),
   member('os_compute_api:servers:trigger_crash_dump'),
@@ -101,6 +110,8 @@ export const computePolicies: RuleDefault[] = [
   admin('os_compute_api:os-migrations:index'),
   admin('os_compute_api:servers:migrations:index'),
   admin('os_compute_api:servers:migrations:show'),
+  admin('os_compute_api:servers:migrations:force_complete'),
+  admin('os_compute_api:servers:migrations:delete'),
   member('os_compute_api:os-deferred-delete:restore'),
   admin('os_compute_api:os-deferred-delete:force'),
   reader('os_compute_api:ips:index'),
@@ -178,4 +189,6 @@ export const computePolicies: RuleDefault[] = [
   admin('os_compute_api:os-quota-class-sets:show'),
   admin('os_compute_api:os-quota-class-sets:update'),
   ...serverGroupPolicies,
+  ...proxyPolicies,
+  ...volumePolicies,
 ];

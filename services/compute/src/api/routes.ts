@@ -16,6 +16,7 @@ import {
 } from './flavors/flavor-controller';
 import { createKeypair, deleteKeypair, listKeypairs, showKeypair } from './keypairs/keypair-controller';
 import { listMigrations, listServerMigrations, showServerMigration } from './migrations/migration-controller';
+import { abortMigration, forceCompleteMigration } from './migrations/server-migration-actions';
 import {
   aggregateAction,
   createAggregate,
@@ -49,6 +50,7 @@ import {
 import { listVersions, showLegacyVersion, showVersion } from './misc/root-controller';
 import { listTenantUsages, showTenantUsage } from './misc/tenant-usage-controller';
 import { listUsageAuditLogs, showUsageAuditLog } from './misc/usage-audit-log-controller';
+import { proxyRoutes } from './proxies/proxy-routes';
 import {
   createServerGroup,
   deleteServerGroup,
@@ -93,6 +95,26 @@ import {
   tagsBody,
   updateServerBody,
 } from './servers/server-schemas';
+import {
+  attachVolume,
+  detachVolume,
+  listVolumeAttachments,
+  showVolumeAttachment,
+  updateVolumeAttachment,
+} from './volumes/volume-attachment-controller';
+import { attachVolumeBody, updateVolumeAttachmentBody } from './volumes/volume-attachment-schemas';
+import {
+  createProxySnapshot,
+  createProxyVolume,
+  deleteProxySnapshot,
+  deleteProxyVolume,
+  listProxySnapshots,
+  listProxyVolumes,
+  noProxyVolume,
+  showProxySnapshot,
+  showProxyVolume,
+} from './volumes/volume-proxy-controller';
+import { createProxySnapshotBody, createProxyVolumeBody } from './volumes/volume-proxy-schemas';
 
 const V = '/v2.1';
 
@@ -128,10 +150,37 @@ export const computeRoutes: Route[] = [
   route('POST', `${V}/os-server-external-events`, externalEvents, { body: externalEventsBody }),
   route('GET', `${V}/servers/:server_id/migrations`, listServerMigrations, { since: '2.23' }),
   route('GET', `${V}/servers/:server_id/migrations/:migration_id`, showServerMigration, { since: '2.23' }),
+  route('POST', `${V}/servers/:server_id/migrations/:migration_id/action`, forceCompleteMigration, {
+    since: '2.22',
+    status: 202,
+  }),
+  route('DELETE', `${V}/servers/:server_id/migrations/:migration_id`, abortMigration, {
+    since: '2.24',
+    status: 202,
+  }),
   route('GET', `${V}/os-migrations`, listMigrations),
   route('GET', `${V}/servers/:server_id/os-server-password`, showServerPassword),
   route('DELETE', `${V}/servers/:server_id/os-server-password`, clearServerPassword),
   route('GET', `${V}/servers/:server_id/diagnostics`, showServerDiagnostics),
+  route('GET', `${V}/servers/:server_id/os-volume_attachments`, listVolumeAttachments),
+  route('POST', `${V}/servers/:server_id/os-volume_attachments`, attachVolume, { body: attachVolumeBody }),
+  route('GET', `${V}/servers/:server_id/os-volume_attachments/:volume_id`, showVolumeAttachment),
+  route('PUT', `${V}/servers/:server_id/os-volume_attachments/:volume_id`, updateVolumeAttachment, {
+    body: updateVolumeAttachmentBody,
+  }),
+  route('DELETE', `${V}/servers/:server_id/os-volume_attachments/:volume_id`, detachVolume),
+  route('POST', `${V}/os-volumes_boot`, createServer, { body: createServerBody }),
+  route('GET', `${V}/os-volumes`, listProxyVolumes(false), { until: '2.35' }),
+  route('GET', `${V}/os-volumes/detail`, listProxyVolumes(true), { until: '2.35' }),
+  route('POST', `${V}/os-volumes`, createProxyVolume, { until: '2.35', body: createProxyVolumeBody }),
+  route('GET', `${V}/os-volumes/:volume_id`, showProxyVolume, { until: '2.35' }),
+  route('DELETE', `${V}/os-volumes/:volume_id`, deleteProxyVolume, { until: '2.35' }),
+  route('DELETE', `${V}/os-volumes`, noProxyVolume, { until: '2.35' }),
+  route('GET', `${V}/os-snapshots`, listProxySnapshots(false), { until: '2.35' }),
+  route('GET', `${V}/os-snapshots/detail`, listProxySnapshots(true), { until: '2.35' }),
+  route('POST', `${V}/os-snapshots`, createProxySnapshot, { until: '2.35', body: createProxySnapshotBody }),
+  route('GET', `${V}/os-snapshots/:snapshot_id`, showProxySnapshot, { until: '2.35' }),
+  route('DELETE', `${V}/os-snapshots/:snapshot_id`, deleteProxySnapshot, { until: '2.35' }),
 
   route('GET', `${V}/flavors`, indexFlavors),
   route('GET', `${V}/flavors/detail`, detailFlavors),
@@ -197,4 +246,5 @@ export const computeRoutes: Route[] = [
   route('GET', `${V}/os-hypervisors/:hypervisor_id/uptime`, hypervisorUptime, { until: '2.87' }),
   route('GET', `${V}/os-hypervisors/:hypervisor_id/search`, searchHypervisors(false), { until: '2.52' }),
   route('GET', `${V}/os-hypervisors/:hypervisor_id/servers`, searchHypervisors(true), { until: '2.52' }),
+  ...proxyRoutes,
 ];

@@ -1,6 +1,7 @@
-import type { RpcArgs, RpcContext, TypedRpcClient } from '@nimbus/bus';
+import type { RpcArgs, RpcContext, Static, TypedRpcClient } from '@nimbus/bus';
 import { nowTimestamp } from '@nimbus/db';
 import type { Logger } from '@nimbus/logging';
+import type { BlockDeviceMappingRepository } from '../db/block-device-mapping-repository';
 import type { HostRepository } from '../db/host-repository';
 import type { InstanceActionRepository } from '../db/instance-action-repository';
 import type { InstanceChanges, InstanceRepository } from '../db/instance-repository';
@@ -9,10 +10,12 @@ import { InstanceNotFound, NoValidHost } from '../manager/compute-errors';
 import type { ComputeNotifier } from '../manager/compute-notifier';
 import { TaskState, VmState } from '../manager/vm-states';
 import type { computeRpc } from '../rpc/compute-rpc';
+import type { BlockDeviceSpec as BlockDeviceSpecSchema } from '../rpc/compute-rpc-types';
 import type { conductorRpc } from '../rpc/conductor-rpc';
 import type { schedulerRpc } from '../rpc/scheduler-rpc';
 
 type M = (typeof conductorRpc)['methods'];
+type BlockDeviceSpec = Static<typeof BlockDeviceSpecSchema>;
 
 /**
  * The conductor: schedules and casts builds, reschedules a failed build on an alternate host up
@@ -37,6 +40,8 @@ export class ConductorManager {
       logger: Logger;
       maxAttempts: number;
       defaultZone: string;
+      /** The servers' block device mappings, handed to the agent with each build. */
+      bdms?: BlockDeviceMappingRepository;
     },
   ) {}
 
@@ -122,10 +127,33 @@ export class ConductorManager {
         networks: i.requestedNetworks,
         security_groups: i.securityGroups,
         ...(i.userData ? { user_data: i.userData } : {}),
+        ...(await this.blockDevices(uuid)),
         attempt,
       },
       { server: dest.rpc_server },
     );
+  }
+
+  /** The build's `block_devices`, when the server has mappings. */
+  private async blockDevices(uuid: string): Promise<{ block_devices?: BlockDeviceSpec[] }> {
+    const mappings = (await this.deps.bdms?.forInstance(uuid)) ?? [];
+    if (mappings.length === 0) return {};
+    return {
+      block_devices: mappings.map((m) => ({
+        bdm_uuid: m.uuid,
+        source_type: m.sourceType,
+        destination_type: m.destinationType,
+        volume_id: m.volumeId,
+        snapshot_id: m.snapshotId,
+        image_id: m.imageId,
+        volume_size: m.volumeSizeGb,
+        volume_type: m.volumeType,
+        device_name: m.deviceName,
+        boot_index: m.bootIndex,
+        guest_format: m.guestFormat,
+        attachment_id: m.attachmentId,
+      })),
+    };
   }
 
   /** The scheduler's view of the server's group: policy, other members' hosts, rules. */

@@ -35,6 +35,16 @@ export const computeOptions = defineOptions('compute', 'Compute service (Nova v2
   reserved_host_memory_mb: opt.int({ default: 512, min: 0, help: 'MB of RAM kept for the host.' }),
   reserved_host_disk_mb: opt.int({ default: 0, min: 0, help: 'MB of disk kept for the host.' }),
   reserved_host_cpus: opt.int({ default: 0, min: 0, help: 'CPUs kept for the host.' }),
+  block_device_allocate_retries: opt.int({
+    default: 60,
+    min: 0,
+    help: 'Times a build checks whether a volume it made is available, block_device_allocate_retries_interval apart.',
+  }),
+  block_device_allocate_retries_interval: opt.int({
+    default: 3,
+    min: 0,
+    help: "Seconds between a build's checks of a volume it made.",
+  }),
   max_limit: opt.int({
     default: 1000,
     min: 1,
@@ -45,6 +55,11 @@ export const computeOptions = defineOptions('compute', 'Compute service (Nova v2
     default: 0,
     min: 0,
     help: 'Seconds a soft-deleted server is kept (0: delete at once).',
+  }),
+  shelved_offload_time: opt.int({
+    default: 0,
+    min: -1,
+    help: 'Seconds a shelved server keeps its host before it is offloaded (0: at once, -1: never).',
   }),
   metadata_proxy_shared_secret: opt.string({
     default: '',

@@ -52,6 +52,24 @@ export interface SpawnRequest {
   vifs: GuestVif[];
   userData?: string;
   adminPassword?: string;
+  /** Volumes connected before the spawn (boot from volume: the one at `/dev/vda` is the root disk). */
+  blockDevices?: VolumeConnection[];
+}
+
+/** A volume as the block-storage attachment hands it over: where the guest finds it. */
+export interface VolumeConnection {
+  volumeId: string;
+  /** The guest device (`/dev/vdb`). */
+  device: string;
+  /** Block storage's connection info for this host's connector (driver-specific). */
+  connectionInfo: Record<string, unknown>;
+}
+
+/** A block device the guest has now, as the driver sees it. */
+export interface GuestBlockDevice {
+  volumeId: string;
+  device: string;
+  sizeGb?: number;
 }
 
 /** A guest as the driver sees it. */
@@ -110,6 +128,45 @@ export interface ComputeDriver {
   injectNmi(host: string, instanceId: string): Promise<void>;
   /** The guest's console log. */
   consoleOutput(host: string, instanceId: string): Promise<string>;
+  /**
+   * Boots the guest from the rescue image `imageId`, its own disk attached beside it (a stopped
+   * guest starts); resolves once the rescue system runs. DriverError for a guest already in rescue.
+   */
+  rescue(host: string, instanceId: string, request: RescueRequest): Promise<void>;
+  /** Boots the guest from its own disk again; resolves once it runs. */
+  unrescue(host: string, instanceId: string): Promise<void>;
+  /**
+   * A copy of the guest's root disk as image data (createImage, createBackup, shelve), taken
+   * while the guest runs or not; resolves with the bytes once the copy is whole.
+   */
+  snapshot(host: string, instanceId: string): Promise<Buffer>;
+  /**
+   * What this host gives block storage to connect a volume (Cinder's connector: `host`,
+   * `initiator`, `ip`, `multipath`…). Pure, no backend call.
+   */
+  volumeConnector(host: string): Record<string, unknown>;
+  /**
+   * Hot-plugs a connected volume into a guest (running or not) at `connection.device`; resolves
+   * once the guest has it. Attaching the same volume again is fine (idempotent).
+   */
+  attachVolume(host: string, instanceId: string, connection: VolumeConnection): Promise<void>;
+  /** Unplugs a volume from a guest; a volume the guest does not have is fine. */
+  detachVolume(host: string, instanceId: string, volumeId: string): Promise<void>;
+  /**
+   * Moves the guest's data from one volume to another at the same device (Nova's swap), then
+   * unplugs the old one. Resolves once the guest uses the new volume.
+   */
+  swapVolume(host: string, instanceId: string, oldVolumeId: string, next: VolumeConnection): Promise<void>;
+  /** Tells the guest a volume grew (block storage's `volume-extended` event). */
+  extendVolume(host: string, instanceId: string, volumeId: string, sizeGb: number): Promise<void>;
+  /** The guest's attached volumes, as the backend sees them (undefined without such a guest). */
+  blockDevices(host: string, instanceId: string): GuestBlockDevice[] | undefined;
+}
+
+/** What `rescue` boots: the rescue image and the password the rescue system gets. */
+export interface RescueRequest {
+  imageId: string;
+  adminPassword?: string;
 }
 
 /** Options a driver factory gets. */

@@ -9,6 +9,10 @@ import type { KeypairRepository } from '../db/keypair-repository';
 import type { ServerGroup, ServerGroupRepository } from '../db/server-group-repository';
 import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
+import type { BlockDeviceSetup } from './actions/block-device-setup';
+import { releaseOffloaded } from './actions/shelve-actions';
+import type { VolumeCleanup } from './actions/volume-cleanup';
+import type { BlockDeviceRequest } from './block-device-requests';
 import {
   AlreadyExists,
   FlavorNotFound,
@@ -18,6 +22,7 @@ import {
   InvalidInput,
   QuotaExceeded,
 } from './compute-errors';
+import { type DiskConfig, withDiskConfig } from './disk-config';
 import { TaskState, VmState } from './vm-states';
 
 /** Who asks, and the clients acting for them. */
@@ -49,7 +54,11 @@ export interface CreateServerInput {
   accessIpV4?: string;
   accessIpV6?: string;
   adminPass?: string;
+  /** Block device mappings (v2, or the legacy list normalised); `imageRef` is '' when a volume boots. */
+  blockDevices?: BlockDeviceRequest[];
   schedulerHints: Record<string, unknown>;
+  /** `OS-DCF:diskConfig` as asked (MANUAL when not). */
+  diskConfig?: DiskConfig;
 }
 
 /** Quota limits the create checks. */
@@ -113,6 +122,10 @@ export class ServerManager {
       quota: (projectId: string) => Promise<QuotaLimits>;
       releaseAllocations: (instanceUuid: string) => Promise<void>;
       defaultZone: string;
+      /** Checks and records block device mappings (volumes through block storage). */
+      blockDevices?: BlockDeviceSetup;
+      /** Frees the volumes of a server deleted without its agent. */
+      volumeCleanup?: VolumeCleanup;
     },
   ) {}
 
@@ -127,7 +140,17 @@ export class ServerManager {
     ) {
       throw new InvalidInput(`Flavor ${input.flavorRef} could not be found.`);
     }
-    await this.checkImage(caller, input.imageRef, flavor.diskGb, flavor.ramMb);
+    const bdms = input.blockDevices ?? [];
+    // A server booting from a volume has no image, and its root disk is not the flavor's.
+    if (input.imageRef)
+      await this.checkImage(
+        caller,
+        input.imageRef,
+        bdms.some((b) => b.bootIndex === 0 && b.destinationType === 'volume') ? 0 : flavor.diskGb,
+        flavor.ramMb,
+      );
+    if (bdms.length && this.deps.blockDevices)
+      await this.deps.blockDevices.validate(caller, bdms, input.imageRef, flavor, input.maxCount);
     let keyData: string | null = null;
     if (input.keyName !== undefined) {
       const key = await this.deps.keypairs.get(caller.userId, input.keyName);
@@ -184,7 +207,7 @@ export class ServerManager {
         key_data: keyData,
         user_data: input.userData ?? null,
         metadata: toJson(input.metadata),
-        system_metadata: toJson({}),
+        system_metadata: toJson(withDiskConfig({}, input.diskConfig)),
         tags: toJson(input.tags),
         vm_state: VmState.BUILDING,
         task_state: TaskState.SCHEDULING,
@@ -209,6 +232,13 @@ export class ServerManager {
       };
     });
     await this.deps.instances.createMany(rows);
+    if (bdms.length && this.deps.blockDevices)
+      await this.deps.blockDevices.record(
+        caller,
+        rows.map((r) => r.uuid),
+        bdms,
+        input.imageRef,
+      );
     if (group)
       await this.deps.serverGroups.addMembers(
         group.uuid,
@@ -250,6 +280,7 @@ export class ServerManager {
       if (!ok) throw new InstanceInvalidState('delete', instance.uuid, 'task_state', instance.taskState);
       // Still scheduling: the conductor sees `deleting` and cleans up when it gets there; a server
       // that never will (ERROR before a host) is gone now.
+      if (instance.vmState === VmState.SHELVED_OFFLOADED) await releaseOffloaded(caller, instance);
       if (instance.taskState !== TaskState.SCHEDULING) await this.finishDelete(instance.uuid);
       await this.deps.actions.start(instance.uuid, 'delete', caller.rpc);
       return;
@@ -290,6 +321,7 @@ export class ServerManager {
       vm_state: VmState.DELETED,
       task_state: null,
     });
+    await this.deps.volumeCleanup?.instanceDeleted(uuid);
     await this.deps.releaseAllocations(uuid);
   }
 

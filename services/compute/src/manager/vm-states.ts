@@ -18,6 +18,7 @@ export const VmState = {
 export const TaskState = {
   SCHEDULING: 'scheduling',
   NETWORKING: 'networking',
+  BLOCK_DEVICE_MAPPING: 'block_device_mapping',
   SPAWNING: 'spawning',
   POWERING_OFF: 'powering-off',
   POWERING_ON: 'powering-on',
@@ -36,6 +37,17 @@ export const TaskState = {
   RESIZE_MIGRATED: 'resize_migrated',
   RESIZE_FINISH: 'resize_finish',
   RESIZE_REVERTING: 'resize_reverting',
+  MIGRATING: 'migrating',
+  RESCUING: 'rescuing',
+  UNRESCUING: 'unrescuing',
+  SHELVING: 'shelving',
+  SHELVING_IMAGE_UPLOADING: 'shelving_image_uploading',
+  SHELVING_OFFLOADING: 'shelving_offloading',
+  UNSHELVING: 'unshelving',
+  SPAWNING_UNSHELVE: 'spawning',
+  IMAGE_SNAPSHOT: 'image_snapshot',
+  IMAGE_UPLOADING: 'image_uploading',
+  IMAGE_BACKUP: 'image_backup',
 } as const;
 
 const byVmState: Record<string, string> = {

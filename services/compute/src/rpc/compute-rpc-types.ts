@@ -34,6 +34,24 @@ export const VifInfo = Type.Object({
   tag: Type.Optional(Type.String()),
 });
 
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** One block device mapping as a build carries it: the agent makes, connects and completes volumes. */
+export const BlockDeviceSpec = Type.Object({
+  bdm_uuid: Type.String(),
+  source_type: Type.String(),
+  destination_type: Type.String(),
+  volume_id: NullableString,
+  snapshot_id: NullableString,
+  image_id: NullableString,
+  volume_size: Type.Union([Type.Integer(), Type.Null()]),
+  volume_type: NullableString,
+  device_name: NullableString,
+  boot_index: Type.Union([Type.Integer(), Type.Null()]),
+  guest_format: NullableString,
+  attachment_id: NullableString,
+});
+
 /** What an agent needs to build a server (no database read on the agent). */
 export const BuildSpec = Type.Object({
   instance_uuid: Type.String(),
@@ -50,6 +68,8 @@ export const BuildSpec = Type.Object({
   security_groups: Type.Array(Type.String()),
   user_data: Type.Optional(Type.String()),
   admin_password: Type.Optional(Type.String()),
+  /** The server's block device mappings (none: it boots from its image alone). */
+  block_devices: Type.Optional(Type.Array(BlockDeviceSpec)),
   attempt: Type.Integer(),
 });
 

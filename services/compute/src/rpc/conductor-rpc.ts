@@ -42,6 +42,8 @@ export const conductorRpc = defineRpcInterface({
       args: Type.Object({ instance_uuids: Type.Array(Type.String()) }),
       since: '1.0',
       mode: 'cast',
+      // A server with volumes to make carries the caller's token to its agent.
+      passToken: true,
     },
     /** Writes an agent's state change; `expected_task_state` guards against a racing action. */
     instance_update: {
@@ -66,6 +68,16 @@ export const conductorRpc = defineRpcInterface({
       since: '1.0',
       mode: 'call',
     },
+    /** Records what an agent made of a block device mapping during a build (its volume, its attachment). */
+    block_device_update: {
+      args: Type.Object({
+        bdm_uuid: Type.String(),
+        volume_id: Type.Optional(Type.String()),
+        attachment_id: Type.Optional(Type.String()),
+      }),
+      since: '1.0',
+      mode: 'call',
+    },
     /** The agent removed the guest: the row is marked deleted and the allocations released. */
     instance_destroyed: { args: Type.Object({ instance_uuid: Type.String() }), since: '1.0', mode: 'call' },
     /**
@@ -81,6 +93,39 @@ export const conductorRpc = defineRpcInterface({
     confirm_move: { args: Type.Object({ migration_id: Type.Integer() }), since: '1.0', mode: 'cast' },
     /** Reverts a finished move: the destination guest goes, the source allocation comes back. */
     revert_move: { args: Type.Object({ migration_id: Type.Integer() }), since: '1.0', mode: 'cast' },
+    /**
+     * The agent offloaded a shelved guest: the instance's allocations are released and it leaves
+     * its host (SHELVED_OFFLOADED).
+     */
+    instance_offloaded: { args: Type.Object({ instance_uuid: Type.String() }), since: '1.0', mode: 'call' },
+    /**
+     * Unshelves a SHELVED_OFFLOADED server: scheduled again (in `availability_zone`, or on
+     * `host`), claimed, spawned from its shelved image; ends ACTIVE and the image is deleted.
+     */
+    unshelve_instance: {
+      args: Type.Object({
+        instance_uuid: Type.String(),
+        availability_zone: Type.Optional(Type.String()),
+        host: Type.Optional(Type.String()),
+      }),
+      since: '1.0',
+      mode: 'cast',
+    },
+    /**
+     * Runs a recorded live migration: the source claim moves to the migration consumer, the
+     * destination (`host`, checked by the scheduler unless `force`) is claimed for the instance,
+     * the guest starts there in the same power state and leaves the source; ACTIVE (or PAUSED)
+     * on the new host, or back as it was.
+     */
+    live_migrate_instance: {
+      args: Type.Object({
+        migration_id: Type.Integer(),
+        host: Type.Optional(Type.String()),
+        force: Type.Optional(Type.Boolean()),
+      }),
+      since: '1.0',
+      mode: 'cast',
+    },
     /** An agent's nodes and heartbeat (`nova-compute` services, compute nodes). */
     report_nodes: {
       args: Type.Object({ rpc_server: Type.String(), nodes: Type.Array(NodeReport) }),

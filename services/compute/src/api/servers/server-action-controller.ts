@@ -4,9 +4,14 @@ import type { Instance } from '../../db/instance-repository';
 import { InvalidInput } from '../../manager/compute-errors';
 import type { GuestActionName } from '../../manager/server-manager';
 import { type ComputeRequest, callerContext, findServer } from '../compute-request';
+import { floatingIpActions } from '../proxies/floating-ip-actions';
+import { securityGroupActions } from '../proxies/security-group-actions';
 import { guestExtraActions } from './server-guest-actions';
 import { moveActions } from './server-move-actions';
 import { rebuildAction } from './server-rebuild-action';
+import { rescueActions } from './server-rescue-actions';
+import { shelveActions } from './server-shelve-actions';
+import { snapshotActions } from './server-snapshot-actions';
 
 type ActionHandler = (
   req: ComputeRequest<Record<string, any>>,
@@ -26,6 +31,11 @@ const guest =
 const ACTIONS: Record<string, ActionHandler> = {
   ...moveActions,
   ...guestExtraActions,
+  ...securityGroupActions,
+  ...floatingIpActions,
+  ...rescueActions,
+  ...shelveActions,
+  ...snapshotActions,
   rebuild: rebuildAction,
   'os-start': guest('os_compute_api:servers:start', 'start'),
   'os-stop': guest('os_compute_api:servers:stop', 'stop'),
@@ -104,17 +114,7 @@ const ACTIONS: Record<string, ActionHandler> = {
 
 /** Actions Nova has that this cloud does not run yet: 501, never a fake success. */
 const NOT_YET = new Set([
-  'os-migrateLive',
   'evacuate',
-  'createImage',
-  'createBackup',
-  'addSecurityGroup',
-  'removeSecurityGroup',
-  'rescue',
-  'unrescue',
-  'shelve',
-  'shelveOffload',
-  'unshelve',
   'resetNetwork',
   'injectNetworkInfo',
   'os-getVNCConsole',
@@ -123,8 +123,6 @@ const NOT_YET = new Set([
   'os-getRDPConsole',
   'addFixedIp',
   'removeFixedIp',
-  'addFloatingIp',
-  'removeFloatingIp',
   'os-resetNetwork',
 ]);
 

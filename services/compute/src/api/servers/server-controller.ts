@@ -1,11 +1,14 @@
 import { BadRequestError, NotFoundError, NotImplementedError } from '@nimbus/errors';
 import { respond } from '@nimbus/http';
 import type { InstanceFilters, RequestedNetwork } from '../../db/instance-repository';
+import { invalidBootSequence, parseBlockDeviceMappings } from '../../manager/block-device-requests';
 import { InvalidInput } from '../../manager/compute-errors';
+import { withDiskConfig } from '../../manager/disk-config';
 import type { CreateServerInput } from '../../manager/server-manager';
 import { vmStatesForStatus } from '../../manager/vm-states';
 import { type ComputeRequest, callerContext, findServer, isAdmin } from '../compute-request';
 import { nextLink, resourceLinks } from '../compute-view-helpers';
+import { withVolumesAttached } from '../volumes/volume-attachment-view';
 import { addressesView, serverBriefView, serverView } from './server-view';
 
 const one = (v: string | string[] | undefined): string | undefined =>
@@ -166,6 +169,7 @@ async function listServers(req: ComputeRequest, detail: boolean) {
   const servers = rows.map((i) =>
     detail ? serverView(req, i, { admin, extraSpecs }) : serverBriefView(req, i),
   );
+  await withVolumesAttached(req, servers);
   const body: Record<string, unknown> = { servers };
   if (rows.length > 0 && rows.length >= limit)
     body.servers_links = nextLink(
@@ -185,7 +189,19 @@ export const detailServers = (req: ComputeRequest) => listServers(req, true);
 /** `GET /servers/{id}`. */
 export async function showServer(req: ComputeRequest<unknown>) {
   const i = await findServer(req, req.params.server_id!, 'os_compute_api:servers:show');
-  return { server: fullView(req, i) };
+  const view = fullView(req, i);
+  await withVolumesAttached(req, [view]);
+  return { server: await withServerGroups(req, i, view) };
+}
+
+/** Adds 2.71's `server_groups` (the ids of the groups the server is in) to a show-like view. */
+export async function withServerGroups(
+  req: ComputeRequest<unknown>,
+  i: Awaited<ReturnType<typeof findServer>>,
+  view: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  if (req.microversion.atLeast('2.71')) view.server_groups = await req.services.serverGroups.groupsOf(i.uuid);
+  return view;
 }
 
 /** A server's show view (the update's brief one when `brief`), with the caller's rights applied. */
@@ -233,20 +249,14 @@ export async function createServer(req: ComputeRequest<any>) {
     throw new InvalidInput(
       "Additional properties are not allowed ('trusted_image_certificates' was unexpected)",
     );
-  if (s.block_device_mapping_v2 !== undefined || s.block_device_mapping !== undefined) {
-    throw new NotImplementedError(
-      'Block device mappings (boot from volume) are not implemented by this cloud yet.',
-    );
-  }
+  const blockDevices = parseBlockDeviceMappings(s, mv);
   if (s.personality !== undefined) {
     if (mv.atLeast('2.57'))
       throw new InvalidInput("Additional properties are not allowed ('personality' was unexpected)");
     throw new NotImplementedError('Injected files (personality) are not implemented by this cloud.');
   }
-  if (s.imageRef === undefined || s.imageRef === '')
-    throw new InvalidInput(
-      'Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.',
-    );
+  if ((s.imageRef === undefined || s.imageRef === '') && !blockDevices.some((b) => b.bootIndex === 0))
+    throw invalidBootSequence();
   if (s.user_data !== undefined && !isBase64(s.user_data))
     throw new InvalidInput(
       'Invalid input for field/attribute user_data. Value: ... is not a valid base64 string',
@@ -290,10 +300,15 @@ export async function createServer(req: ComputeRequest<any>) {
     ...(req.body['os:scheduler_hints'] ?? {}),
     ...(req.body['OS-SCH-HNT:scheduler_hints'] ?? {}),
   };
-  const created = await req.services.servers.create(callerContext(req), {
+  const caller = callerContext(req);
+  // The agent makes and connects the server's volumes acting for the caller, as nova-compute does.
+  if (blockDevices.some((b) => b.destinationType === 'volume'))
+    caller.rpc = { ...caller.rpc, authToken: req.credentials.token };
+  const created = await req.services.servers.create(caller, {
     name: s.name,
     flavorRef: String(s.flavorRef),
-    imageRef: String(s.imageRef).replace(/^.*\//, ''),
+    imageRef: s.imageRef ? String(s.imageRef).replace(/^.*\//, '') : '',
+    ...(blockDevices.length ? { blockDevices } : {}),
     networks,
     ...(s.key_name !== undefined ? { keyName: s.key_name } : {}),
     ...(s.user_data !== undefined ? { userData: s.user_data } : {}),
@@ -310,6 +325,7 @@ export async function createServer(req: ComputeRequest<any>) {
     ...(s.accessIPv6 !== undefined ? { accessIpV6: compactIpv6(s.accessIPv6) } : {}),
     ...(s.adminPass !== undefined ? { adminPass: s.adminPass } : {}),
     schedulerHints: hints,
+    ...(s['OS-DCF:diskConfig'] !== undefined ? { diskConfig: s['OS-DCF:diskConfig'] } : {}),
   });
   const first = created[0]!;
   const returnReservation =
@@ -320,7 +336,7 @@ export async function createServer(req: ComputeRequest<any>) {
   const server: Record<string, unknown> = {
     id: first.uuid,
     links: resourceLinks(req, 'servers', first.uuid),
-    'OS-DCF:diskConfig': 'MANUAL',
+    'OS-DCF:diskConfig': s['OS-DCF:diskConfig'] ?? 'MANUAL',
     security_groups: (s.security_groups ?? [{ name: 'default' }]).map((g: { name?: string }) => ({
       name: g.name ?? 'default',
     })),
@@ -370,8 +386,12 @@ export async function updateServer(req: ComputeRequest<any>) {
     ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
     ...(s.accessIPv4 !== undefined ? { access_ip_v4: s.accessIPv4 } : {}),
     ...(s.accessIPv6 !== undefined ? { access_ip_v6: compactIpv6(s.accessIPv6) } : {}),
+    ...(s['OS-DCF:diskConfig'] !== undefined
+      ? { system_metadata: withDiskConfig(i.systemMetadata, s['OS-DCF:diskConfig']) }
+      : {}),
   });
-  return { server: fullView(req, (await req.services.instances.get(i.uuid))!, true) };
+  const now = (await req.services.instances.get(i.uuid))!;
+  return { server: await withServerGroups(req, now, fullView(req, now, !mv.atLeast('2.75'))) };
 }
 
 /** `DELETE /servers/{id}`. */

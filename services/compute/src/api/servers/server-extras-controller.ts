@@ -1,7 +1,7 @@
 import { NotFoundError } from '@nimbus/errors';
 import { respond } from '@nimbus/http';
 import { InvalidInput } from '../../manager/compute-errors';
-import { type ComputeRequest, findServer } from '../compute-request';
+import { type ComputeRequest, findServer, rpcContext } from '../compute-request';
 import { isoMicros } from '../compute-view-helpers';
 
 const id = (req: ComputeRequest<unknown>) => req.params.server_id!;
@@ -178,6 +178,8 @@ export async function externalEvents(
     const i = await req.services.instances.get(e.server_uuid);
     const code = !i ? 404 : !i.host ? 422 : 200;
     if (code === 200) accepted++;
+    if (code === 200 && e.name === 'volume-extended' && e.tag)
+      await req.services.volumeAttachments.volumeExtended(rpcContext(req), i!, e.tag);
     out.push({ ...e, status: e.status ?? 'completed', code });
   }
   const status = accepted === out.length ? 200 : accepted === 0 ? 404 : 207;

@@ -1,5 +1,6 @@
 import { respond } from '@nimbus/http';
 import type { Instance } from '../../db/instance-repository';
+import type { LiveMigrateInput } from '../../manager/actions/live-migrate-actions';
 import { InvalidInput } from '../../manager/compute-errors';
 import { type ComputeRequest, callerContext } from '../compute-request';
 
@@ -15,7 +16,45 @@ function onlyKeys(action: string, value: Record<string, unknown>, allowed: strin
     );
 }
 
-/** The move actions: resize, confirmResize, revertResize, migrate (by body key). */
+const BOOL_STRINGS = ['true', 'True', 'TRUE', 'false', 'False', 'FALSE', '1', '0', 'yes', 'no', 'on', 'off'];
+
+/** A boolean as upstream's `parameter_types.boolean` takes it (true, 'True', 'yes', 1...). */
+function boolean(field: string, v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && BOOL_STRINGS.includes(v))
+    return ['true', 'True', 'TRUE', '1', 'yes', 'on'].includes(v);
+  throw new InvalidInput(
+    `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'boolean', 'string'`,
+  );
+}
+
+/** `os-migrateLive`'s body per microversion (2.25 `auto` and no disk_over_commit, 2.30–2.67 `force`). */
+function liveMigrateInput(req: ComputeRequest<unknown>, value: any): LiveMigrateInput {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInput(
+      `Invalid input for field/attribute os-migrateLive. Value: ${value}. ${value} is not of type 'object'`,
+    );
+  const mv = req.microversion;
+  const allowed = ['host', 'block_migration'];
+  if (!mv.atLeast('2.25')) allowed.push('disk_over_commit');
+  if (mv.atLeast('2.30') && !mv.atLeast('2.68')) allowed.push('force');
+  onlyKeys('os-migrateLive', value, allowed);
+  for (const k of mv.atLeast('2.25')
+    ? ['block_migration', 'host']
+    : ['block_migration', 'disk_over_commit', 'host'])
+    if (value[k] === undefined) throw new InvalidInput(`'${k}' is a required property`);
+  if (value.host !== null && (typeof value.host !== 'string' || !/^[a-zA-Z0-9-._]{1,255}$/.test(value.host)))
+    throw new InvalidInput(`Invalid input for field/attribute host. Value: ${value.host}.`);
+  if (value.disk_over_commit !== undefined) boolean('disk_over_commit', value.disk_over_commit);
+  const blockMigration =
+    mv.atLeast('2.25') && value.block_migration === 'auto'
+      ? 'auto'
+      : boolean('block_migration', value.block_migration);
+  const force = value.force === undefined ? false : boolean('force', value.force);
+  return { ...(value.host ? { host: value.host } : {}), blockMigration, force };
+}
+
+/** The move actions: resize, confirmResize, revertResize, migrate, os-migrateLive (by body key). */
 export const moveActions: Record<string, Handler> = {
   async resize(req, i, value) {
     if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -35,7 +74,7 @@ export const moveActions: Record<string, Handler> = {
         `Invalid input for field/attribute OS-DCF:diskConfig. Value: ${disk}. '${disk}' is not one of ['AUTO', 'MANUAL']`,
       );
     req.authorize('os_compute_api:servers:resize', target(i));
-    await req.services.moves.resize(callerContext(req), i, String(ref));
+    await req.services.moves.resize(callerContext(req), i, String(ref), disk);
     return respond(202);
   },
   async confirmResize(req, i) {
@@ -46,6 +85,12 @@ export const moveActions: Record<string, Handler> = {
   async revertResize(req, i) {
     req.authorize('os_compute_api:servers:revert_resize', target(i));
     await req.services.moves.revert(callerContext(req), i);
+    return respond(202);
+  },
+  async 'os-migrateLive'(req, i, value) {
+    const input = liveMigrateInput(req, value);
+    req.authorize('os_compute_api:os-migrate-server:migrate_live', target(i));
+    await req.services.liveMigrations.liveMigrate(callerContext(req), i, input);
     return respond(202);
   },
   async migrate(req, i, value) {

@@ -3,7 +3,7 @@ import type { Instance } from '../../db/instance-repository';
 import type { RebuildInput } from '../../manager/actions/rebuild-action';
 import { InvalidInput } from '../../manager/compute-errors';
 import { type ComputeRequest, callerContext } from '../compute-request';
-import { compactIpv6, fullView, randomPassword } from './server-controller';
+import { compactIpv6, fullView, randomPassword, withServerGroups } from './server-controller';
 
 const NAME = /^(?![\s])[\s\S]*(?<![\s])$/;
 const META_KEY = /^[a-zA-Z0-9-_:. ]{1,255}$/;
@@ -64,6 +64,7 @@ function parse(req: ComputeRequest, v: any): { input: RebuildInput; adminPass: s
   const disk = v['OS-DCF:diskConfig'];
   if (disk !== undefined && disk !== 'AUTO' && disk !== 'MANUAL')
     throw bad('OS-DCF:diskConfig', disk, "is not one of ['AUTO', 'MANUAL']");
+  if (disk !== undefined) input.diskConfig = disk;
   if (v.accessIPv4 !== undefined) {
     if (typeof v.accessIPv4 !== 'string' || (v.accessIPv4 && !/^(\d{1,3}\.){3}\d{1,3}$/.test(v.accessIPv4)))
       throw bad('accessIPv4', v.accessIPv4, "is not a 'ipv4'");
@@ -110,7 +111,7 @@ export async function rebuildAction(req: ComputeRequest<Record<string, any>>, i:
   req.authorize('os_compute_api:servers:rebuild', { project_id: i.projectId, user_id: i.userId });
   const rebuilt = await req.services.rebuilds.rebuild(callerContext(req), i, input);
   const mv = req.microversion;
-  const server = fullView(req, rebuilt, !mv.atLeast('2.75'));
+  const server = await withServerGroups(req, rebuilt, fullView(req, rebuilt, !mv.atLeast('2.75')));
   if (mv.atLeast('2.54')) server.key_name = rebuilt.keyName;
   if (mv.atLeast('2.57')) server.user_data = rebuilt.userData;
   if (mv.atLeast('2.75')) delete server['OS-EXT-SRV-ATTR:user_data'];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiRequest } from '@nimbus/http';
 import type { Instance } from '../../db/instance-repository';
+import { diskConfigOf } from '../../manager/disk-config';
 import { serverStatus } from '../../manager/vm-states';
 import { isoMicros, isoSeconds, resourceLinks } from '../compute-view-helpers';
 
@@ -73,7 +74,7 @@ export function serverView(
     accessIPv4: i.accessIpV4 ?? '',
     accessIPv6: i.accessIpV6 ?? '',
     links: resourceLinks(req, 'servers', i.uuid),
-    'OS-DCF:diskConfig': 'MANUAL',
+    'OS-DCF:diskConfig': diskConfigOf(i),
     'OS-EXT-AZ:availability_zone': i.availabilityZone ?? '',
     config_drive: i.configDrive,
     key_name: i.keyName,

@@ -4,6 +4,7 @@ import { aggregatesMigration } from './0002-aggregates';
 import { migrationsMigration } from './0010-migrations';
 import { serverGroupsMigration } from './0020-server-groups';
 import { quotaClassesMigration } from './0021-quota-classes';
+import { blockDeviceMappingsMigration } from './0030-block-device-mappings';
 import { instanceListIndexMigration } from './0040-instance-list-index';
 
 /** The compute service's migrations, in apply order. */
@@ -13,5 +14,6 @@ export const computeMigrations: Migration[] = [
   serverGroupsMigration,
   quotaClassesMigration,
   migrationsMigration,
+  blockDeviceMappingsMigration,
   instanceListIndexMigration,
 ];

@@ -3,6 +3,7 @@ import {
   type ComputeDriver,
   type ComputeDriverOptions,
   DriverError,
+  type GuestBlockDevice,
   type GuestInfo,
   type HostResources,
   PowerState,
@@ -14,6 +15,12 @@ interface FakeGuest {
   powerState: PowerStateValue;
   name: string;
   log: string[];
+  /** The image the guest booted from (what a snapshot records as its origin). */
+  imageId: string;
+  /** The rescue image the guest runs from, while in rescue. */
+  rescueImage?: string;
+  /** Attached volumes by volume id. */
+  volumes: Map<string, GuestBlockDevice>;
 }
 
 /**
@@ -90,11 +97,17 @@ export function createFakeComputeDriver(o: ComputeDriverOptions): ComputeDriver 
       guests(r.host).set(r.instanceId, {
         powerState: PowerState.RUNNING,
         name: r.name,
+        imageId: r.imageId,
         log: [
-          `Booting ${r.name} (${r.instanceId}) from image ${r.imageId}`,
+          r.imageId
+            ? `Booting ${r.name} (${r.instanceId}) from image ${r.imageId}`
+            : `Booting ${r.name} (${r.instanceId}) from volume ${r.blockDevices?.find((b) => b.device === '/dev/vda')?.volumeId ?? ''}`,
           ...r.vifs.map((v) => `eth: ${v.macAddress} ${v.fixedIps.join(' ')}`),
           'login:',
         ],
+        volumes: new Map(
+          (r.blockDevices ?? []).map((c) => [c.volumeId, { volumeId: c.volumeId, device: c.device }]),
+        ),
       });
       return { powerState: PowerState.RUNNING };
     },
@@ -121,8 +134,76 @@ export function createFakeComputeDriver(o: ComputeDriverOptions): ComputeDriver 
     },
     powerState: (h, id) => hosts.get(h)?.get(id)?.powerState,
     listGuests: (h) => [...(hosts.get(h)?.keys() ?? [])],
+    async rescue(h, id, r) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      if (g.rescueImage) throw new DriverError(`Instance ${id} is already in rescue`, false);
+      g.rescueImage = r.imageId;
+      g.powerState = PowerState.RUNNING;
+      g.log.push(`Rescue: booting from image ${r.imageId}, own disk attached. login:`);
+    },
+    async unrescue(h, id) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      if (!g.rescueImage) throw new DriverError(`Instance ${id} is not in rescue`, false);
+      delete g.rescueImage;
+      g.powerState = PowerState.RUNNING;
+      g.log.push('Unrescue: booting from own disk. login:');
+    },
+    async snapshot(h, id) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      g.log.push('Snapshot of the root disk taken.');
+      // A small, honest payload: what the fake guest's disk holds, readable back from the image.
+      return Buffer.from(`nimbus fake disk of ${g.name} (${id}), booted from image ${g.imageId}\n`);
+    },
     async consoleOutput(h, id) {
       return `${guest(h, id).log.join('\n')}\n`;
+    },
+    volumeConnector: (h) => ({
+      host: h,
+      ip: resources.hostIp,
+      initiator: `iqn.2026-01.org.nimbus:${h}`,
+      platform: 'x86_64',
+      os_type: 'linux',
+      multipath: false,
+      do_local_attach: false,
+    }),
+    async attachVolume(h, id, c) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      const size = Number(c.connectionInfo.size_gb ?? c.connectionInfo.size ?? Number.NaN);
+      g.volumes.set(c.volumeId, {
+        volumeId: c.volumeId,
+        device: c.device,
+        ...(Number.isFinite(size) ? { sizeGb: size } : {}),
+      });
+      g.log.push(`Volume ${c.volumeId} attached at ${c.device}.`);
+    },
+    async detachVolume(h, id, volumeId) {
+      await delay(o.powerDelayMs);
+      const g = hosts.get(h)?.get(id);
+      if (g?.volumes.delete(volumeId)) g.log.push(`Volume ${volumeId} detached.`);
+    },
+    async swapVolume(h, id, oldVolumeId, next) {
+      await delay(o.powerDelayMs);
+      const g = guest(h, id);
+      const old = g.volumes.get(oldVolumeId);
+      if (!old) throw new DriverError(`Volume ${oldVolumeId} is not attached to ${id}`, false);
+      g.volumes.delete(oldVolumeId);
+      g.volumes.set(next.volumeId, { volumeId: next.volumeId, device: old.device });
+      g.log.push(`Volume ${oldVolumeId} swapped for ${next.volumeId} at ${old.device}.`);
+    },
+    async extendVolume(h, id, volumeId, sizeGb) {
+      const g = guest(h, id);
+      const v = g.volumes.get(volumeId);
+      if (!v) throw new DriverError(`Volume ${volumeId} is not attached to ${id}`, false);
+      v.sizeGb = sizeGb;
+      g.log.push(`Volume ${volumeId} resized to ${sizeGb} GB.`);
+    },
+    blockDevices: (h, id) => {
+      const g = hosts.get(h)?.get(id);
+      return g ? [...g.volumes.values()].map((v) => ({ ...v })) : undefined;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Instance, InstanceChanges, InstanceRepository } from '../../db/ins
 import type { KeypairRepository } from '../../db/keypair-repository';
 import type { computeRpc } from '../../rpc/compute-rpc';
 import { InstanceInvalidState, InstanceIsLocked, InvalidInput } from '../compute-errors';
+import { type DiskConfig, withDiskConfig } from '../disk-config';
 import type { CallerContext } from '../server-manager';
 import { TaskState, VmState } from '../vm-states';
 
@@ -20,6 +21,7 @@ export interface RebuildInput {
   userData?: string | null;
   hostname?: string;
   preserveEphemeral: boolean;
+  diskConfig?: DiskConfig;
 }
 
 /**
@@ -54,6 +56,8 @@ export class RebuildActions {
     if (input.description !== undefined) changes.display_description = input.description;
     if (input.hostname !== undefined) changes.hostname = input.hostname;
     if (input.userData !== undefined) changes.user_data = input.userData;
+    if (input.diskConfig !== undefined)
+      changes.system_metadata = withDiskConfig(i.systemMetadata, input.diskConfig);
     if (input.keyName !== undefined) {
       if (input.keyName === null) {
         changes.key_name = null;

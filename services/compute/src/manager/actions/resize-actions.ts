@@ -7,6 +7,7 @@ import type { FlavorSnapshot, Instance, InstanceRepository } from '../../db/inst
 import type { MigrationRecord, MigrationRepository } from '../../db/migration-repository';
 import type { conductorRpc } from '../../rpc/conductor-rpc';
 import { InstanceInvalidState, InstanceIsLocked, InvalidInput, QuotaExceeded } from '../compute-errors';
+import { type DiskConfig, withDiskConfig } from '../disk-config';
 import type { CallerContext } from '../server-manager';
 import { TaskState, VmState } from '../vm-states';
 
@@ -29,7 +30,12 @@ export class ResizeActions {
   ) {}
 
   /** `resize`: to another flavor (400 for an unknown or the same one, 403 over quota). */
-  async resize(caller: CallerContext, i: Instance, flavorRef: string): Promise<void> {
+  async resize(
+    caller: CallerContext,
+    i: Instance,
+    flavorRef: string,
+    diskConfig?: DiskConfig,
+  ): Promise<void> {
     this.checkLock(caller, i);
     this.checkMovable('resize', i);
     const flavor = await this.deps.flavors.get(flavorRef);
@@ -55,6 +61,11 @@ export class ResizeActions {
     };
     await this.checkQuota(i, newFlavor);
     await this.start(caller, i, 'resize', newFlavor, undefined);
+    // Nova records the asked disk config with the resize (the server keeps it after a revert too).
+    if (diskConfig !== undefined)
+      await this.deps.instances.update(i.uuid, {
+        system_metadata: withDiskConfig(i.systemMetadata, diskConfig),
+      });
   }
 
   /** `migrate`: the same flavor on another host (`host` at 2.56 names it). */
