@@ -1,24 +1,13 @@
-import type { RpcArgs, RpcContext, TypedRpcClient } from '@nimbus/bus';
+import type { RpcArgs, RpcContext } from '@nimbus/bus';
 import type { AllocationMap, PlacementClient } from '@nimbus/clients';
 import { nowTimestamp } from '@nimbus/db';
-import type { Logger } from '@nimbus/logging';
-import type { HostRepository } from '../db/host-repository';
-import type { InstanceActionRepository } from '../db/instance-action-repository';
-import type { Instance, InstanceRepository } from '../db/instance-repository';
-import type { MigrationRepository } from '../db/migration-repository';
-import type { ComputeNotifier } from '../manager/compute-notifier';
+import type { Instance } from '../db/instance-repository';
 import { TaskState, VmState } from '../manager/vm-states';
-import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
-import type { schedulerRpc } from '../rpc/scheduler-rpc';
 import { flavorResources } from './move-conductor';
+import { type MoveConductorDeps, plain } from './move-deps';
 
 type M = (typeof conductorRpc)['methods'];
-
-/** Allocations as POST /allocations takes them (without the providers' generations). */
-function plain(a: Record<string, { resources: Record<string, number> }>): AllocationMap {
-  return Object.fromEntries(Object.entries(a).map(([rp, v]) => [rp, { resources: v.resources }]));
-}
 
 /**
  * The conductor's side of live migration, as Nova runs it: the instance's source allocation moves
@@ -29,21 +18,7 @@ function plain(a: Record<string, { resources: Record<string, number> }>): Alloca
  * rollback does. The agents never touch the database: every state change is written here.
  */
 export class LiveMigrateConductor {
-  constructor(
-    private readonly deps: {
-      instances: InstanceRepository;
-      migrations: MigrationRepository;
-      actions: InstanceActionRepository;
-      hosts: HostRepository;
-      zones: () => Promise<Map<string, string>>;
-      scheduler: TypedRpcClient<(typeof schedulerRpc)['methods']>;
-      compute: TypedRpcClient<(typeof computeRpc)['methods']>;
-      placement: () => PlacementClient;
-      notifier: ComputeNotifier;
-      logger: Logger;
-      defaultZone: string;
-    },
-  ) {}
+  constructor(private readonly deps: MoveConductorDeps) {}
 
   async liveMigrate(ctx: RpcContext, args: RpcArgs<M['live_migrate_instance']>): Promise<void> {
     const m = await this.deps.migrations.get(args.migration_id);

@@ -1,16 +1,11 @@
-import type { RpcArgs, RpcContext, TypedRpcClient } from '@nimbus/bus';
+import type { RpcArgs, RpcContext } from '@nimbus/bus';
 import type { AllocationMap, PlacementClient } from '@nimbus/clients';
 import { nowTimestamp } from '@nimbus/db';
-import type { Logger } from '@nimbus/logging';
-import type { HostRepository } from '../db/host-repository';
-import type { InstanceActionRepository } from '../db/instance-action-repository';
-import type { FlavorSnapshot, Instance, InstanceRepository } from '../db/instance-repository';
-import type { MigrationRecord, MigrationRepository } from '../db/migration-repository';
-import type { ComputeNotifier } from '../manager/compute-notifier';
+import type { FlavorSnapshot, Instance } from '../db/instance-repository';
+import type { MigrationRecord } from '../db/migration-repository';
 import { TaskState, VmState } from '../manager/vm-states';
-import type { computeRpc } from '../rpc/compute-rpc';
 import type { conductorRpc } from '../rpc/conductor-rpc';
-import type { schedulerRpc } from '../rpc/scheduler-rpc';
+import { type MoveConductorDeps, plain } from './move-deps';
 
 type M = (typeof conductorRpc)['methods'];
 
@@ -23,11 +18,6 @@ export function flavorResources(f: FlavorSnapshot): Record<string, number> {
   };
 }
 
-/** Allocations as PUT/POST /allocations take them (without the providers' generations). */
-function plain(a: Record<string, { resources: Record<string, number> }>): AllocationMap {
-  return Object.fromEntries(Object.entries(a).map(([rp, v]) => [rp, { resources: v.resources }]));
-}
-
 /**
  * The conductor's side of moves (resize and cold migration), as Nova 26 runs them: the instance's
  * source allocation moves to the migration record as a placement consumer, the scheduler claims
@@ -37,22 +27,7 @@ function plain(a: Record<string, { resources: Record<string, number> }>): Alloca
  * to the instance. The agents never touch the database: every state change is written here.
  */
 export class MoveConductor {
-  constructor(
-    private readonly deps: {
-      instances: InstanceRepository;
-      migrations: MigrationRepository;
-      actions: InstanceActionRepository;
-      hosts: HostRepository;
-      zones: () => Promise<Map<string, string>>;
-      scheduler: TypedRpcClient<(typeof schedulerRpc)['methods']>;
-      compute: TypedRpcClient<(typeof computeRpc)['methods']>;
-      placement: () => PlacementClient;
-      notifier: ComputeNotifier;
-      logger: Logger;
-      defaultZone: string;
-      allowResizeToSameHost: boolean;
-    },
-  ) {}
+  constructor(private readonly deps: MoveConductorDeps & { allowResizeToSameHost: boolean }) {}
 
   private async rpcServer(host: string): Promise<string> {
     const node = await this.deps.hosts.nodeByHost(host);
