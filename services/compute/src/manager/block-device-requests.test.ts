@@ -68,6 +68,17 @@ describe('block device mappings of a create', () => {
     ]);
   });
 
+  it('takes a legacy volume without a device name as a data volume, and refuses an empty name', () => {
+    const [r] = parseBlockDeviceMappings(
+      { block_device_mapping: [{ volume_id: 'v1', delete_on_termination: '0' }] },
+      mv('2.1'),
+    );
+    expect(r).toMatchObject({ uuid: 'v1', deviceName: null, bootIndex: null, deleteOnTermination: false });
+    expect(() =>
+      parseBlockDeviceMappings({ block_device_mapping: [{ volume_id: 'v1', device_name: '' }] }, mv('2.1')),
+    ).toThrow(/Device name empty or too long/);
+  });
+
   it('checks boot sequence, sizes and local disks against the flavor as Nova words it', () => {
     const p = (list: unknown[]) => parseBlockDeviceMappings({ block_device_mapping_v2: list }, mv('2.1'));
     const check =

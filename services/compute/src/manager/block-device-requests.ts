@@ -155,19 +155,20 @@ function parseLegacy(v1: unknown): BlockDeviceRequest[] {
   for (const raw of v1) {
     const d = (raw ?? {}) as Record<string, unknown>;
     if (bool(d.no_device, 'no_device')) continue;
+    // A device name may be left out (the agent names the device); one given must not be empty.
     const device = str(d.device_name, 'device_name');
-    if (!device) throw new InvalidBlockDeviceMapping('Device name empty or too long.');
+    if (device === '') throw new InvalidBlockDeviceMapping('Device name empty or too long.');
     const volumeId = str(d.volume_id, 'volume_id');
     const snapshotId = str(d.snapshot_id, 'snapshot_id');
     if (!volumeId && !snapshotId) continue;
-    const root = /^(\/dev\/)?(x?v|s|h)da$/.test(device);
+    const root = device !== null && /^(\/dev\/)?(x?v|s|h)da$/.test(device);
     out.push({
       sourceType: snapshotId ? 'snapshot' : 'volume',
       destinationType: 'volume',
       uuid: snapshotId ?? volumeId,
       bootIndex: root ? 0 : null,
       volumeSizeGb: int(d.volume_size, 'volume_size', 0),
-      deviceName: device.startsWith('/dev/') ? device : `/dev/${device}`,
+      deviceName: device === null ? null : device.startsWith('/dev/') ? device : `/dev/${device}`,
       guestFormat: null,
       diskBus: null,
       deviceType: null,
