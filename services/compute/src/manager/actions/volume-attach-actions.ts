@@ -249,6 +249,8 @@ export class VolumeAttachActions {
     const host = i.node ?? i.host;
     const server = host ? await this.deps.nodeRpcServer(host) : undefined;
     if (!bdm || !host || !server) return;
+    // As Nova's API does on the event: an `extend_volume` action the user can see.
+    await this.deps.actions.start(i.uuid, 'extend_volume', rpc);
     await this.deps.compute.cast.extend_volume(
       rpc,
       { host, instance_uuid: i.uuid, volume_id: volumeId },
